@@ -1,0 +1,1 @@
+# The event models arrive with the events issue.

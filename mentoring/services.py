@@ -1,0 +1,22 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+
+@transaction.atomic
+def user_create_verified(*, email: str, password: str, name: str = "", is_staff: bool = False):
+    """Create or update an account whose e-mail address is already verified (demo and staff set-up).
+
+    Idempotent: an existing account with this address gets the given name, password and staff flag.
+    """
+    user, _created = get_user_model().objects.get_or_create(email=email)
+    user.name = name
+    user.is_staff = is_staff
+    user.is_superuser = is_staff
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user

@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def accessible_widget(field):
+    """Render a form field's widget tied to its errors and help text for screen readers.
+
+    Django links the help text; the errors shown above the input are linked here too, and the
+    input is marked invalid, so a screen reader announces both when the field gets focus.
+    """
+    described_by = [f"{field.auto_id}-error-{n}" for n in range(1, len(field.errors) + 1)]
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-help")
+    attrs = {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    # Placeholders are not labels; every field shows its label.
+    field.field.widget.attrs.pop("placeholder", None)
+    return field.as_widget(attrs=attrs)

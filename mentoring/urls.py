@@ -1,0 +1,43 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+# The admin login goes through allauth's login, so it shares its rate limits and verification.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mentoring-Portal"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "mitmachen/",
+        TemplateView.as_view(template_name="mentoring/volunteer.html"),
+        name="volunteer",
+    ),
+    path("impressum/", views.LegalPageView.as_view(page="impressum"), name="impressum"),
+    path("datenschutz/", views.LegalPageView.as_view(page="datenschutz"), name="privacy"),
+    path(
+        "barrierefreiheit/",
+        views.LegalPageView.as_view(page="barrierefreiheit"),
+        name="accessibility",
+    ),
+    path("konto/", include("allauth.urls")),
+    path("", include("programs.urls")),
+    path("", include("events.urls")),
+    path("", include("tandems.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,66 @@
+import redis
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+
+class HomeView(TemplateView):
+    template_name = "mentoring/home.html"
+
+
+class LegalPageView(TemplateView):
+    """A legal page: the staff's text for this language if there is one, else the default text.
+
+    Staff edit the texts as flat pages in the admin (URL `/impressum/`, `/en/impressum/`, ...).
+    """
+
+    page = ""
+
+    def get_template_names(self):
+        return [f"mentoring/legal/{self.page}.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["custom_page"] = (
+            FlatPage.objects.filter(url=self.request.path, sites=settings.SITE_ID)
+            .only("title", "content")
+            .first()
+        )
+        context["operator"] = settings.OPERATOR
+        return context
+
+
+def _check_database() -> str:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return "down"
+    return "ok"
+
+
+def _check_broker() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
+        client.ping()
+    except redis.RedisError:
+        return "down"
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when database and broker answer, else 503."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = "down" not in checks.values()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,21 @@
+import rules
+
+from .selectors import user_coordinates_any_program
+
+
+@rules.predicate
+def is_program_coordinator(user, program) -> bool:
+    if program is None or not user.is_authenticated:
+        return False
+    return program.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_any_coordinator(user) -> bool:
+    return user_coordinates_any_program(user=user)
+
+
+is_network_staff = rules.is_staff
+
+rules.add_perm("programs.coordinate_program", is_program_coordinator)
+rules.add_perm("programs.access_coordination", is_any_coordinator)

@@ -1,0 +1,1 @@
+# The models of applications, mentees and tandems arrive with their issues.
