@@ -1,0 +1,157 @@
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).parent / "browser" / "vendor" / "axe-core" / "axe.min.js"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip a test whose service is missing; under REQUIRE_SERVICES (CI) fail it instead."""
+    if available:
+        return
+    if django_settings.REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI nothing may be skipped: a skip there means a service or tool was not installed.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("REQUIRE_SERVICES") and reporter and reporter.stats.get("skipped"):
+        reporter.write_line("REQUIRE_SERVICES is set and tests were skipped: failing the run.")
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own empty cache, so rate limits and cached pages never leak between tests
+    (or between xdist workers sharing one Redis)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in the test's process; tests of a real worker start one in a subprocess."""
+    from mentoring.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory()
+
+
+@pytest.fixture
+def coordinator(db, program):
+    return ProgramCoordinatorFactory(program=program).user
+
+
+# --- Browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    require_service(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    require_service(AXE_JS.exists(), f"axe-core is missing at {AXE_JS}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's ORM calls of the live server and of
+    # the test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class RecordedPage:
+    """A Playwright page that remembers every URL it requested."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message.text),
+        )
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+    def outside_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+    def csp_violations(self) -> list[str]:
+        return [text for text in self.console_errors if "Content Security Policy" in text]
+
+    def axe_violations(self) -> list[dict]:
+        """Run axe-core on the current page: WCAG 2.0/2.1 A and AA rules."""
+        # Evaluated through the DevTools protocol: the page's CSP (rightly) forbids injected tags.
+        self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result = self.page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            })"""
+        )
+        return [
+            {
+                "id": v["id"],
+                "help": v["help"],
+                "targets": [node["target"] for node in v["nodes"]],
+            }
+            for v in result["violations"]
+        ]
+
+
+@pytest.fixture
+def page(_browser, live_server, settings):
+    # The live server speaks plain HTTP; cookies must not require HTTPS there.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = _browser.new_context(base_url=live_server.url, locale="de-DE")
+    recorded = RecordedPage(context.new_page())
+    yield recorded
+    context.close()

@@ -1,0 +1,94 @@
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from mentoring.celery import app
+from mentoring.tasks import clear_expired_sessions
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_celery_never_loses_a_task_of_a_killed_worker():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_time_limit == 120
+
+
+def test_beat_schedule_tasks_exist():
+    app.loader.import_default_modules()
+
+    missing = [
+        entry["task"] for entry in app.conf.beat_schedule.values() if entry["task"] not in app.tasks
+    ]
+
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_clear_expired_sessions_keeps_live_ones():
+    now = timezone.now()
+    Session.objects.create(session_key="alt", session_data="", expire_date=now - timedelta(days=1))
+    Session.objects.create(session_key="neu", session_data="", expire_date=now + timedelta(days=1))
+
+    deleted = clear_expired_sessions.delay().get()
+
+    assert deleted == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["neu"]
+
+
+@pytest.mark.redis
+def test_worker_starts_against_redis_and_answers(tmp_path):
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis_lib.Redis.from_url(url, socket_connect_timeout=1).ping()
+        available = True
+    except redis_lib.RedisError:
+        available = False
+    require_service(available, f"Redis does not answer at {url}")
+    # A database of its own keeps this worker away from other runs' queues.
+    url = url.rsplit("/", 1)[0] + "/15"
+    env = {
+        **os.environ,
+        "REDIS_URL": url,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+    }
+    hostname = f"test-{os.getpid()}@localhost"
+    log = (tmp_path / "worker.log").open("w")
+    celery = [sys.executable, "-m", "celery", "-A", "mentoring"]
+    worker = subprocess.Popen(
+        [*celery, "worker", "--pool=solo", "-n", hostname, "-l", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        answer = ""
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and "pong" not in answer:
+            result = subprocess.run(
+                [*celery, "inspect", "ping", "-d", hostname, "-t", "2"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            answer = result.stdout
+        assert "pong" in answer
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        log.close()

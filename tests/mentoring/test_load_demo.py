@@ -1,0 +1,76 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from programs.models import Program, ProgramCoordinator
+
+DEMO_EMAILS = [
+    "netzwerk@example.org",
+    "koordination@example.org",
+    "koordination2@example.org",
+    "mentorin@example.org",
+    "bewerber@example.org",
+]
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_verified_logins_and_prints_them(capsys):
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    users = get_user_model().objects.filter(email__in=DEMO_EMAILS)
+    assert sorted(u.email for u in users) == sorted(DEMO_EMAILS)
+    assert all(u.check_password("mentoring-demo") for u in users)
+    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 5
+    assert [e for e in DEMO_EMAILS if e in out] == DEMO_EMAILS
+
+
+@pytest.mark.django_db
+def test_load_demo_roles():
+    call_command("load_demo")
+
+    User = get_user_model()
+    assert User.objects.get(email="netzwerk@example.org").is_staff is True
+    leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
+    assert list(leipzig.coordinators.values_list("email", flat=True)) == [
+        "koordination@example.org"
+    ]
+    coordinator2_programs = Program.objects.filter(coordinators__email="koordination2@example.org")
+    assert leipzig not in coordinator2_programs
+    assert coordinator2_programs.count() == 1
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent():
+    call_command("load_demo")
+    counts = (
+        get_user_model().objects.count(),
+        Program.objects.count(),
+        ProgramCoordinator.objects.count(),
+    )
+
+    call_command("load_demo", password="anderes-passwort")
+
+    assert (
+        get_user_model().objects.count(),
+        Program.objects.count(),
+        ProgramCoordinator.objects.count(),
+    ) == counts
+    assert (
+        get_user_model()
+        .objects.get(email="mentorin@example.org")
+        .check_password("anderes-passwort")
+    )
+
+
+@pytest.mark.django_db
+def test_demo_login_works(client):
+    call_command("load_demo")
+
+    response = client.post(
+        "/konto/login/", {"login": "koordination@example.org", "password": "mentoring-demo"}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/koordination/").status_code == 200

@@ -1,0 +1,130 @@
+"""The production mode, run as operators run it: DEBUG off, settings only from the environment."""
+
+import os
+import secrets
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+
+def production_env(tmp_path, **extra):
+    dropped = ("DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(
+        DJANGO_SETTINGS_MODULE="mentoring.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, timeout=120):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_check_deploy_passes_with_only_the_documented_variables(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = manage(env, "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """gunicorn terminating TLS itself with a self-signed certificate, in production mode."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    env = production_env(tmp_path)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        result = manage(env, *command)
+        assert result.returncode == 0, result.stderr
+    port = _free_port()
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "mentoring.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--certfile", str(cert), "--keyfile", str(key)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"https://127.0.0.1:{port}"
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", context=context, timeout=2)
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    yield base, context
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+def test_gunicorn_with_tls_serves_pages_with_security_headers(tls_server):
+    base, context = tls_server
+
+    response = urllib.request.urlopen(f"{base}/konto/login/", context=context, timeout=10)
+
+    assert response.status == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    csrf_cookie = next(
+        c for c in response.headers.get_all("Set-Cookie") if c.startswith("csrftoken=")
+    )
+    assert "Secure" in csrf_cookie
+    assert "HttpOnly" in csrf_cookie
+
+
+def test_gunicorn_with_tls_serves_hashed_compressed_static(tls_server):
+    base, context = tls_server
+    html = urllib.request.urlopen(f"{base}/", context=context, timeout=10).read().decode()
+    css_path = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+
+    request = urllib.request.Request(f"{base}{css_path}", headers={"Accept-Encoding": "gzip"})
+    response = urllib.request.urlopen(request, context=context, timeout=10)
+
+    assert css_path.startswith("/static/css/portal.") and css_path != "/static/css/portal.css"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
