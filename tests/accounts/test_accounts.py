@@ -217,3 +217,11 @@ def test_user_manager_creates_user_without_username():
     assert user.email == "Jemand@example.org"
     assert user.check_password(PASSWORD)
     assert str(user) == "Jemand@example.org"
+
+
+@pytest.mark.django_db
+def test_mails_name_the_portal_not_example_com(client, mailoutbox):
+    client.post(SIGNUP, {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD})
+
+    assert "Mentoring-Portal" in mailoutbox[0].body
+    assert "example.com" not in mailoutbox[0].body

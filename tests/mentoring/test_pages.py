@@ -164,3 +164,14 @@ def test_navigation_for_coordinator_links_coordination(client):
 def test_anonymous_home_needs_no_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         client.get("/")
+
+
+def test_server_error_page_in_portal_look(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Entschuldigung, ein Fehler ist aufgetreten" in html
+    assert "/static/css/portal.css" in html
