@@ -19,6 +19,8 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Needs no secrets: the development defaults are enough to load the settings.
+compile: export DEBUG ?= true
 compile: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 
