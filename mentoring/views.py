@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -18,6 +19,11 @@ class LegalPageView(TemplateView):
     """
 
     page = ""
+    titles = {
+        "impressum": _("Legal notice"),
+        "datenschutz": _("Privacy policy"),
+        "barrierefreiheit": _("Accessibility statement"),
+    }
 
     def get_template_names(self):
         return [f"mentoring/legal/{self.page}.html"]
@@ -29,6 +35,7 @@ class LegalPageView(TemplateView):
             .only("title", "content")
             .first()
         )
+        context["default_title"] = self.titles[self.page]
         context["operator"] = settings.OPERATOR
         return context
 

@@ -63,6 +63,21 @@ def _eager_tasks():
 
 
 @pytest.fixture
+def redis_url():
+    """The URL of a Redis that answers (REDIS_URL, else the local default)."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        available = True
+    except redis.RedisError:
+        available = False
+    require_service(available, f"Redis does not answer at {url}")
+    return url
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 
