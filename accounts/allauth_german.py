@@ -103,4 +103,13 @@ STRINGS = (
         "check your spam folder. Please contact us if you do not receive the verification "
         "email within a few minutes."
     ),
+    # Texts whose German in allauth is wrong or odd rather than informal.
+    gettext_noop("Email Address"),
+    gettext_noop("Change Email"),
+    gettext_noop("Hello from %(site_name)s!"),
+    gettext_noop("Bad Token"),
+    gettext_noop(
+        "You're receiving this email because user %(user_display)s has given your email address "
+        "to register an account on %(site_domain)s."
+    ),
 )

@@ -1,4 +1,5 @@
 import re
+import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -225,3 +226,59 @@ def test_mails_name_the_portal_not_example_com(client, mailoutbox):
 
     assert "Mentoring-Portal" in mailoutbox[0].body
     assert "example.com" not in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_rate_limited_reset_shows_german_page(client):
+    statuses = [client.post(RESET, {"email": "jemand@example.org"}).status_code for _ in range(6)]
+
+    response = client.post(RESET, {"email": "jemand@example.org"})
+
+    assert statuses[:5] == [302] * 5
+    assert response.status_code == 429
+    assert '<html lang="de">' in response.content.decode()
+    assert "Zu viele Versuche" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_expired_form_shows_german_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(LOGIN, {"login": "x@example.org"})
+
+    assert response.status_code == 403
+    assert "Das Formular ist abgelaufen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_create_staff_command_gives_admin_access(client):
+    from django.core.management import call_command
+
+    call_command("create_staff", "chefin@example.org", password="ein-sicheres-passwort-9")
+
+    response = client.post(
+        LOGIN, {"login": "chefin@example.org", "password": "ein-sicheres-passwort-9"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_login_rate_limit_holds_on_redis(client, settings, redis_url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    UserFactory(email="ziel@example.org")
+
+    pages = [
+        client.post(LOGIN, {"login": "ziel@example.org", "password": f"falsch-{n}"}).content
+        for n in range(11)
+    ]
+
+    assert "Zu viele gescheiterte Anmeldeversuche" in pages[-1].decode()
+    assert "Zu viele gescheiterte Anmeldeversuche" not in pages[-2].decode()

@@ -103,3 +103,50 @@ def test_request_recorder_sees_outside_hosts(page):
     page.wait_for_timeout(200)
 
     assert page.outside_requests() == ["http://tiles.example.net/1/2/3.png"]
+
+
+SIGNED_IN_PAGES = [
+    "/mein-bereich/",
+    "/konto/email/",
+    "/konto/password/change/",
+    "/konto/logout/",
+    "/koordination/",
+]
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_signed_in_pages_accessible(page, live_server, language):
+    from tests.factories import ProgramCoordinatorFactory
+
+    membership = ProgramCoordinatorFactory()
+    page.login(live_server.url, membership.user)
+    paths = [*SIGNED_IN_PAGES, f"/koordination/programme/{membership.program.slug}/"]
+    problems = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{language}{path}")
+        violations = page.axe_violations()
+        if violations:
+            problems[path] = violations
+
+    assert problems == {}
+    assert page.outside_requests() == []
+    assert page.csp_violations() == []
+
+
+def test_staff_review_queue_accessible(page, live_server):
+    from programs.models import Program
+    from tests.factories import ProgramFactory, UserFactory
+
+    ProgramFactory(status=Program.Status.REVIEW)
+    page.login(live_server.url, UserFactory(is_staff=True))
+
+    page.goto(f"{live_server.url}/koordination/pruefung/")
+
+    assert page.axe_violations() == []
+
+
+def test_error_pages_accessible(page, live_server):
+    for path in ["/gibt-es-nicht/", "/en/gibt-es-nicht/"]:
+        page.goto(f"{live_server.url}{path}")
+
+        assert page.axe_violations() == []

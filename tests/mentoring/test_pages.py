@@ -32,7 +32,7 @@ def test_home_texts_translated(client):
     german = client.get("/").content.decode()
     english = client.get("/en/").content.decode()
 
-    assert "Gemeinsam weiter kommen" in german
+    assert "Gemeinsam weiterkommen" in german
     assert "Going further together" in english
     assert "Zum Inhalt springen" in german
 

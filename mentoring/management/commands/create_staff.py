@@ -1,0 +1,38 @@
+import getpass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+
+from mentoring.services import user_create_verified
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or update) a network staff account with a verified e-mail address, so it can "
+        "sign in to /admin/ before any mail has been sent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("--name", default="")
+        parser.add_argument(
+            "--password", help="the password; asked for when not given (preferable)"
+        )
+
+    def handle(self, *args, email, name, password, **options):
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        if password is None:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The passwords differ.")
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        user_create_verified(email=email, password=password, name=name, is_staff=True)
+        self.stdout.write(f"Staff account {email} is ready.")
