@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The map's GeoJSON: ready bytes, served before the session and CSRF machinery.
+    "programs.middleware.GeoJSONMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,7 +171,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring-Portal] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Links in account e-mails: https in production even when SITE_URL is not set.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG and SITE_URL.startswith("http:") else "https"
 # allauth's defaults, written out because they are part of the promise: ten wrong passwords per
 # address in five minutes, then the login answers 429 (the admin login goes through the same view).
 ACCOUNT_RATE_LIMITS = {
@@ -248,8 +251,15 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Behind a reverse proxy that terminates TLS, set TRUST_X_FORWARDED_PROTO=true and make sure the
 # proxy overwrites X-Forwarded-Proto on every request. When gunicorn terminates TLS itself, leave
 # it off: Django then sees https directly.
-if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's per-IP rate limits need the visitor's address, not the proxy's: behind N proxies it
+# reads the N-th address from the right of X-Forwarded-For. Without this, ten wrong passwords
+# from anyone would lock everybody out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if TRUST_X_FORWARDED_PROTO else 0
+)
 
 SILENCED_SYSTEM_CHECKS = []
 if not SECURE_HSTS_PRELOAD:
@@ -295,6 +305,9 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
+
+# bench/ switches on a trivial view as the baseline of its measurements; off everywhere else.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # Tests and `.ci/run` set this: a test that would skip for a missing service fails instead.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

@@ -37,6 +37,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BENCHMARK_VIEWS:
+    # The baseline of bench/: a view that does nothing, behind the same middleware.
+    urlpatterns += [path("bench/trivial", views.trivial)]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -2,7 +2,7 @@ import redis
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -71,3 +71,7 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+def trivial(request):
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,7 +1,83 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class WebsiteField(models.URLField):
+    """A URL field whose forms read "example.org" as https://example.org (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class State(models.TextChoices):
+    """The 16 Länder, by their ISO 3166-2 codes."""
+
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+class Vocabulary(models.Model):
+    """An editable list of terms with a German and an English label."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_de = models.CharField(_("German label"), max_length=100)
+    name_en = models.CharField(_("English label"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_de"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_de
+
+
+class TargetGroup(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class Topic(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class Format(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("format")
+        verbose_name_plural = _("formats")
+
+
+class FundingBadge(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("funding badge")
+        verbose_name_plural = _("funding badges")
 
 
 class Organization(models.Model):
@@ -9,8 +85,13 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("place"), max_length=100, blank=True)
     is_network_member = models.BooleanField(_("member of the network"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -25,15 +106,30 @@ class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Program.Status.PUBLISHED)
 
+    def review_overdue(self, *, months: int = 12):
+        cutoff = timezone.localdate() - timezone.timedelta(days=months * 365 // 12)
+        return self.published().filter(Q(last_reviewed_at__lt=cutoff) | Q(last_reviewed_at=None))
+
 
 class Program(models.Model):
-    """A mentoring program. The public listing grows its fields in the programs issue."""
+    """A mentoring program as listed on the Mentoring Map."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         REVIEW = "review", _("in review")
         PUBLISHED = "published", _("published")
         ARCHIVED = "archived", _("archived")
+
+    class Reach(models.TextChoices):
+        LOCAL = "local", _("local")
+        REGIONAL = "regional", _("regional")
+        STATE = "state", _("whole federal state")
+        NATIONAL = "national", _("nationwide or online")
+
+    class Availability(models.TextChoices):
+        OPEN = "open", _("places available")
+        WAITLIST = "waitlist", _("waiting list")
+        PAUSED = "paused", _("paused")
 
     organization = models.ForeignKey(
         Organization,
@@ -44,7 +140,89 @@ class Program(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(_("short description"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    how_to_join = models.TextField(_("how to join"), blank=True)
+
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="programs", verbose_name=_("target groups")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="programs", verbose_name=_("topics")
+    )
+    formats = models.ManyToManyField(
+        Format, blank=True, related_name="programs", verbose_name=_("formats")
+    )
+    funding_badges = models.ManyToManyField(
+        FundingBadge, blank=True, related_name="programs", verbose_name=_("funding badges")
+    )
+    age_min = models.PositiveSmallIntegerField(
+        _("mentees' minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("mentees' maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    languages = models.CharField(
+        _("languages offered"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by commas, e.g. Deutsch, Arabisch, Ukrainisch."),
+    )
+
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("place"), max_length=100, blank=True)
+    state = models.CharField(_("federal state"), max_length=2, choices=State, blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(47.0), MaxValueValidator(55.5)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5.5), MaxValueValidator(15.5)],
+    )
+    reach = models.CharField(_("reach"), max_length=10, choices=Reach, default=Reach.LOCAL)
+    radius_km = models.PositiveSmallIntegerField(
+        _("radius in km"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(500)],
+        help_text=_("For local programs: how far from the address mentees may live."),
+    )
+
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_role = models.CharField(_("role of the contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    website = WebsiteField(_("website"), blank=True)
+
+    availability = models.CharField(
+        _("seeking volunteers"), max_length=10, choices=Availability, default=Availability.OPEN
+    )
+    image = models.ImageField(_("image"), upload_to="programs/", blank=True)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    last_reviewed_at = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_note = models.TextField(
+        _("note from the moderation"),
+        blank=True,
+        help_text=_("Why the listing was sent back; shown to the program's coordinators."),
+    )
+    # Name, descriptions, organisation and vocabulary labels in one column, kept by the services:
+    # one full-text index on PostgreSQL, a plain substring search on SQLite.
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ProgramCoordinator",
@@ -59,13 +237,37 @@ class Program(models.Model):
         verbose_name = _("program")
         verbose_name_plural = _("programs")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "latitude", "longitude"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=F("age_max")),
+                name="program_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="program_coordinates_complete",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def language_list(self) -> list[str]:
+        return [part.strip() for part in self.languages.split(",") if part.strip()]
 
 
 class ProgramCoordinator(models.Model):
@@ -91,3 +293,56 @@ class ProgramCoordinator(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.program}"
+
+
+class ProgramChange(models.Model):
+    """Changes a coordinator proposes to a published listing; public only once staff approve."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="changes", verbose_name=_("program")
+    )
+    data = models.JSONField(_("proposed values"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["submitted_at"]
+        constraints = [
+            # One open proposal per program: a new edit replaces the pending one.
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_program",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="rejected_change_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} ({self.get_status_display()})"

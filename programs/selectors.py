@@ -1,19 +1,134 @@
-from django.db.models import QuerySet
+from django.core.cache import cache as django_cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import QueryDict
 
-from .models import Program, ProgramCoordinator
+from . import cache
+from .filters import ProgramFilterSet
+from .models import Format, Program, ProgramChange, ProgramCoordinator, State, TargetGroup, Topic
+
+FACET_MODELS = {"zielgruppe": TargetGroup, "thema": Topic, "format": Format}
 
 
-def program_list_public() -> QuerySet[Program]:
-    return Program.objects.published().select_related("organization")
+def vocabulary_choices(*, language: str) -> dict[str, list[tuple[str, str]]]:
+    """The facet terms with labels in the given language, cached per data generation."""
+    key = cache.key("vocabularies", language)
+    choices = django_cache.get(key)
+    if choices is None:
+        label = "name_en" if language == "en" else "name_de"
+        choices = {
+            name: list(model.objects.order_by("position", label).values_list("slug", label))
+            for name, model in FACET_MODELS.items()
+        }
+        django_cache.set(key, choices, cache.PAGE_TIMEOUT)
+    return choices
+
+
+def program_filterset(*, data, language: str) -> ProgramFilterSet:
+    # Always bound (an empty query too), so the place search and its annotations always run.
+    return ProgramFilterSet(
+        data if data is not None else QueryDict(),
+        queryset=Program.objects.published(),
+        vocabularies=vocabulary_choices(language=language),
+    )
+
+
+def program_list(*, filterset: ProgramFilterSet) -> QuerySet[Program]:
+    """The filtered published programs, nearest first when searching near a place."""
+    queryset = filterset.qs.select_related("organization").prefetch_related(
+        Prefetch("formats", queryset=Format.objects.order_by("position"))
+    )
+    if filterset.place is not None:
+        return queryset.order_by(F("distance").asc(nulls_last=True), "name")
+    return queryset.order_by("name")
+
+
+def program_facets(*, filterset: ProgramFilterSet) -> list[dict]:
+    """Each facet with its terms and how many results each term would give.
+
+    A facet's counts ignore its own selection (so the other values stay choosable) and respect
+    every other filter: one grouped query per facet, whatever the number of programs.
+    """
+    facets = []
+    data = filterset.data.copy() if filterset.is_bound else None
+    for name in ProgramFilterSet.FACETS:
+        selected = set(filterset.form.cleaned_data.get(name) or []) if filterset.is_bound else set()
+        if data is not None and name in data:
+            others = data.copy()
+            del others[name]
+            base = ProgramFilterSet(
+                others, queryset=Program.objects.published(), vocabularies=filterset.vocabularies
+            ).qs
+        else:
+            base = filterset.qs
+        ids = base.values("pk")
+        if name == "bundesland":
+            counts = dict(
+                Program.objects.filter(pk__in=ids)
+                .exclude(state="")
+                .values_list("state")
+                .annotate(n=Count("pk"))
+            )
+            terms = [(code, label) for code, label in State.choices]
+        else:
+            # The filter before annotate() restricts the counted programs to the results.
+            counts = dict(
+                FACET_MODELS[name]
+                .objects.filter(programs__in=ids)
+                .values_list("slug")
+                .annotate(n=Count("programs"))
+            )
+            terms = filterset.vocabularies[name]
+        facets.append(
+            {
+                "name": name,
+                "label": filterset.filters[name].label,
+                "terms": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": counts.get(value, 0),
+                        "selected": value in selected,
+                    }
+                    for value, label in terms
+                ],
+            }
+        )
+    return facets
+
+
+def program_detail_queryset() -> QuerySet[Program]:
+    return (
+        Program.objects.published()
+        .select_related("organization")
+        .prefetch_related("target_groups", "topics", "formats", "funding_badges")
+    )
 
 
 def programs_coordinated_by(*, user) -> QuerySet[Program]:
     if not user.is_authenticated:
         return Program.objects.none()
-    return Program.objects.filter(memberships__user=user).select_related("organization")
+    return (
+        Program.objects.filter(memberships__user=user)
+        .select_related("organization")
+        .annotate(
+            pending_changes=Count("changes", filter=Q(changes__status=ProgramChange.Status.PENDING))
+        )
+        .order_by("name")
+    )
 
 
 def user_coordinates_any_program(*, user) -> bool:
     if not user.is_authenticated:
         return False
     return ProgramCoordinator.objects.filter(user=user).exists()
+
+
+def review_queue() -> dict[str, QuerySet]:
+    return {
+        "programs": Program.objects.filter(status=Program.Status.REVIEW)
+        .select_related("organization")
+        .order_by("updated_at"),
+        "changes": ProgramChange.objects.filter(status=ProgramChange.Status.PENDING)
+        .select_related("program", "program__organization", "submitted_by")
+        .order_by("submitted_at"),
+    }

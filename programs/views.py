@@ -1,22 +1,326 @@
-from django.views.generic import DetailView, ListView, TemplateView
+import json
 
-from .selectors import program_list_public
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView, TemplateView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import cache, gazetteer, geojson, services
+from .forms import ProgramListingForm, ReasonForm
+from .models import Program, ProgramChange
+from .selectors import (
+    program_detail_queryset,
+    program_facets,
+    program_filterset,
+    program_list,
+    review_queue,
+)
+
+MAP_RESULTS_SHOWN = 50
+RADIUS_OPTIONS = [5, 10, 25, 50, 100, 200, 500]
 
 
-class ProgramListView(ListView):
-    template_name = "programs/program_list.html"
-    paginate_by = 20
+class FilteredProgramsMixin:
+    """List and map share the FilterSet, the facets and the place search."""
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = program_filterset(data=self.request.GET, language=get_language())
+        return self._filterset
 
     def get_queryset(self):
-        return program_list_public()
+        return program_list(filterset=self.get_filterset())
+
+    def filter_context(self) -> dict:
+        filterset = self.get_filterset()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        without_place = query.copy()
+        without_place.pop("ort", None)
+        return {
+            "filterset": filterset,
+            "facets": program_facets(filterset=filterset),
+            "place": filterset.place,
+            "radius_km": filterset.radius_km,
+            "suggestions": filterset.suggestions,
+            "notices": filterset.notices,
+            "query_string": query.urlencode(),
+            "query_without_place": without_place.urlencode(),
+            "gazetteer_attribution": gazetteer.ATTRIBUTION,
+            "radius_options": sorted({*RADIUS_OPTIONS, filterset.radius_km}),
+            "availability_choices": Program.Availability.choices,
+            "selected_availability": filterset.form.cleaned_data.get("plaetze") or []
+            if filterset.is_bound
+            else [],
+        }
 
 
+@method_decorator(cache.cache_public_page, name="dispatch")
+class ProgramListView(FilteredProgramsMixin, ListView):
+    template_name = "programs/program_list.html"
+    context_object_name = "programs"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.filter_context()}
+
+
+@method_decorator(cache.cache_public_page, name="dispatch")
+class MapView(FilteredProgramsMixin, ListView):
+    """The map; without JavaScript it shows the first results as a list and links the full list."""
+
+    template_name = "programs/map.html"
+    context_object_name = "programs"
+    embedded = False
+
+    def get_queryset(self):
+        return super().get_queryset()[:MAP_RESULTS_SHOWN]
+
+    def get_context_data(self, **kwargs):
+        context = {**super().get_context_data(**kwargs), **self.filter_context()}
+        query = context["query_string"]
+        context["result_count"] = self.get_filterset().qs.count()
+        context["results_shown"] = MAP_RESULTS_SHOWN
+        context["geojson_url"] = reverse("programs:geojson") + (f"?{query}" if query else "")
+        context["embed_url"] = (
+            settings.SITE_URL + reverse("programs:embed") + (f"?{query}" if query else "")
+        )
+        context["map_config"] = map_config()
+        return context
+
+
+@method_decorator([xframe_options_exempt, csp_replace({"frame-ancestors": ["*"]})], name="dispatch")
+class EmbedMapView(MapView):
+    """The map for partner sites' iframes: the only framable page, and it sets no cookie."""
+
+    template_name = "programs/map_embed.html"
+    embedded = True
+
+
+def map_config() -> dict:
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "gazetteerAttribution": gazetteer.ATTRIBUTION,
+    }
+
+
+@require_GET
+def programs_geojson(request):
+    payload = geojson.payload(query=request.GET, language=get_language())
+    if request.headers.get("If-None-Match") == payload.etag:
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(payload.gzipped, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(payload.raw, content_type="application/geo+json")
+    response["ETag"] = payload.etag
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@method_decorator(cache.cache_public_page, name="dispatch")
 class ProgramDetailView(DetailView):
     template_name = "programs/program_detail.html"
 
     def get_queryset(self):
-        return program_list_public()
+        return program_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = json_ld(program_structured_data(self.object))
+        context["map_config"] = map_config()
+        context["embed_url"] = (
+            settings.SITE_URL + reverse("programs:embed") + f"?q={self.object.slug}"
+        )
+        return context
 
 
-class MapView(TemplateView):
-    template_name = "programs/map.html"
+# As in Django's json_script: the JSON cannot close the <script> element it sits in.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> str:
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308  (escaped above)
+
+
+def program_structured_data(program: Program) -> dict:
+    """schema.org description of the program for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": program.name,
+        "description": program.summary or program.description[:300],
+        "url": settings.SITE_URL + program.get_absolute_url(),
+        "provider": {"@type": "NGO", "name": program.organization.name},
+        "serviceType": "Mentoring",
+        "audience": [
+            {"@type": "Audience", "audienceType": g.name_de} for g in program.target_groups.all()
+        ],
+    }
+    if program.city:
+        data["areaServed"] = {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "postalCode": program.postcode,
+                "addressLocality": program.city,
+                "addressCountry": "DE",
+            },
+        }
+        if program.has_location:
+            data["areaServed"]["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": program.latitude,
+                "longitude": program.longitude,
+            }
+    return data
+
+
+# --- Self-service and moderation -----------------------------------------------------------
+
+
+class ProgramEditView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
+    template_name = "programs/program_form.html"
+    form_class = ProgramListingForm
+    permission_required = "programs.change_listing"
+    queryset = Program.objects.select_related("organization")
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            # Another program's listing does not exist for this coordinator.
+            raise Http404
+        return super().handle_no_permission()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending_change"] = self.object.changes.filter(
+            status=ProgramChange.Status.PENDING
+        ).first()
+        context["map_config"] = map_config()
+        return context
+
+    def form_valid(self, form):
+        change = form.save(user=self.request.user)
+        if change is None:
+            messages.success(self.request, _("The listing has been saved."))
+        else:
+            messages.success(
+                self.request,
+                _("Your changes were sent to the network staff; they go online once approved."),
+            )
+        return redirect("programs:edit", slug=self.object.slug)
+
+
+def _listing_action(request, slug: str, action, success: str):
+    program = get_object_or_404(Program, slug=slug)
+    if not request.user.has_perm("programs.change_listing", program):
+        raise Http404
+    try:
+        action(program=program)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("programs:edit", slug=program.slug)
+
+
+@require_POST
+def program_submit_view(request, slug):
+    return _listing_action(
+        request,
+        slug,
+        services.program_submit_for_review,
+        _("The listing has been submitted for review."),
+    )
+
+
+@require_POST
+def program_mark_reviewed_view(request, slug):
+    return _listing_action(
+        request,
+        slug,
+        services.program_mark_reviewed,
+        _("Thank you: the listing is marked as current."),
+    )
+
+
+class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    template_name = "programs/review_queue.html"
+    permission_required = "programs.review_listings"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **review_queue(), "reason_form": ReasonForm()}
+
+
+def _review_action(request, do, success: str):
+    if not request.user.has_perm("programs.review_listings"):
+        raise Http404
+    try:
+        do()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("programs:review_queue")
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
+
+
+@require_POST
+def review_program_view(request, slug, decision):
+    program = get_object_or_404(Program, slug=slug)
+    actions = {
+        "veroeffentlichen": (
+            lambda: services.program_publish(program=program),
+            _("The program is published."),
+        ),
+        "zurueckgeben": (
+            lambda: services.program_send_back(program=program, reason=_reason(request)),
+            _("The program has been sent back to its coordinators."),
+        ),
+        "archivieren": (
+            lambda: services.program_archive(program=program),
+            _("The program is archived."),
+        ),
+    }
+    if decision not in actions:
+        raise Http404
+    return _review_action(request, *actions[decision])
+
+
+@require_POST
+def review_change_view(request, pk, decision):
+    change = get_object_or_404(ProgramChange, pk=pk)
+    actions = {
+        "annehmen": (
+            lambda: services.program_change_approve(change=change, user=request.user),
+            _("The changes are online."),
+        ),
+        "ablehnen": (
+            lambda: services.program_change_reject(
+                change=change, user=request.user, reason=_reason(request)
+            ),
+            _("The changes have been rejected."),
+        ),
+    }
+    if decision not in actions:
+        raise Http404
+    return _review_action(request, *actions[decision])

@@ -43,12 +43,15 @@ def pytest_sessionfinish(session, exitstatus):
 def _isolated_cache(settings):
     """Each test gets its own empty cache, so rate limits and cached pages never leak between tests
     (or between xdist workers sharing one Redis)."""
+    from programs.cache import forget_local_generation
+
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": uuid.uuid4().hex,
         }
     }
+    forget_local_generation()
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +141,18 @@ class RecordedPage:
             if urlsplit(url).scheme in ("http", "https", "ws", "wss")
             and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
+
+    def login(self, base_url: str, user) -> None:
+        """Sign the browser in as `user` without going through the login form."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+        )
 
     def csp_violations(self) -> list[str]:
         return [text for text in self.console_errors if "Content Security Policy" in text]

@@ -2,7 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from programs.models import Organization, Program, ProgramCoordinator
+from programs.models import Format, Organization, Program, ProgramCoordinator, TargetGroup, Topic
+from programs.services import program_search_text
 
 PASSWORD = "richtig-gutes-passwort-42"
 
@@ -35,14 +36,53 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
+    """A published program in Leipzig; pass target_groups=["kinder"] etc. as vocabulary slugs."""
+
     class Meta:
         model = Program
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Lesepatenschaften {n}")
     slug = factory.Sequence(lambda n: f"lesepatenschaften-{n}")
     summary = "Ehrenamtliche lesen mit Kindern."
     status = Program.Status.PUBLISHED
+    postcode = "04109"
+    city = "Leipzig"
+    state = "SN"
+    latitude = 51.3397
+    longitude = 12.3731
+
+    @factory.post_generation
+    def target_groups(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.target_groups.set(TargetGroup.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.topics.set(Topic.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def formats(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.formats.set(Format.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def search_index(obj, create, extracted, **kwargs):
+        # What program_save() does: the search text follows name, texts and vocabularies.
+        if create:
+            obj.search_text = program_search_text(program=obj)
+            Program.objects.filter(pk=obj.pk).update(search_text=obj.search_text)
+
+
+MUNICH = {
+    "postcode": "80331",
+    "city": "München",
+    "state": "BY",
+    "latitude": 48.1372,
+    "longitude": 11.5756,
+}
 
 
 class ProgramCoordinatorFactory(factory.django.DjangoModelFactory):

@@ -117,6 +117,15 @@ def test_gunicorn_with_tls_serves_pages_with_security_headers(tls_server):
     assert "HttpOnly" in csrf_cookie
 
 
+@pytest.mark.parametrize("path", ["/", "/programme/", "/karte/", "/karte/einbetten/", "/en/karte/"])
+def test_production_pages_find_all_their_static_files(tls_server, path):
+    base, context = tls_server
+
+    response = urllib.request.urlopen(f"{base}{path}", context=context, timeout=10)
+
+    assert response.status == 200
+
+
 def test_gunicorn_with_tls_serves_hashed_compressed_static(tls_server):
     base, context = tls_server
     html = urllib.request.urlopen(f"{base}/", context=context, timeout=10).read().decode()

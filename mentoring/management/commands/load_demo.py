@@ -2,45 +2,32 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mentoring.services import user_create_verified
-from programs.models import Organization, Program, ProgramCoordinator
+from programs.demo import create_demo_programs, generate_programs
+from programs.models import ProgramCoordinator
 
 DEMO_USERS = [
     ("netzwerk@example.org", "Nora Netzwerk", "network staff", True),
     (
         "koordination@example.org",
         "Kim Koordination",
-        "coordinator of “Lesepat:innen Leipzig”",
+        "coordinator in Leipzig and Dresden",
         False,
     ),
     (
         "koordination2@example.org",
         "Kai Koordination",
-        "coordinator of “Ankommenspatenschaften Duisburg”",
+        "coordinator in Duisburg",
         False,
     ),
     ("mentorin@example.org", "Mira Mentorin", "volunteer, mentor in a tandem", False),
     ("bewerber@example.org", "Ben Bewerber", "volunteer with an open application", False),
 ]
 
-DEMO_PROGRAMS = [
-    {
-        "organization": ("Bürgerstiftung Leipzig (Demo)", "buergerstiftung-leipzig-demo"),
-        "name": "Lesepat:innen Leipzig",
-        "slug": "lesepatinnen-leipzig",
-        "summary": (
-            "Ehrenamtliche lesen einmal pro Woche mit Grundschulkindern "
-            "und wecken die Freude an Büchern."
-        ),
-        "coordinator": "koordination@example.org",
-    },
-    {
-        "organization": ("Caritas-Verband Duisburg (Demo)", "caritas-duisburg-demo"),
-        "name": "Ankommenspatenschaften Duisburg",
-        "slug": "ankommenspatenschaften-duisburg",
-        "summary": "Pat:innen begleiten geflüchtete Familien bei den ersten Schritten in Duisburg.",
-        "coordinator": "koordination2@example.org",
-    },
-]
+# Which demo programs each demo coordinator manages.
+DEMO_COORDINATION = {
+    "koordination@example.org": ["Lesepat:innen Leipzig", "Balu und Du Dresden"],
+    "koordination2@example.org": ["Ankommenspatenschaften Duisburg"],
+}
 
 
 class Command(BaseCommand):
@@ -64,25 +51,15 @@ class Command(BaseCommand):
             )
             for email, name, _role, is_staff in DEMO_USERS
         }
-        for spec in DEMO_PROGRAMS:
-            org_name, org_slug = spec["organization"]
-            organization, _ = Organization.objects.update_or_create(
-                slug=org_slug, defaults={"name": org_name, "is_network_member": True}
-            )
-            program, _ = Program.objects.update_or_create(
-                slug=spec["slug"],
-                defaults={
-                    "organization": organization,
-                    "name": spec["name"],
-                    "summary": spec["summary"],
-                    "status": Program.Status.PUBLISHED,
-                },
-            )
-            ProgramCoordinator.objects.get_or_create(
-                program=program, user=users[spec["coordinator"]]
-            )
+        programs = create_demo_programs()
+        for email, names in DEMO_COORDINATION.items():
+            for name in names:
+                ProgramCoordinator.objects.get_or_create(program=programs[name], user=users[email])
+        if options["programs"]:
+            created = generate_programs(count=options["programs"], seed=options["seed"])
+            self.stdout.write(f"{created} generated programs added.")
 
-        for name in ("programs", "events", "tandems"):
+        for name in ("events", "tandems"):
             if options[name]:
                 # The generated benchmark data arrives with the models of each part.
                 self.stderr.write(

@@ -1,0 +1,91 @@
+"""One generation number for everything the public directory shows.
+
+Any change to a program, organisation or vocabulary bumps it (see signals.py); cached GeoJSON,
+vocabulary choices and anonymous pages carry the generation in their keys, so they are rebuilt
+on the next request after a change and old entries simply expire.
+"""
+
+import functools
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+GENERATION_KEY = "programs:generation"
+PAGE_TIMEOUT = 60 * 60
+
+
+# Each process remembers the generation for a second: the map's GeoJSON is then served without
+# any round trip to Redis, and other processes see a change at most a second late.
+LOCAL_TTL_SECONDS = 1.0
+_local = {"value": None, "until": 0.0}
+
+
+def generation() -> str:
+    """A random token, not a counter: after a cache flush or restart it cannot come back to an
+    old value that a worker still holds payloads for."""
+    now = time.monotonic()
+    if _local["value"] is not None and now < _local["until"]:
+        return _local["value"]
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # add() so that concurrent first requests agree on one value.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    _local.update(value=value, until=now + LOCAL_TTL_SECONDS)
+    return value
+
+
+def bump_generation() -> None:
+    value = secrets.token_hex(8)
+    cache.set(GENERATION_KEY, value, timeout=None)
+    _local.update(value=value, until=time.monotonic() + LOCAL_TTL_SECONDS)
+
+
+def forget_local_generation() -> None:
+    """For tests, whose caches are replaced between tests."""
+    _local.update(value=None, until=0.0)
+
+
+def key(prefix: str, *parts: str) -> str:
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+    return f"programs:{prefix}:{generation()}:{digest}"
+
+
+def _is_plain_anonymous(request) -> bool:
+    """No session, no flash messages: the page is the same for every such visitor."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_public_page(view):
+    """Cache the rendered page for visitors without a session, per URL and data generation."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _is_plain_anonymous(request):
+            return view(request, *args, **kwargs)
+        page_key = key("page", request.get_full_path())
+        cached = cache.get(page_key)
+        if cached is not None:
+            status, content_type, content = cached
+            return HttpResponse(content, status=status, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        uses_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        if response.status_code in (200, 404) and not response.cookies and not uses_csrf:
+            cache.set(
+                page_key,
+                (response.status_code, response["Content-Type"], response.content),
+                PAGE_TIMEOUT,
+            )
+        return response
+
+    return wrapped

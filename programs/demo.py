@@ -1,0 +1,226 @@
+"""Demo programs for `load_demo`: a hand-written set across all 16 Länder, and a generated
+benchmark set of any size."""
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import cache, gazetteer
+from .models import Format, FundingBadge, Organization, Program, TargetGroup, Topic
+from .services import program_save
+
+# (program, organisation, postcode, place, target groups, topics, formats, reach, ages, summary)
+PROGRAMS = [
+    ("Lesepat:innen Leipzig", "Bürgerstiftung Leipzig", "04109", "Leipzig",
+     ["kinder"], ["lesen-und-sprache", "schule-und-lernen"], ["tandem"], "local", (6, 10),
+     "Ehrenamtliche lesen einmal pro Woche mit Grundschulkindern und wecken Freude an Büchern."),
+    ("Ankommenspatenschaften Duisburg", "Caritasverband Duisburg", "47051", "Duisburg",
+     ["gefluechtete", "familien"], ["ankommen-und-integration", "alltagsbegleitung"], ["tandem"],
+     "local", None,
+     "Pat:innen begleiten geflüchtete Familien bei den ersten Schritten in Duisburg."),
+    ("Balu und Du Dresden", "Balu und Du e. V.", "01067", "Dresden",
+     ["kinder"], ["freizeit", "schule-und-lernen"], ["tandem"], "local", (6, 10),
+     "Junge Erwachsene begleiten als „Balus“ ein Grundschulkind ein Jahr lang in der Freizeit."),
+    ("Rock Your Life! München", "Rock Your Life! München e. V.", "80331", "München",
+     ["jugendliche"], ["ausbildung-und-beruf", "studium"], ["tandem", "hybrid"], "local", (13, 18),
+     "Studierende begleiten Schüler:innen zwei Jahre lang auf dem Weg in Ausbildung oder Studium."),
+    ("Mentor – Die Leselernhelfer Hamburg", "Mentor Hamburg e. V.", "20095", "Hamburg",
+     ["kinder", "jugendliche"], ["lesen-und-sprache"], ["tandem"], "local", (6, 14),
+     "Leselernhelfer:innen fördern Kinder eine Stunde pro Woche in der Schule."),
+    ("Zeit für Zukunft Berlin", "Zeit für Zukunft – Mentoren für Kinder e. V.", "10115", "Berlin",
+     ["kinder", "jugendliche"], ["freizeit", "schule-und-lernen"], ["tandem"], "local", (8, 16),
+     "Erwachsene schenken Kindern Zeit und Aufmerksamkeit – mindestens ein Jahr lang."),
+    ("Patenschaften für Arbeit Köln", "Kölner Freiwilligen Agentur", "50667", "Köln",
+     ["arbeitsuchende", "junge-erwachsene"], ["ausbildung-und-beruf"], ["tandem"], "local",
+     (18, 35), "Berufserfahrene Pat:innen begleiten junge Menschen bei Bewerbung und Berufsstart."),
+    ("Großeltern auf Zeit Stuttgart", "Familienbildungsstätte Stuttgart", "70173", "Stuttgart",
+     ["familien", "alleinerziehende"], ["familie", "alltagsbegleitung"], ["tandem"], "local",
+     (0, 10), "Ältere Freiwillige unterstützen Familien als Wunschgroßeltern."),
+    ("Chancenpatenschaften Frankfurt", "Frankfurter Ehrenamtsagentur", "60311", "Frankfurt am Main",
+     ["migrationsgeschichte", "jugendliche"], ["schule-und-lernen", "ausbildung-und-beruf"],
+     ["tandem", "online"], "local", (12, 21),
+     "Mentor:innen begleiten Jugendliche mit Migrationsgeschichte beim Übergang Schule–Beruf."),
+    ("Lotsenprojekt Bremen", "Paritätischer Bremen", "28195", "Bremen",
+     ["gefluechtete"], ["ankommen-und-integration", "gesundheit"], ["tandem", "gruppe"], "local",
+     None, "Lots:innen begleiten Geflüchtete zu Ämtern, Ärzt:innen und in den neuen Alltag."),
+    ("Familienpatenschaften Hannover", "Diakonisches Werk Hannover", "30159", "Hannover",
+     ["familien"], ["familie", "alltagsbegleitung"], ["tandem"], "local", (0, 12),
+     "Ehrenamtliche entlasten Familien mit kleinen Kindern – ein paar Stunden pro Woche."),
+    ("Digital-Lots:innen Schwerin", "Seniorenbüro Schwerin", "19053", "Schwerin",
+     ["seniorinnen"], ["digitale-teilhabe"], ["tandem", "gruppe"], "local", (65, 99),
+     "Junge Freiwillige helfen älteren Menschen, Smartphone und Internet sicher zu nutzen."),
+    ("Ausbildungspatenschaften Magdeburg", "Freiwilligenagentur Magdeburg", "39104", "Magdeburg",
+     ["jugendliche", "junge-erwachsene"], ["ausbildung-und-beruf"], ["tandem"], "state", (15, 25),
+     "Pat:innen begleiten Auszubildende in Sachsen-Anhalt, damit die Ausbildung gelingt."),
+    ("Mentoring für Studienanfänger:innen Erfurt", "Studierendenwerk Thüringen", "99084", "Erfurt",
+     ["studierende"], ["studium"], ["tandem", "online"], "state", (17, 30),
+     "Studierende höherer Semester begleiten Erstsemester aus Nichtakademikerfamilien."),
+    ("Sprachpatenschaften Potsdam", "Potsdamer Bürgerstiftung", "14467", "Potsdam",
+     ["gefluechtete", "migrationsgeschichte"], ["lesen-und-sprache", "ankommen-und-integration"],
+     ["tandem"], "local", None,
+     "Sprachpat:innen üben im Alltag Deutsch – beim Einkaufen, im Park."),
+    ("Schülerpatenschaften Kiel", "Bürgerstiftung Kiel", "24103", "Kiel",
+     ["kinder", "jugendliche"], ["schule-und-lernen"], ["tandem"], "local", (10, 16),
+     "Ehrenamtliche begleiten Schüler:innen beim Lernen und bei der Berufsorientierung."),
+    ("Mentoring Saar", "Landesarbeitsgemeinschaft Pro Ehrenamt", "66111", "Saarbrücken",
+     ["jugendliche"], ["ausbildung-und-beruf", "demokratie"], ["tandem", "gruppe"], "state",
+     (14, 21), "Junge Menschen im ganzen Saarland finden eine Mentorin oder einen Mentor."),
+    ("Patenschaften Mainz", "Ehrenamtsbörse Mainz", "55116", "Mainz",
+     ["kinder", "familien"], ["freizeit", "familie"], ["tandem"], "local", (4, 14),
+     "Pat:innen verbringen regelmäßig Freizeit mit Kindern aus belasteten Familien."),
+    ("Teilhabe-Tandems Nürnberg", "Lebenshilfe Nürnberg", "90402", "Nürnberg",
+     ["menschen-mit-behinderung"], ["freizeit", "alltagsbegleitung"], ["tandem"], "local", None,
+     "Freiwillige und Menschen mit Behinderung unternehmen gemeinsam, was beiden Freude macht."),
+    ("Netzwerk Mentoring online", "Bundesnetzwerk Mentoring (Demo)", "10117", "Berlin",
+     ["jugendliche", "junge-erwachsene"], ["ausbildung-und-beruf", "studium"], ["online"],
+     "national", (14, 27),
+     "Bundesweites Online-Mentoring für junge Menschen – per Video und Chat."),
+    ("Kulturpatenschaften Freiburg", "Kulturamt Freiburg", "79098", "Freiburg im Breisgau",
+     ["kinder", "jugendliche"], ["freizeit"], ["tandem"], "local", (8, 16),
+     "Kulturpat:innen gehen mit Kindern in Museen, Theater und Konzerte."),
+    ("Gesund aufwachsen Rostock", "Kinderschutzbund Rostock", "18055", "Rostock",
+     ["kinder", "familien"], ["gesundheit", "familie"], ["tandem"], "local", (0, 12),
+     "Familienpat:innen stärken Eltern in den ersten Lebensjahren ihrer Kinder."),
+    ("Willkommenspatenschaften Chemnitz", "Stadtmission Chemnitz", "09111", "Chemnitz",
+     ["gefluechtete", "familien"], ["ankommen-und-integration"], ["tandem", "gruppe"], "local",
+     None, "Pat:innen begleiten neu angekommene Familien in Chemnitz."),
+    ("Ausbildungsbrücke Wiesbaden", "Bürgerstiftung Wiesbaden", "65183", "Wiesbaden",
+     ["jugendliche"], ["ausbildung-und-beruf"], ["tandem"], "local", (15, 20),
+     "Ehrenamtliche Coaches begleiten Jugendliche von der Bewerbung bis zum Ausbildungsende."),
+]  # fmt: skip
+
+FIRST_WORDS = ["Lese", "Lern", "Zukunfts", "Ankommens", "Familien", "Ausbildungs", "Sprach",
+               "Kultur", "Digital", "Teilhabe", "Chancen", "Freizeit"]  # fmt: skip
+SECOND_WORDS = ["patenschaften", "tandems", "mentoring", "lots:innen", "brücke", "begleitung"]
+CITIES = ["04109", "01067", "10115", "20095", "80331", "50667", "60311", "70173", "30159", "28195",
+          "19053", "39104", "99084", "14467", "24103", "66111", "55116", "90402", "47051", "79098",
+          "18055", "09111", "65183", "44135", "45127", "40213", "48143", "33602", "68159", "76133",
+          "93047", "86150", "97070", "34117", "37073", "38100", "26122", "49074", "06108", "07743",
+          "03046", "17489", "23552", "25813", "54290", "67059", "89073", "94032", "83022",
+          "87435"]  # fmt: skip
+
+
+def _terms(model, slugs):
+    return list(model.objects.filter(slug__in=slugs))
+
+
+@transaction.atomic
+def create_demo_programs() -> dict[str, Program]:
+    """The hand-written programs, published; idempotent (keyed by slug)."""
+    programs = {}
+    for row in PROGRAMS:
+        name, org_name, postcode, city, groups, topics, formats, reach, ages, summary = row
+        organization, _ = Organization.objects.update_or_create(
+            slug=slugify(org_name)[:200],
+            defaults={
+                "name": org_name,
+                "city": city,
+                "postcode": postcode,
+                "is_network_member": True,
+            },
+        )
+        slug = slugify(name.replace(":", ""))
+        program = Program.objects.filter(slug=slug).first() or Program(slug=slug)
+        program.organization = organization
+        program.name = name
+        program.summary = summary
+        program.description = (
+            f"{summary}\n\nDas Programm wird von {org_name} getragen. Die Koordinator:innen "
+            "bereiten die Freiwilligen in einer Schulung vor, stellen die Tandems zusammen und "
+            "begleiten sie mit regelmäßigen Treffen zum Austausch."
+        )
+        program.how_to_join = (
+            "Bewerben Sie sich online. Wir laden Sie zu einem Kennenlerngespräch und zu einer "
+            "Schulung ein."
+        )
+        program.postcode, program.city = postcode, city
+        program.latitude = program.longitude = None
+        program.state = ""
+        program.reach = reach
+        program.radius_km = 25 if reach == "local" else None
+        program.age_min, program.age_max = ages or (None, None)
+        program.languages = "Deutsch"
+        program.contact_name = "Koordinationsteam"
+        program.contact_email = f"kontakt@{slug[:40]}.example.org"
+        program.status = Program.Status.PUBLISHED
+        program.last_reviewed_at = timezone.localdate()
+        program_save(
+            program=program,
+            m2m={
+                "target_groups": _terms(TargetGroup, groups),
+                "topics": _terms(Topic, topics),
+                "formats": _terms(Format, formats),
+                "funding_badges": _terms(FundingBadge, ["menschen-staerken-menschen"])
+                if len(programs) % 3 == 0
+                else [],
+            },
+        )
+        programs[name] = program
+    return programs
+
+
+@transaction.atomic
+def generate_programs(*, count: int, seed: int) -> int:
+    """A benchmark set of `count` published programs spread over Germany (bulk inserts).
+
+    Idempotent for the same count: programs are keyed `demo-generated-<n>`.
+    """
+    rng = random.Random(seed)
+    existing = set(
+        Program.objects.filter(slug__startswith="demo-generated-").values_list("slug", flat=True)
+    )
+    places = [place for code in CITIES if (place := gazetteer.lookup(code)) is not None]
+    groups, topics, formats = (
+        list(TargetGroup.objects.all()),
+        list(Topic.objects.all()),
+        list(Format.objects.all()),
+    )
+    organization, _ = Organization.objects.get_or_create(
+        slug="demo-generated", defaults={"name": "Freiwilligenzentrum (Demo)"}
+    )
+    new, links = [], []
+    for n in range(count):
+        slug = f"demo-generated-{n}"
+        if slug in existing:
+            continue
+        place = rng.choice(places)
+        name = f"{rng.choice(FIRST_WORDS)}{rng.choice(SECOND_WORDS)} {place.name} {n}"
+        chosen = (rng.sample(groups, 2), rng.sample(topics, 2), rng.sample(formats, 1))
+        new.append(
+            Program(
+                slug=slug,
+                name=name,
+                organization=organization,
+                summary="Ehrenamtliche begleiten Menschen in ihrer Stadt im Tandem.",
+                postcode=place.postcode,
+                city=place.name,
+                state=place.state,
+                latitude=round(place.lat + rng.uniform(-0.15, 0.15), 5),
+                longitude=round(place.lon + rng.uniform(-0.2, 0.2), 5),
+                reach=Program.Reach.LOCAL,
+                availability=rng.choice(Program.Availability.values),
+                status=Program.Status.PUBLISHED,
+                last_reviewed_at=timezone.localdate(),
+                search_text=" ".join(
+                    [name, place.name] + [t.name_de for terms in chosen for t in terms]
+                ),
+            )
+        )
+        links.append(chosen)
+    created = Program.objects.bulk_create(new, batch_size=1000)
+    for relation, index in (("target_groups", 0), ("topics", 1), ("formats", 2)):
+        through = getattr(Program, relation).through
+        column = getattr(Program, relation).field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [
+                through(program_id=program.pk, **{f"{column}_id": term.pk})
+                for program, chosen in zip(created, links, strict=True)
+                for term in chosen[index]
+            ],
+            batch_size=2000,
+        )
+    # bulk_create sends no signals: invalidate the public caches here.
+    transaction.on_commit(cache.bump_generation)
+    return len(created)

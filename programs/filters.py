@@ -1,0 +1,178 @@
+"""The one FilterSet behind the program list, the map and the GeoJSON."""
+
+import math
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import ACos, Cos, Least, Radians, Sin
+from django.utils.translation import gettext_lazy as _
+
+from . import gazetteer
+from .models import Program, State
+
+DEFAULT_RADIUS_KM = 25
+MAX_RADIUS_KM = 500
+MAX_QUERY_LENGTH = 200
+EARTH_RADIUS_KM = 6371.0
+
+
+class LenientMultipleChoiceField(forms.MultipleChoiceField):
+    """Keeps the known values of a facet and drops unknown ones, so an old or hand-made URL
+    still shows results instead of an error."""
+
+    def clean(self, value):
+        values = self.to_python(value)
+        return [v for v in values if self.valid_value(v)]
+
+
+class LenientChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField
+
+
+class FacetFilter(LenientChoiceFilter):
+    """A facet: several values are alternatives (OR); facets combine with AND."""
+
+    def __init__(self, *args, relation: str, **kwargs):
+        self.relation = relation
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.relation == "state":
+            return qs.filter(state__in=value)
+        # A subquery instead of a join: no duplicate rows, no DISTINCT.
+        through = getattr(Program, self.relation).through
+        target = getattr(Program, self.relation).field.m2m_reverse_field_name()
+        program_ids = through.objects.filter(**{f"{target}__slug__in": value}).values("program_id")
+        return qs.filter(pk__in=program_ids)
+
+
+def distance_expression(lat: float, lon: float):
+    """Great-circle distance in km (spherical law of cosines), on PostgreSQL and SQLite alike."""
+    lat_r, lon_r = math.radians(lat), math.radians(lon)
+    cosine = Cos(Radians(F("latitude"))) * Value(math.cos(lat_r)) * Cos(
+        Radians(F("longitude")) - Value(lon_r)
+    ) + Sin(Radians(F("latitude"))) * Value(math.sin(lat_r))
+    # Rounding can push the cosine a hair above 1 for the same point.
+    return ACos(Least(cosine, Value(1.0)), output_field=FloatField()) * Value(EARTH_RADIUS_KM)
+
+
+class ProgramFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
+    )
+    ort = django_filters.CharFilter(label=_("Postcode or place"), method="filter_noop")
+    umkreis = django_filters.NumberFilter(label=_("Radius (km)"), method="filter_noop")
+    zielgruppe = FacetFilter(label=_("Target group"), relation="target_groups")
+    thema = FacetFilter(label=_("Topic"), relation="topics")
+    format = FacetFilter(label=_("Format"), relation="formats")
+    bundesland = FacetFilter(label=_("Federal state"), relation="state", choices=State.choices)
+    plaetze = LenientChoiceFilter(
+        label=_("Seeking volunteers"),
+        field_name="availability",
+        choices=Program.Availability.choices,
+    )
+    alter = django_filters.NumberFilter(label=_("Age of the mentee"), method="filter_age")
+
+    FACETS = ("zielgruppe", "thema", "format", "bundesland")
+
+    class Meta:
+        model = Program
+        fields = []
+
+    def __init__(self, data=None, *args, vocabularies: dict, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.vocabularies = vocabularies
+        for name in ("zielgruppe", "thema", "format"):
+            self.filters[name].extra["choices"] = vocabularies[name]
+        self.place: gazetteer.Place | None = None
+        self.suggestions: list[gazetteer.Place] = []
+        self.notices: list[str] = []
+        self.radius_km = DEFAULT_RADIUS_KM
+
+    def filter_noop(self, qs, name, value):
+        return qs
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        if connection.vendor == "postgresql":
+            vector = SearchVector("search_text", config="german")
+            query = SearchQuery(value, config="german", search_type="websearch")
+            return qs.annotate(search=vector).filter(search=query)
+        # SQLite, the quickstart: every word must occur somewhere.
+        for word in value.split()[:10]:
+            qs = qs.filter(search_text__icontains=word)
+        return qs
+
+    def filter_age(self, qs, name, value):
+        age = int(value)
+        if not 0 <= age <= 120:
+            return qs
+        return qs.filter(Q(age_min__isnull=True) | Q(age_min__lte=age)).filter(
+            Q(age_max__isnull=True) | Q(age_max__gte=age)
+        )
+
+    def _unknown_values(self) -> list[str]:
+        if not self.is_bound:
+            return []
+        unknown = []
+        for name in (*self.FACETS, "plaetze"):
+            known = {str(value) for value, _label in self.filters[name].extra.get("choices", [])}
+            unknown += [v for v in self.data.getlist(name) if v not in known]
+        return unknown
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if self._unknown_values():
+            self.notices.append(_("Some filter values are unknown and were ignored."))
+        if "umkreis" in self.form.errors or (
+            data.get("umkreis") is not None and not 1 <= data["umkreis"] <= MAX_RADIUS_KM
+        ):
+            self.notices.append(
+                _("Please give a radius between 1 and %(max)s km; showing %(default)s km.")
+                % {"max": MAX_RADIUS_KM, "default": DEFAULT_RADIUS_KM}
+            )
+        elif data.get("umkreis") is not None:
+            self.radius_km = int(data["umkreis"])
+        if "q" in self.form.errors:
+            self.notices.append(
+                _("The search text is too long; it may have at most %(max)s characters.")
+                % {"max": MAX_QUERY_LENGTH}
+            )
+        place_query = (self.data.get("ort") or "").strip() if self.is_bound else ""
+        if place_query:
+            self.place = gazetteer.lookup(place_query)
+            if self.place is None:
+                self.suggestions = gazetteer.suggest(place_query)
+                self.notices.append(
+                    _("We do not know the place “%(place)s”. Please check the postcode or name.")
+                    % {"place": place_query[:100]}
+                )
+        return self.near_place(queryset)
+
+    def near_place(self, queryset):
+        if self.place is None:
+            return queryset.annotate(distance=Value(None, output_field=FloatField()))
+        lat, lon, radius = self.place.lat, self.place.lon, self.radius_km
+        min_lat, max_lat, min_lon, max_lon = gazetteer.bounding_box(lat, lon, radius)
+        in_box = Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+        # Programs for the whole Land or the whole country are near everybody there.
+        wide = Q(reach=Program.Reach.NATIONAL) | Q(
+            reach=Program.Reach.STATE, state=self.place.state
+        )
+        return (
+            queryset.filter(in_box | wide)
+            .annotate(distance=distance_expression(lat, lon))
+            .filter(Q(distance__lte=radius) | wide)
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.filters)

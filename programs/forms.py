@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import gazetteer
+from .models import Format, Program, TargetGroup, Topic
+from .services import EDITABLE_FIELDS, program_edit
+
+
+class VocabularyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class ProgramListingForm(forms.ModelForm):
+    """The listing as a coordinator edits it. Saving hands over to program_edit(), which decides
+    whether the change goes live at once (unpublished) or waits for review (published)."""
+
+    target_groups = VocabularyChoiceField(
+        TargetGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("target groups"),
+    )
+    topics = VocabularyChoiceField(
+        Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False, label=_("topics")
+    )
+    formats = VocabularyChoiceField(
+        Format.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("formats"),
+    )
+
+    class Meta:
+        model = Program
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "how_to_join": forms.Textarea(attrs={"rows": 4}),
+            "latitude": forms.NumberInput(attrs={"step": "0.0001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.0001"}),
+        }
+        help_texts = {
+            "latitude": _("Filled from the postcode; correct it by dragging the marker."),
+        }
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and (not postcode.isdigit() or len(postcode) != 5):
+            raise forms.ValidationError(_("A German postcode has five digits."))
+        if postcode and gazetteer.lookup(postcode) is None:
+            raise forms.ValidationError(
+                _("We do not know the postcode %(postcode)s. Please check it."),
+                params={"postcode": postcode},
+            )
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        age_min, age_max = cleaned.get("age_min"), cleaned.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error("age_max", _("The maximum age must not be below the minimum age."))
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Please give both coordinates or none."))
+        return cleaned
+
+    def save(self, *, user):
+        values = {field: self.cleaned_data[field] for field in EDITABLE_FIELDS}
+        return program_edit(program=self.instance, values=values, user=user)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Shown to the program's coordinators."),
+    )

@@ -1,0 +1,189 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import gazetteer
+from .models import Program, ProgramChange
+
+# Fields a coordinator may change in the listing; everything else is staff's.
+EDITABLE_FIELDS = [
+    "name",
+    "summary",
+    "description",
+    "how_to_join",
+    "target_groups",
+    "topics",
+    "formats",
+    "age_min",
+    "age_max",
+    "languages",
+    "street",
+    "postcode",
+    "city",
+    "state",
+    "latitude",
+    "longitude",
+    "reach",
+    "radius_km",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "availability",
+    "image_alt",
+]
+M2M_FIELDS = ["target_groups", "topics", "formats"]
+
+
+def program_search_text(*, program: Program) -> str:
+    """Everything a visitor may type to find the program, in both languages' labels."""
+    parts = [program.name, program.summary, program.description, program.organization.name]
+    parts.append(program.city)
+    for relation in ("target_groups", "topics", "formats"):
+        for term in getattr(program, relation).all():
+            parts.extend([term.name_de, term.name_en])
+    return " ".join(part for part in parts if part)
+
+
+def program_locate(*, program: Program) -> None:
+    """Fill missing coordinates and Bundesland from the address, via the offline gazetteer."""
+    if program.has_location and program.state:
+        return
+    place = gazetteer.lookup(program.postcode) or gazetteer.lookup(program.city)
+    if place is None:
+        return
+    if not program.has_location:
+        program.latitude, program.longitude = place.lat, place.lon
+    if not program.state:
+        program.state = place.state
+
+
+@transaction.atomic
+def program_save(*, program: Program, m2m: dict | None = None) -> Program:
+    """Validate and store a listing with its vocabularies, coordinates and search text."""
+    program_locate(program=program)
+    program.full_clean()
+    program.save()
+    for field, values in (m2m or {}).items():
+        getattr(program, field).set(values)
+    program.search_text = program_search_text(program=program)
+    Program.objects.filter(pk=program.pk).update(search_text=program.search_text)
+    return program
+
+
+def _serialise(*, values: dict) -> dict:
+    data = {}
+    for field, value in values.items():
+        if field in M2M_FIELDS:
+            data[field] = sorted(term.pk for term in value)
+        elif field in EDITABLE_FIELDS:
+            data[field] = value
+    return data
+
+
+@transaction.atomic
+def program_edit(*, program: Program, values: dict, user) -> ProgramChange | None:
+    """A coordinator's edit. Unpublished listings change at once; a published listing keeps its
+    public version until staff approve the proposal (one pending proposal per program)."""
+    if program.status != Program.Status.PUBLISHED:
+        _apply(program=program, data=_serialise(values=values))
+        return None
+    data = _serialise(values=values)
+    ProgramChange.objects.filter(program=program, status=ProgramChange.Status.PENDING).delete()
+    change = ProgramChange(program=program, data=data, submitted_by=user)
+    change.full_clean()
+    change.save()
+    return change
+
+
+def _apply(*, program: Program, data: dict) -> Program:
+    m2m = {field: data[field] for field in M2M_FIELDS if field in data}
+    for field, value in data.items():
+        if field not in M2M_FIELDS:
+            setattr(program, field, value)
+    if "postcode" in data or "city" in data:
+        # A new address without new coordinates is located afresh.
+        if data.get("latitude") is None:
+            program.latitude = program.longitude = None
+        if not data.get("state"):
+            program.state = ""
+    return program_save(program=program, m2m=m2m)
+
+
+@transaction.atomic
+def program_submit_for_review(*, program: Program) -> Program:
+    if program.status not in (Program.Status.DRAFT, Program.Status.REVIEW):
+        raise ValidationError(_("Only a draft can be submitted for review."))
+    program.status = Program.Status.REVIEW
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_publish(*, program: Program) -> Program:
+    if not program.has_location and program.reach != Program.Reach.NATIONAL:
+        raise ValidationError(
+            _("The program needs a location on the map (an address with a known postcode).")
+        )
+    program.status = Program.Status.PUBLISHED
+    program.review_note = ""
+    program.last_reviewed_at = timezone.localdate()
+    program.save(update_fields=["status", "review_note", "last_reviewed_at", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_send_back(*, program: Program, reason: str) -> Program:
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason, so the coordinators know what to change."))
+    program.status = Program.Status.DRAFT
+    program.review_note = reason.strip()
+    program.save(update_fields=["status", "review_note", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_archive(*, program: Program) -> Program:
+    program.status = Program.Status.ARCHIVED
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_mark_reviewed(*, program: Program) -> Program:
+    """A coordinator confirms that the published listing is still correct."""
+    program.last_reviewed_at = timezone.localdate()
+    program.save(update_fields=["last_reviewed_at", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_change_approve(*, change: ProgramChange, user) -> Program:
+    change = ProgramChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ProgramChange.Status.PENDING:
+        raise ValidationError(_("This proposal has already been reviewed."))
+    program = _apply(program=change.program, data=change.data)
+    program.last_reviewed_at = timezone.localdate()
+    program.save(update_fields=["last_reviewed_at", "updated_at"])
+    change.status = ProgramChange.Status.APPROVED
+    change.reviewed_by = user
+    change.reviewed_at = timezone.now()
+    change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return program
+
+
+@transaction.atomic
+def program_change_reject(*, change: ProgramChange, user, reason: str) -> ProgramChange:
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason, so the coordinators know what to change."))
+    change = ProgramChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ProgramChange.Status.PENDING:
+        raise ValidationError(_("This proposal has already been reviewed."))
+    change.status = ProgramChange.Status.REJECTED
+    change.reason = reason.strip()
+    change.reviewed_by = user
+    change.reviewed_at = timezone.now()
+    change.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    return change

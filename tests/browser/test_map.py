@@ -1,0 +1,300 @@
+"""The Mentoring Map in Chromium: clusters and markers, filters that update map and list together,
+keyboard use of the markers, the small maps, and accessibility / no outside requests / CSP."""
+
+import io
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
+
+from programs.models import TargetGroup
+from tests.factories import ProgramCoordinatorFactory, ProgramFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLACES = {
+    "Hamburg": ("HH", 53.5511, 9.9937),
+    "München": ("BY", 48.1372, 11.5756),
+    "Köln": ("NW", 50.9375, 6.9603),
+    "Berlin": ("BE", 52.5200, 13.4050),
+    "Dresden": ("SN", 51.0504, 13.7373),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_tiles(settings):
+    # The default: no tile server, so the map must not ask any other host.
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_ATTRIBUTION = ""
+
+
+def program_in(city: str, **kwargs):
+    state, lat, lon = PLACES[city]
+    return ProgramFactory(city=city, state=state, latitude=lat, longitude=lon, **kwargs)
+
+
+def target_group(slug: str, name_de: str, name_en: str) -> TargetGroup:
+    group, _created = TargetGroup.objects.get_or_create(
+        slug=slug, defaults={"name_de": name_de, "name_en": name_en}
+    )
+    return group
+
+
+def wait_for_loads(page, count: int = 1) -> None:
+    """Until the map has drawn its `count`-th GeoJSON response (map.js counts them)."""
+    # A function, not a string: the page's CSP (rightly) forbids eval.
+    page.wait_for_function(
+        "(n) => Number(document.getElementById('map').dataset.loads || 0) >= n",
+        arg=count,
+        timeout=8000,
+    )
+
+
+def wait_for_popup(page) -> None:
+    """Until the popup has faded in (axe measures contrast at the current opacity)."""
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.leaflet-popup');"
+        " return p !== null && getComputedStyle(p).opacity === '1'; }"
+    )
+
+
+def marker_names(page) -> list[str]:
+    return sorted(page.locator("#map .program-marker").evaluate_all("els => els.map(e => e.title)"))
+
+
+def list_names(page) -> list[str]:
+    return sorted(page.locator("#map-results > li h3 a").all_inner_texts())
+
+
+def assert_clean(page) -> None:
+    assert page.axe_violations() == []
+    assert page.outside_requests() == []
+    assert page.csp_violations() == []
+
+
+def test_map_shows_clusters_and_markers_for_demo_data(page, live_server):
+    call_command("load_demo", programs=80, stdout=io.StringIO())
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+
+    assert page.locator("#map .leaflet-marker-icon").count() > 0
+    clusters = page.locator("#map .marker-cluster")
+    assert clusters.count() >= 1
+    # A cluster is a button named by its number of programs.
+    assert re.search(r"\d+", clusters.first.inner_text())
+    assert clusters.first.get_attribute("role") == "button"
+    assert page.locator("#map-results > li").count() > 0
+    # The outline of the Länder is drawn, non-interactive, from our own server.
+    assert page.locator("#map .leaflet-overlay-pane path").count() >= 16
+
+    # Enter on a cluster zooms in: more of the single markers show up.
+    before = page.locator("#map .program-marker").count()
+    clusters.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#map .program-marker').length > n", arg=before
+    )
+    assert page.outside_requests() == []
+    assert page.csp_violations() == []
+
+
+def test_facet_updates_markers_list_url_and_embed_code_together(page, live_server):
+    children = target_group("kinder", "Kinder", "Children")
+    seniors = target_group("seniorinnen", "Senior:innen", "Older people")
+    for city in ("Hamburg", "München", "Köln"):
+        program_in(city, name=f"Lesepatenschaft {city}").target_groups.add(children)
+    for city in ("Berlin", "Dresden"):
+        program_in(city, name=f"Seniorenbegleitung {city}").target_groups.add(seniors)
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+    assert len(marker_names(page)) == 5
+    assert page.locator("#map-results > li").count() == 5
+
+    page.check("#f-zielgruppe-kinder")
+    wait_for_loads(page, 2)
+
+    expected = ["Lesepatenschaft Hamburg", "Lesepatenschaft Köln", "Lesepatenschaft München"]
+    assert marker_names(page) == expected
+    assert list_names(page) == expected
+    assert page.locator("#map-count").inner_text().startswith("3 ")
+    assert page.url.endswith("/karte/?zielgruppe=kinder")
+    assert "/karte/einbetten/?zielgruppe=kinder" in page.input_value("#embed-code")
+    assert (
+        page.locator("#map-list-link")
+        .get_attribute("href")
+        .endswith("/programme/?zielgruppe=kinder")
+    )
+    # The rebuilt list has the server's markup: availability badge, organisation.
+    first = page.locator("#map-results > li.card.program-card").first
+    assert first.locator("p.tags span.badge.badge-open").count() == 1
+    assert "Freiwilligenagentur" in first.locator("p.meta").inner_text()
+    assert_clean(page)
+
+    # The shareable URL shows the same selection after a reload.
+    page.reload()
+    wait_for_loads(page)
+    assert page.is_checked("#f-zielgruppe-kinder")
+    assert marker_names(page) == expected
+
+    # Unchecking brings all programs back.
+    page.uncheck("#f-zielgruppe-kinder")
+    wait_for_loads(page, 2)
+    assert len(marker_names(page)) == 5
+    assert page.url.endswith("/karte/")
+
+
+def test_search_text_is_debounced_and_empty_result_is_said(page, live_server):
+    program_in("Hamburg", name="Lesepatenschaft Hamburg")
+    program_in("Berlin", name="Seniorenbegleitung Berlin")
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+    page.type("#filter-q", "Senioren", delay=20)  # one fetch after typing, not one per key
+    wait_for_loads(page, 2)
+    assert len([url for url in page.requests if "programme.geojson" in url]) == 2
+    assert list_names(page) == ["Seniorenbegleitung Berlin"]
+    assert marker_names(page) == ["Seniorenbegleitung Berlin"]
+
+    page.fill("#filter-q", "Gibtesnicht")
+    page.keyboard.press("Enter")  # Submitting fetches at once, without reloading the page.
+    wait_for_loads(page, 3)
+    assert page.locator("#map-results > li").count() == 0
+    assert page.locator(".map-empty").is_visible()
+    assert page.locator("#map-count").inner_text().startswith("0 ")
+    assert marker_names(page) == []
+
+
+def test_marker_popup_with_keyboard_and_escape(page, live_server):
+    program = program_in("Hamburg", name="Lesepatenschaft Hamburg")
+    program_in("München", name="Lesepatenschaft München")
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+
+    # Tab from the map container reaches a marker, which is named by its program.
+    page.focus("#map")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "program-marker" in focused
+    page.locator("#map .program-marker[title='Lesepatenschaft Hamburg']").focus()
+    page.keyboard.press("Enter")
+    wait_for_popup(page)
+
+    link = page.locator(".leaflet-popup-content a")
+    assert link.inner_text() == "Lesepatenschaft Hamburg"
+    assert link.get_attribute("href") == program.get_absolute_url()
+    assert link.get_attribute("target") is None
+    # Focus moved into the popup, and the popup is accessible too.
+    assert page.evaluate("document.activeElement.textContent") == "Lesepatenschaft Hamburg"
+    assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Schließen"
+    assert page.axe_violations() == []
+
+    page.keyboard.press("Escape")
+    page.locator(".leaflet-popup").wait_for(state="detached", timeout=2000)
+    assert page.evaluate("document.activeElement.title") == "Lesepatenschaft Hamburg"
+
+
+def test_embed_opens_program_pages_in_a_new_tab(page, live_server):
+    program = program_in("Hamburg", name="Lesepatenschaft Hamburg")
+
+    page.goto(f"{live_server.url}/karte/einbetten/")
+    wait_for_loads(page)
+    page.locator("#map .program-marker").first.focus()
+    page.keyboard.press("Enter")
+
+    link = page.locator(".leaflet-popup-content a")
+    assert link.get_attribute("target") == "_blank"
+    assert link.get_attribute("rel") == "noopener"
+    assert link.get_attribute("href").endswith(program.get_absolute_url())
+
+
+def test_use_my_location_sorts_the_list_by_distance(page, live_server):
+    program_in("Hamburg", name="Lesepatenschaft Hamburg")
+    program_in("München", name="Lesepatenschaft München")
+    program_in("Dresden", name="Lesepatenschaft Dresden")
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 48.2, "longitude": 11.6})  # near München
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+    assert page.locator("#locate-me").is_visible()
+    page.click("#locate-me")
+    page.wait_for_selector("#map .user-location")
+
+    names = page.locator("#map-results > li h3 a").all_inner_texts()
+    assert names == [
+        "Lesepatenschaft München",
+        "Lesepatenschaft Dresden",
+        "Lesepatenschaft Hamburg",
+    ]
+    assert "km" in page.locator("#map-results > li .distance").first.inner_text()
+    assert page.locator("#locate-status").inner_text() != ""
+    assert page.outside_requests() == []
+
+
+@pytest.mark.parametrize("path", ["/karte/", "/karte/einbetten/", "/programme/"])
+def test_map_and_list_pages_accessible_local_only(page, live_server, path):
+    children = target_group("kinder", "Kinder", "Children")
+    program_in("Hamburg", name="Lesepatenschaft Hamburg").target_groups.add(children)
+    program_in("Berlin", name="Seniorenbegleitung Berlin")
+    ProgramFactory(name="Online-Mentoring bundesweit", reach="national")
+
+    page.goto(f"{live_server.url}{path}")
+    if path.startswith("/karte/"):
+        wait_for_loads(page)
+        page.wait_for_selector("#map .leaflet-overlay-pane path")
+    assert_clean(page)
+
+
+def test_program_page_map_accessible_local_only_and_no_keyboard_trap(page, live_server):
+    program = program_in("Dresden", name="Lesepatenschaft Dresden")
+
+    page.goto(f"{live_server.url}{program.get_absolute_url()}")
+    page.wait_for_selector("#program-map .program-marker")
+    page.wait_for_selector("#program-map .leaflet-overlay-pane path")
+    # The small map has no tab stops: keyboard users pass it by.
+    assert page.locator("#program-map [tabindex], #program-map a, #program-map button").count() == 0
+    assert page.locator("#program-map .program-marker").get_attribute("title") == program.name
+    assert_clean(page)
+
+
+def test_edit_map_drag_writes_coordinates_and_typing_moves_marker(page, live_server):
+    program = program_in("Dresden", name="Lesepatenschaft Dresden")
+    user = ProgramCoordinatorFactory(program=program).user
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(f"{live_server.url}/koordination/programme/{program.slug}/")
+    marker = page.locator("#edit-map .program-marker")
+    marker.wait_for()
+    page.locator("#edit-map").scroll_into_view_if_needed()
+    box = marker.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y - 30, steps=5)
+    page.mouse.up()
+
+    lat, lon = page.input_value("#id_latitude"), page.input_value("#id_longitude")
+    assert re.fullmatch(r"\d+\.\d{4}", lat) and re.fullmatch(r"\d+\.\d{4}", lon)
+    assert float(lat) > 51.0504 and float(lon) > 13.7373  # dragged north-east
+
+    # Typing moves the marker (here: further north, so up on the screen).
+    before = marker.bounding_box()
+    page.fill("#id_latitude", f"{float(lat) + 0.15:.4f}")
+    after = marker.bounding_box()
+    assert after["y"] < before["y"] - 10
+    assert page.csp_violations() == []
