@@ -1,12 +1,37 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, Program, ProgramCoordinator
+from . import services
+from .csv_io import COLUMNS, programs_import
+from .models import (
+    Format,
+    FundingBadge,
+    Organization,
+    Program,
+    ProgramChange,
+    ProgramCoordinator,
+    TargetGroup,
+    Topic,
+)
+
+
+@admin.register(TargetGroup, Topic, Format, FundingBadge)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name_de", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name_de"]}
+    search_fields = ["name_de", "name_en"]
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_network_member"]
-    search_fields = ["name"]
+    list_display = ["name", "city", "is_network_member"]
+    list_filter = ["is_network_member"]
+    search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -16,11 +41,108 @@ class ProgramCoordinatorInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+def _run(modeladmin, request, queryset, service, done):
+    changed = 0
+    for program in queryset:
+        try:
+            service(program=program)
+            changed += 1
+        except ValidationError as error:
+            modeladmin.message_user(
+                request, f"{program}: {' '.join(error.messages)}", messages.ERROR
+            )
+    if changed:
+        modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
+
+
+class ProgramImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and show the report without saving"),
+        required=False,
+        initial=True,
+    )
+    partial = forms.BooleanField(
+        label=_("Save the valid rows even when other rows have errors"), required=False
+    )
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "status"]
-    list_filter = ["status"]
+    change_list_template = "admin/programs/program/change_list.html"
+    list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
+    list_filter = ["status", "state", "availability", "reach", "target_groups", "topics"]
     list_select_related = ["organization"]
-    search_fields = ["name", "organization__name"]
+    search_fields = ["name", "organization__name", "city", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["target_groups", "topics", "formats", "funding_badges"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [ProgramCoordinatorInline]
+    actions = ["publish", "archive"]
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name=name), *super().get_urls()]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = ProgramImportForm(request.POST, request.FILES)
+        else:
+            form = ProgramImportForm()
+        if form.is_bound and form.is_valid():
+            report = programs_import(
+                file=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+                partial=form.cleaned_data["partial"],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import programs from CSV"),
+            "form": form,
+            "report": report,
+            "columns": [column.header for column in COLUMNS],
+        }
+        return TemplateResponse(request, "admin/programs/program/import.html", context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Coordinates, Bundesland and search text follow the address and vocabularies.
+        services.program_save(program=form.instance)
+
+    @admin.action(description=_("Publish the selected programs"))
+    def publish(self, request, queryset):
+        _run(self, request, queryset, services.program_publish, _("%(count)s programs published."))
+
+    @admin.action(description=_("Archive the selected programs"))
+    def archive(self, request, queryset):
+        _run(self, request, queryset, services.program_archive, _("%(count)s programs archived."))
+
+
+@admin.register(ProgramChange)
+class ProgramChangeAdmin(admin.ModelAdmin):
+    list_display = ["program", "status", "submitted_by", "submitted_at", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["program", "submitted_by"]
+    readonly_fields = [
+        "program",
+        "data",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve the selected changes"))
+    def approve(self, request, queryset):
+        for change in queryset:
+            try:
+                services.program_change_approve(change=change, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)

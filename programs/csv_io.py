@@ -1,0 +1,685 @@
+"""The program directory as CSV (import and export) and as GeoJSON (export).
+
+The columns are defined once, in COLUMNS: the import reads them and the export writes them, so an
+exported file imports again without changes. Headers are German and fixed (they are the file
+format); messages to people are gettext.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import math
+from dataclasses import dataclass, field
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from . import gazetteer
+from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
+from .services import program_locate, program_save
+
+MULTI_SEPARATOR = "|"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Excel runs a cell starting with one of these as a formula. Exported text cells get a leading
+# apostrophe (OWASP "CSV injection"); the import takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str  # attribute of Program; for "organization" the Träger's name
+    kind: str = "text"  # text, slug, organization, vocabulary, choice, int, float, date
+    required: bool = False  # the header must be in the file
+    choices: type[models.TextChoices] | None = None
+    vocabulary: type[models.Model] | None = None
+
+
+COLUMNS = (
+    Column("slug", "slug", "slug"),
+    Column("Name", "name", required=True),
+    Column("Träger", "organization", "organization", required=True),
+    Column("Kurzbeschreibung", "summary"),
+    Column("Beschreibung", "description"),
+    Column("Mitmachen", "how_to_join"),
+    Column("Zielgruppen", "target_groups", "vocabulary", vocabulary=TargetGroup),
+    Column("Themen", "topics", "vocabulary", vocabulary=Topic),
+    Column("Formate", "formats", "vocabulary", vocabulary=Format),
+    Column("Förderung", "funding_badges", "vocabulary", vocabulary=FundingBadge),
+    Column("Alter von", "age_min", "int"),
+    Column("Alter bis", "age_max", "int"),
+    Column("Sprachen", "languages"),
+    Column("Straße", "street"),
+    Column("PLZ", "postcode"),
+    Column("Ort", "city"),
+    Column("Bundesland", "state", "choice", choices=State),
+    Column("Breitengrad", "latitude", "float"),
+    Column("Längengrad", "longitude", "float"),
+    Column("Reichweite", "reach", "choice", choices=Program.Reach),
+    Column("Radius km", "radius_km", "int"),
+    Column("Kontakt Name", "contact_name"),
+    Column("Kontakt Rolle", "contact_role"),
+    Column("Kontakt E-Mail", "contact_email"),
+    Column("Kontakt Telefon", "contact_phone"),
+    Column("Website", "website"),
+    Column("Plätze", "availability", "choice", choices=Program.Availability),
+    Column("Status", "status", "choice", choices=Program.Status),
+    Column("Zuletzt geprüft", "last_reviewed_at", "date"),
+)
+COLUMNS_BY_HEADER = {column.header: column for column in COLUMNS}
+HEADER_OF_FIELD = {column.field: column.header for column in COLUMNS}
+M2M_FIELDS = [column.field for column in COLUMNS if column.kind == "vocabulary"]
+SCALAR_FIELDS = [
+    column.field for column in COLUMNS if column.kind not in ("vocabulary", "organization")
+]
+
+CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # line in the file (1 is the header), 0 for the file as a whole
+    field: str  # the column header, "" for the row or the file
+    message: str
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.message
+        if self.field:
+            return _("Line %(line)s: %(field)s: %(message)s") % {
+                "line": self.line,
+                "field": self.field,
+                "message": self.message,
+            }
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class RowResult:
+    line: int
+    slug: str = ""
+    name: str = ""
+    action: str = ""  # CREATED, UPDATED, UNCHANGED or INVALID
+    problems: list[Problem] = field(default_factory=list)
+    program: Program | None = field(default=None, repr=False)
+    m2m: dict = field(default_factory=dict, repr=False)
+    new_organization: str = ""  # name of a Träger to create when writing
+
+    def problem(self, header: str, message: str) -> None:
+        self.problems.append(Problem(self.line, header, message))
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    partial: bool
+    problems: list[Problem] = field(default_factory=list)  # about the file as a whole
+    rows: list[RowResult] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return self.problems + [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def rejected(self) -> bool:
+        """Nothing is (or would be) written because of errors."""
+        invalid = any(row.action == INVALID for row in self.rows)
+        return bool(self.problems) or (invalid and not self.partial)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def outcome(self, row: RowResult) -> str:
+        values = {"line": row.line, "slug": row.slug}
+        if row.action == INVALID:
+            return _("Line %(line)s: skipped.") % values if self.written else ""
+        if row.action == UNCHANGED:
+            return _("Line %(line)s: %(slug)s unchanged.") % values
+        if self.written:
+            if row.action == CREATED:
+                return _("Line %(line)s: %(slug)s created.") % values
+            return _("Line %(line)s: %(slug)s updated.") % values
+        if row.action == CREATED:
+            return _("Line %(line)s: %(slug)s would be created.") % values
+        return _("Line %(line)s: %(slug)s would be updated.") % values
+
+    def summary(self) -> list[str]:
+        counts = {action: self.count(action) for action in (CREATED, UPDATED, UNCHANGED, INVALID)}
+        if self.written:
+            lines = [
+                _(
+                    "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                    "%(invalid)s invalid."
+                )
+                % counts
+            ]
+        else:
+            lines = [
+                _(
+                    "%(created)s to create, %(updated)s to update, %(unchanged)s unchanged, "
+                    "%(invalid)s invalid."
+                )
+                % counts
+            ]
+        if self.dry_run:
+            lines.append(_("Dry run: nothing was written."))
+            if self.rejected:
+                lines.append(_("The file would be rejected."))
+        elif self.rejected:
+            lines.append(_("The file was rejected: nothing was written."))
+        elif counts[INVALID]:
+            lines.append(_("Rows with errors were skipped."))
+        return lines
+
+    def entries(self) -> list[tuple[RowResult, str]]:
+        """Each row with its outcome, for a table."""
+        return [(row, self.outcome(row)) for row in self.rows]
+
+    def lines(self) -> list[str]:
+        """The report as text: file problems, then per row its outcome or its problems."""
+        lines = [str(problem) for problem in self.problems]
+        for row in self.rows:
+            outcome = self.outcome(row)
+            if outcome:
+                lines.append(outcome)
+            lines.extend(str(problem) for problem in row.problems)
+        return lines + self.summary()
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+class _CellError(Exception):
+    pass
+
+
+def _read_file(file, report: ImportReport) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = _decode(file, report)
+    if text is None:
+        return [], []
+    # German Excel writes ";", most other tools ",". No header contains either, so the header
+    # line decides.
+    header_line = text.partition("\n")[0]
+    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers, rows = [], []
+    try:
+        headers = [header.strip() for header in next(reader)]
+        end_of_previous = reader.line_num
+        for cells in reader:
+            line, end_of_previous = end_of_previous + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            pairs = list(zip(headers, cells, strict=False))
+            values = {header: cell for header, cell in pairs if header}
+            # Spreadsheets add empty columns at the end; a value without a header is an error.
+            stray = [cell for header, cell in pairs if not header] + cells[len(headers) :]
+            if any(cell.strip() for cell in stray):
+                values[""] = ""
+            rows.append((line, values))
+    except csv.Error as error:
+        message = _("The file cannot be read as CSV: %(error)s") % {"error": error}
+        report.problems.append(Problem(reader.line_num, "", message))
+    return headers, rows
+
+
+def _decode(file, report: ImportReport) -> str | None:
+    data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = MAX_FILE_BYTES // 1024 // 1024
+        report.problems.append(
+            Problem(0, "", _("The file is larger than %(size)s MB.") % {"size": size})
+        )
+        return None
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            message = _("The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8”.")
+            report.problems.append(Problem(0, "", message))
+            return None
+    text = data.removeprefix("\ufeff")
+    if not text.strip():
+        report.problems.append(Problem(0, "", _("The file is empty.")))
+        return None
+    return text
+
+
+def _check_headers(headers: list[str], report: ImportReport) -> None:
+    seen = set()
+    for header in headers:
+        if not header:
+            continue
+        if header not in COLUMNS_BY_HEADER:
+            report.problems.append(Problem(1, header, _("Unknown column.")))
+        elif header in seen:
+            report.problems.append(Problem(1, header, _("The column appears more than once.")))
+        seen.add(header)
+    for column in COLUMNS:
+        if column.required and column.header not in seen:
+            report.problems.append(Problem(1, column.header, _("This column is missing.")))
+
+
+def _unknown(value: str, allowed) -> _CellError:
+    return _CellError(
+        _("Unknown value “%(value)s”. Allowed: %(allowed)s.")
+        % {"value": value, "allowed": ", ".join(allowed)}
+    )
+
+
+class _Context:
+    """What the rows of one file are checked against, loaded once."""
+
+    def __init__(self, rows: list[tuple[int, dict[str, str]]]):
+        self.vocabularies = {}
+        for column in COLUMNS:
+            if column.kind == "vocabulary":
+                terms = list(column.vocabulary.objects.all())
+                table = {term.name_de.casefold(): term for term in terms}
+                table.update({term.slug.casefold(): term for term in terms})
+                self.vocabularies[column.field] = (table, [term.slug for term in terms])
+            elif column.kind == "choice":
+                with override("de"):
+                    table = {
+                        str(label).casefold(): value for value, label in column.choices.choices
+                    }
+                table.update({value.casefold(): value for value in column.choices.values})
+                self.vocabularies[column.field] = (table, list(column.choices.values))
+        slugs = {_cell(values, "slug") for _line, values in rows} - {""}
+        self.programs = {
+            program.slug: program
+            for program in Program.objects.filter(slug__in=slugs)
+            .select_related("organization")
+            .prefetch_related(*M2M_FIELDS)
+        }
+        names = {_cell(values, "Träger") for _line, values in rows} - {""}
+        self.organizations = {}
+        for organization in Organization.objects.filter(name__in=names).order_by("-pk"):
+            self.organizations[organization.name] = organization  # the oldest wins
+        self.taken_slugs = set(slugs)  # generated slugs must not take a slug of a later row
+        self.seen_slugs: dict[str, int] = {}
+
+    def new_slug(self, name: str) -> str:
+        base = slugify(name)[:190] or "programm"
+        existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in existing or slug in self.taken_slugs:
+            number += 1
+            slug = f"{base}-{number}"
+        self.taken_slugs.add(slug)
+        return slug
+
+
+def _cell(values: dict[str, str], header: str) -> str:
+    value = values.get(header) or ""
+    value = value.strip()
+    if value.startswith("'") and value[1:2] in FORMULA_START and len(value) > 1:
+        value = value[1:]
+    return value
+
+
+def _parse(column: Column, value: str, context: _Context):
+    if column.kind in ("vocabulary", "choice"):
+        table, allowed = context.vocabularies[column.field]
+        if column.kind == "choice":
+            if not value:
+                return ""
+            if value.casefold() not in table:
+                raise _unknown(value, allowed)
+            return table[value.casefold()]
+        terms = []
+        for part in filter(None, (part.strip() for part in value.split(MULTI_SEPARATOR))):
+            if part.casefold() not in table:
+                raise _unknown(part, allowed)
+            terms.append(table[part.casefold()])
+        return terms
+    if not value:
+        return "" if column.kind in ("text", "slug", "organization") else None
+    if column.kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise _CellError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+    if column.kind == "float":
+        try:
+            number = float(value.replace(",", ".", 1))
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise _CellError(_("“%(value)s” is not a number.") % {"value": value})
+        return number
+    if column.kind == "date":
+        for date_format in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return datetime.datetime.strptime(value, date_format).date()  # noqa: DTZ007 - a date, no time
+            except ValueError:
+                pass
+        raise _CellError(
+            _("“%(value)s” is not a date (YYYY-MM-DD or DD.MM.YYYY).") % {"value": value}
+        )
+    return value
+
+
+# --- Checking a row ---------------------------------------------------------------------------
+
+
+def _snapshot(program: Program) -> dict:
+    values = {name: getattr(program, name) for name in SCALAR_FIELDS}
+    values["organization_id"] = program.organization_id
+    return values
+
+
+def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResult:
+    row = RowResult(line=line)
+    if "" in values:
+        row.problem("", _("This row has a value in a column without a header."))
+    parsed = {}
+    for header in values:
+        column = COLUMNS_BY_HEADER.get(header)
+        if column is None:
+            continue
+        try:
+            parsed[column.field] = _parse(column, _cell(values, header), context)
+        except _CellError as error:
+            row.problem(header, str(error))
+
+    slug = parsed.get("slug", "")
+    program = context.programs.get(slug)
+    before = _snapshot(program) if program else None
+    if program is None:
+        program = Program()
+        if slug:
+            program.slug = slug
+        elif parsed.get("name"):
+            program.slug = context.new_slug(parsed["name"])
+    if program.slug in context.seen_slugs:
+        row.problem(
+            "slug",
+            _("The slug “%(slug)s” already appears in line %(line)s.")
+            % {"slug": program.slug, "line": context.seen_slugs[program.slug]},
+        )
+    elif program.slug:
+        context.seen_slugs[program.slug] = line
+    row.program, row.slug = program, program.slug
+
+    for name in SCALAR_FIELDS:
+        if name == "slug" or name not in parsed:
+            continue
+        value = parsed[name]
+        default = Program._meta.get_field(name).default
+        if value == "" and isinstance(default, str) and default:
+            continue  # an empty cell keeps the status, reach or availability (default when new)
+        setattr(program, name, value)
+    row.name = program.name
+    row.m2m = {name: parsed[name] for name in M2M_FIELDS if name in parsed}
+
+    if before and (program.postcode, program.city) != (before["postcode"], before["city"]):
+        # Coordinates and Bundesland that were only carried over follow the new address.
+        if (program.latitude, program.longitude) == (before["latitude"], before["longitude"]):
+            program.latitude = program.longitude = None
+        if program.state == before["state"]:
+            program.state = ""
+    _check_location(row, program)
+    ages = (program.age_min, program.age_max)
+    if None not in ages and ages[0] > ages[1]:
+        row.problem("Alter bis", _("The maximum age must not be below the minimum age."))
+    _check_organization(row, program, _cell(values, "Träger"), context)
+    status_changed = before is None or before["status"] != program.status
+    if (
+        status_changed
+        and program.status == Program.Status.PUBLISHED
+        and not program.has_location
+        and program.reach != Program.Reach.NATIONAL
+    ):
+        row.problem(
+            "Status",
+            _("The program needs a location on the map (an address with a known postcode)."),
+        )
+
+    # Fields that already have a problem are not checked twice.
+    flagged = {
+        COLUMNS_BY_HEADER[p.field].field for p in row.problems if p.field in COLUMNS_BY_HEADER
+    }
+    if row.new_organization:
+        flagged.add("organization")
+    if not parsed.get("name") and not slug:
+        flagged.add("slug")  # the name's own message says it
+    try:
+        program.full_clean(exclude=sorted(flagged), validate_constraints=False)
+    except ValidationError as error:
+        _add_validation_error(row, error)
+
+    if row.problems:
+        row.action = INVALID
+    elif before is None:
+        row.action = CREATED
+    elif (
+        not row.new_organization
+        and _snapshot(program) == before
+        and all(
+            {term.pk for term in terms} == {term.pk for term in getattr(program, name).all()}
+            for name, terms in row.m2m.items()
+        )
+    ):
+        row.action = UNCHANGED
+    else:
+        row.action = UPDATED
+    return row
+
+
+def _check_location(row: RowResult, program: Program) -> None:
+    if (program.latitude is None) != (program.longitude is None):
+        missing = "Breitengrad" if program.latitude is None else "Längengrad"
+        row.problem(missing, _("Give both latitude and longitude, or neither."))
+    postcode = program.postcode.strip()
+    if len(postcode) == 4 and postcode.isdigit():
+        postcode = "0" + postcode  # Excel drops the leading zero of 0xxxx postcodes
+    program.postcode = postcode
+    if postcode and (not postcode.isdigit() or len(postcode) != 5):
+        row.problem("PLZ", _("A German postcode has five digits."))
+    elif postcode and not program.has_location and gazetteer.lookup(postcode) is None:
+        row.problem(
+            "PLZ",
+            _("We do not know the postcode %(postcode)s. Please check it.")
+            % {"postcode": postcode},
+        )
+    else:
+        program_locate(program=program)
+
+
+def _check_organization(row: RowResult, program: Program, name: str, context: _Context) -> None:
+    if not name:
+        row.problem("Träger", str(models.Field.default_error_messages["blank"]))
+        return
+    if program.organization_id and program.organization.name == name:
+        return
+    organization = context.organizations.get(name)
+    if organization is not None:
+        program.organization = organization
+        return
+    try:
+        Organization(name=name, slug="x").full_clean(validate_unique=False)
+    except ValidationError as error:
+        for messages in error.message_dict.values():
+            for message in messages:
+                row.problem("Träger", message)
+    row.new_organization = name
+
+
+def _add_validation_error(row: RowResult, error: ValidationError) -> None:
+    for name, messages in error.message_dict.items():
+        header = "" if name == NON_FIELD_ERRORS else HEADER_OF_FIELD.get(name, name)
+        for message in messages:
+            row.problem(header, message)
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def programs_import(
+    *,
+    file=None,
+    rows: list[dict[str, str]] | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+) -> ImportReport:
+    """Create or update programs from a CSV file (binary or text, UTF-8 with or without BOM,
+    ";" or ",") or from rows given as {header: value} dicts.
+
+    Rows are matched by slug: a known slug updates that program, any other row creates one (with
+    a slug made from the name when the cell is empty). A Träger is found by its exact name and
+    created when missing. Nothing is written on a dry run, nor when the file or any row has a
+    problem, unless `partial`: then the valid rows are written and the others skipped.
+    """
+    report = ImportReport(dry_run=dry_run, partial=partial)
+    if file is not None:
+        headers, numbered = _read_file(file, report)
+    else:
+        rows = rows or []
+        headers = list(rows[0]) if rows else [column.header for column in COLUMNS]
+        numbered = [(number, values) for number, values in enumerate(rows, start=2)]
+    if report.problems:
+        return report
+    _check_headers(headers, report)
+    if report.problems:
+        return report
+    context = _Context(numbered)
+    report.rows = [_check_row(line, values, context) for line, values in numbered]
+    if dry_run or report.rejected:
+        return report
+    try:
+        with transaction.atomic():
+            _write(report)
+    except _Rollback:
+        return report
+    report.written = True
+    return report
+
+
+def _write(report: ImportReport) -> None:
+    organizations: dict[str, Organization] = {}
+    for row in report.rows:
+        if row.action in (INVALID, UNCHANGED):
+            continue
+        try:
+            # A savepoint per row, so that with `partial` a failed row leaves no trace.
+            with transaction.atomic():
+                organization = None
+                if row.new_organization:
+                    organization = organizations.get(row.new_organization)
+                    if organization is None:
+                        organization = _organization_create(name=row.new_organization)
+                    row.program.organization = organization
+                program_save(program=row.program, m2m=row.m2m)
+        except ValidationError as error:
+            _add_validation_error(row, error)
+        except IntegrityError as error:
+            row.problem("", _("The row could not be saved: %(error)s") % {"error": error})
+        else:
+            if organization is not None:
+                organizations[row.new_organization] = organization
+            continue
+        row.action = INVALID
+        if not report.partial:
+            raise _Rollback
+
+
+def _organization_create(*, name: str) -> Organization:
+    base = slugify(name)[:190] or "traeger"
+    existing = set(
+        Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in existing:
+        number += 1
+        slug = f"{base}-{number}"
+    organization = Organization(name=name, slug=slug)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _export_queryset(queryset):
+    return (
+        queryset.select_related("organization")
+        .prefetch_related(*M2M_FIELDS)
+        .order_by("name", "slug")
+    )
+
+
+def _export_cell(program: Program, column: Column, delimiter: str) -> str:
+    if column.kind == "organization":
+        value = program.organization.name
+    elif column.kind == "vocabulary":
+        value = MULTI_SEPARATOR.join(term.slug for term in getattr(program, column.field).all())
+    else:
+        value = getattr(program, column.field)
+    if value is None:
+        return ""
+    if column.kind == "int":
+        return str(value)
+    if column.kind == "float":
+        # German Excel reads "51,34" as a number in a ";" file.
+        return repr(value).replace(".", ",") if delimiter == ";" else repr(value)
+    if column.kind == "date":
+        return value.isoformat()
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def programs_export_csv(*, queryset, stream, delimiter: str = ";") -> int:
+    """Write the programs with the import's columns to a text stream; returns their number."""
+    writer = csv.writer(stream, delimiter=delimiter)
+    writer.writerow([column.header for column in COLUMNS])
+    count = 0
+    for program in _export_queryset(queryset):
+        writer.writerow([_export_cell(program, column, delimiter) for column in COLUMNS])
+        count += 1
+    return count
+
+
+def programs_export_geojson(*, queryset, stream) -> int:
+    """Write the programs as an RFC 7946 FeatureCollection with the features of the map's feed
+    (programs/geojson.py), with absolute URLs; returns their number."""
+    features = []
+    with override(settings.LANGUAGE_CODE):
+        for program in queryset.select_related("organization").order_by("name", "slug"):
+            geometry = None
+            if program.has_location:
+                coordinates = [round(program.longitude, 5), round(program.latitude, 5)]
+                geometry = {"type": "Point", "coordinates": coordinates}
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": program.slug,
+                    "geometry": geometry,
+                    "properties": {
+                        "name": program.name,
+                        "url": settings.SITE_URL + program.get_absolute_url(),
+                        "organization": program.organization.name,
+                        "place": program.city,
+                        "availability": program.availability,
+                        "reach": program.reach,
+                    },
+                }
+            )
+    stream.write(orjson.dumps({"type": "FeatureCollection", "features": features}).decode())
+    stream.write("\n")
+    return len(features)
