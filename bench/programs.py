@@ -1,0 +1,208 @@
+"""Benchmark of the public directory with 10,000 programs (QUALITY.md, programs issue).
+
+Creates the scale data set on PostgreSQL, starts gunicorn (2 sync workers, production settings,
+plain HTTP on 127.0.0.1), and measures with wrk (-t2 -c32) in one run:
+
+- GeoJSON of all programs (gzip) against whitenoise serving the same gzip bytes as a static file;
+- list page and map page against a trivial view behind the same middleware;
+- the GeoJSON's gzip size and one client's p50 latency.
+
+Prints one line per figure: the ratio against its baseline and the absolute numbers.
+Run: `make bench` (or `.venv/bin/python bench/programs.py`). Needs wrk (apt-get install wrk),
+PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentoring_bench"
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+PROGRAMS = int(os.environ.get("BENCH_PROGRAMS", "10000"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+
+
+def run(*args, env, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def ensure_database():
+    import psycopg
+
+    base, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url: str, *, gzip: bool = False, threads: int = 2, connections: int = 32) -> dict:
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency"]
+    if gzip:
+        args += ["-H", "Accept-Encoding: gzip"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"\s{percent}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return {
+        "rate": rate,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "none",
+    }
+
+
+def map_drawn_in_chromium(url: str) -> float | None:
+    """Milliseconds from navigation start until clusters are drawn and the list is filled."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+        page = browser.new_page()
+        times = []
+        for _ in range(3):
+            page.goto(url)
+            # A function, not an expression: the page's CSP forbids eval.
+            page.wait_for_function(
+                "() => document.querySelectorAll('.marker-cluster').length > 0"
+                " && document.querySelectorAll('#map-results li').length > 0",
+                polling=10,
+            )
+            times.append(page.evaluate("performance.now()"))
+        browser.close()
+    return sorted(times)[1]
+
+
+def main() -> int:
+    ensure_database()
+    static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "STATIC_ROOT": str(static_root),
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "BENCHMARK_VIEWS": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [PYTHON, "manage.py"]
+    run(*manage, "migrate", "-v0", env=env)
+    run(*manage, "load_demo", "--programs", str(PROGRAMS), env=env, stdout=subprocess.DEVNULL)
+    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
+    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
+    # The same bytes the portal serves, as a static file next to the portal's own (whitenoise
+    # reads STATIC_ROOT when the server starts, and serves the .gz to gzip clients).
+    code = (
+        "import django; django.setup();"
+        "from django.http import QueryDict; from programs import geojson;"
+        "p = geojson.payload(query=QueryDict(), language='de');"
+        "import sys; sys.stdout.buffer.write(p.raw)"
+    )
+    raw = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
+    ).stdout
+    bench_dir = static_root / "bench"
+    bench_dir.mkdir()
+    (bench_dir / "programs.geojson").write_bytes(raw)
+    import gzip
+
+    gzipped = gzip.compress(raw, compresslevel=9, mtime=0)  # as programs/geojson.py
+    (bench_dir / "programs.geojson.gz").write_bytes(gzipped)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "mentoring.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/bench/trivial", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Warm every cache once, as after any data change.
+        for path in ("/karte/programme.geojson", "/programme/", "/karte/"):
+            urllib.request.urlopen(f"{base}{path}", timeout=60).read()
+
+        trivial = wrk(f"{base}/bench/trivial")
+        static = wrk(f"{base}/static/bench/programs.geojson", gzip=True)
+        geo = wrk(f"{base}/karte/programme.geojson", gzip=True)
+        single = wrk(f"{base}/karte/programme.geojson", gzip=True, threads=1, connections=1)
+        listing = wrk(f"{base}/programme/")
+        mapping = wrk(f"{base}/karte/")
+        drawn_ms = map_drawn_in_chromium(f"{base}/karte/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    setup = "gunicorn 2 sync workers; wrk -t2 -c32"
+    print(f"data: {PROGRAMS} published programs on PostgreSQL; {setup} -d{DURATION}")
+    size, raw_size = len(gzipped) / 1024, len(raw) / 1024
+    print(f"geojson gzip size: {size:.0f} KB (raw {raw_size:.0f} KB); bar <= 250 KB")
+    print(
+        f"geojson vs static same bytes: {geo['rate'] / static['rate']:.0%} "
+        f"({geo['rate']:.0f} vs {static['rate']:.0f} req/s; p99 {geo['p99']:.1f} ms; "
+        f"errors {geo['errors']}); bar >= 80%"
+    )
+    print(f"geojson one client p50: {single['p50']:.2f} ms; bar <= 3 ms")
+    for name, result in (("list page /programme/", listing), ("map page /karte/", mapping)):
+        print(
+            f"{name} vs trivial view: {result['rate'] / trivial['rate']:.0%} "
+            f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
+            f"errors {result['errors']}, socket errors {result['socket_errors']}); "
+            "bar >= 25%, p99 < 100 ms"
+        )
+    if drawn_ms is not None:
+        print(f"map in Chromium, {PROGRAMS} programs: clusters and list after {drawn_ms:.0f} ms "
+              "(median of 3); bar <= 1500 ms")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
