@@ -2,17 +2,21 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from . import views
 
 # The admin login goes through allauth's login, so it shares its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Mentoring-Portal"
+admin.site.site_title = "Mentoring-Portal"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 """The one FilterSet behind the program list, the map and the GeoJSON."""
 
 import math
+import re
 
 import django_filters
 from django import forms
@@ -104,6 +105,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             vector = SearchVector("search_text", config="german")
             query = SearchQuery(value, config="german", search_type="websearch")
+            # German joins words: "Senioren" should find "Seniorenbegleitung". Prefix terms of
+            # the stemmed words catch compounds; \w+ leaves no tsquery syntax to inject.
+            words = re.findall(r"\w+", value)[:10]
+            if words:
+                prefixes = " & ".join(f"{word}:*" for word in words)
+                query |= SearchQuery(prefixes, config="german", search_type="raw")
             return qs.annotate(search=vector).filter(search=query)
         # SQLite, the quickstart: every word must occur somewhere.
         for word in value.split()[:10]:

@@ -282,3 +282,31 @@ def test_login_rate_limit_holds_on_redis(client, settings, redis_url):
 
     assert "Zu viele gescheiterte Anmeldeversuche" in pages[-1].decode()
     assert "Zu viele gescheiterte Anmeldeversuche" not in pages[-2].decode()
+
+
+@pytest.mark.django_db
+def test_signup_in_english_keeps_english_for_mails(client):
+    client.post(
+        f"/en{SIGNUP}", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert User.objects.get(email="new@example.org").language == "en"
+
+
+@pytest.mark.django_db
+def test_signup_in_german_keeps_german(client):
+    client.post(SIGNUP, {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD})
+
+    assert User.objects.get(email="neu@example.org").language == "de"
+
+
+@pytest.mark.django_db
+def test_every_field_error_is_announced(client):
+    response = client.post(SIGNUP, {"email": "x" * 330 + "@example.org"})
+
+    html = response.content.decode()
+    assert (
+        'aria-describedby="id_email-error-1 ' in html
+        or 'aria-describedby="id_email-error-1"' in html
+    )
+    assert "Felder mit * sind Pflichtfelder." in html

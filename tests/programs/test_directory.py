@@ -171,6 +171,21 @@ def test_text_search_finds_words_in_name_and_description(client):
     assert names(client.get("/programme/?q=Grundschulkindern")) == ["Lesefüchse"]
 
 
+def test_search_finds_german_compounds_by_their_first_word(client):
+    ProgramFactory(name="Seniorenbegleitung Berlin", summary="Besuche und Gespräche.")
+    ProgramFactory(name="Lesepatenschaft Hamburg", summary="Vorlesen in der Kita.")
+
+    assert names(client.get("/programme/?q=Senioren")) == ["Seniorenbegleitung Berlin"]
+    assert names(client.get("/programme/?q=lese")) == ["Lesepatenschaft Hamburg"]
+
+
+@pytest.mark.parametrize("query", ["a & b", "x:*", "!(", "'", "foo | bar", "ä_ö ß"])
+def test_search_syntax_characters_are_harmless(client, query):
+    ProgramFactory(name="Bleibt")
+
+    assert client.get("/programme/", {"q": query}).status_code == 200
+
+
 def test_german_stemming_on_postgresql(client):
     require_service(connection.vendor == "postgresql", "German stemming needs PostgreSQL")
     ProgramFactory(name="Jugend stärken", description="Ein Programm für die Jugend.")
