@@ -2,7 +2,8 @@ import redis
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -75,3 +76,8 @@ def healthz(request):
 
 def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -127,7 +127,7 @@ def create_demo_programs() -> dict[str, Program]:
         program.name = name
         program.summary = summary
         program.description = (
-            f"{summary}\n\nDas Programm wird von {org_name} getragen. Die Koordinator:innen "
+            f"Das Programm wird von {org_name} getragen. Die Koordinator:innen "
             "bereiten die Freiwilligen in einer Schulung vor, stellen die Tandems zusammen und "
             "begleiten sie mit regelmäßigen Treffen zum Austausch."
         )

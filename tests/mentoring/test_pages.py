@@ -175,3 +175,10 @@ def test_server_error_page_in_portal_look(rf):
     assert response.status_code == 500
     assert "Entschuldigung, ein Fehler ist aufgetreten" in html
     assert "/static/css/portal.css" in html
+
+
+def test_favicon_redirects_to_static_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
