@@ -15,7 +15,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 GENERATION_KEY = "programs:generation"
-PAGE_TIMEOUT = 60 * 60
+# With Redis every process learns of a change at once; with the quickstart's per-process memory
+# cache it cannot, so entries there live only briefly.
+PAGE_TIMEOUT = 60 * 60 if settings.REDIS_URL else 10
 
 
 # Each process remembers the generation for a second: the map's GeoJSON is then served without
@@ -64,12 +66,22 @@ def _is_plain_anonymous(request) -> bool:
     )
 
 
-def cache_public_page(view):
-    """Cache the rendered page for visitors without a session, per URL and data generation."""
+def _plain_query(request) -> bool:
+    return not request.GET
+
+
+def cache_public_page(view=None, *, query_is_canonical=_plain_query):
+    """Cache the rendered page for visitors without a session, per URL and data generation.
+
+    Only URLs whose query is canonical are cached (by default: no query at all), so made-up
+    parameters cannot fill the cache.
+    """
+    if view is None:
+        return functools.partial(cache_public_page, query_is_canonical=query_is_canonical)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _is_plain_anonymous(request):
+        if not _is_plain_anonymous(request) or not query_is_canonical(request):
             return view(request, *args, **kwargs)
         page_key = key("page", request.get_full_path())
         cached = cache.get(page_key)

@@ -253,6 +253,12 @@ def _decode(file, report: ImportReport) -> str | None:
     if not text.strip():
         report.problems.append(Problem(0, "", _("The file is empty.")))
         return None
+    if "\x00" in text:
+        # No text column can hold a NUL character (PostgreSQL refuses it).
+        line = text[: text.index("\x00")].count("\n") + 1
+        message = _("The file contains a NUL character, which is not allowed in text.")
+        report.problems.append(Problem(line, "", message))
+        return None
     return text
 
 

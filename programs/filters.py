@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import ACos, Cos, Least, Radians, Sin
+from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import gazetteer
@@ -16,6 +17,7 @@ from .models import Program, State
 
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
+MAX_PROGRAM_REACH_KM = 100
 MAX_QUERY_LENGTH = 200
 EARTH_RADIUS_KM = 6371.0
 
@@ -149,10 +151,13 @@ class ProgramFilterSet(django_filters.FilterSet):
         elif data.get("umkreis") is not None:
             self.radius_km = int(data["umkreis"])
         if "q" in self.form.errors:
-            self.notices.append(
-                _("The search text is too long; it may have at most %(max)s characters.")
-                % {"max": MAX_QUERY_LENGTH}
-            )
+            if self.form.has_error("q", "max_length"):
+                self.notices.append(
+                    _("The search text is too long; it may have at most %(max)s characters.")
+                    % {"max": MAX_QUERY_LENGTH}
+                )
+            else:
+                self.notices.append(_("The search text contains characters we cannot search for."))
         place_query = (self.data.get("ort") or "").strip() if self.is_bound else ""
         if place_query:
             self.place = gazetteer.lookup(place_query)
@@ -168,17 +173,45 @@ class ProgramFilterSet(django_filters.FilterSet):
         if self.place is None:
             return queryset.annotate(distance=Value(None, output_field=FloatField()))
         lat, lon, radius = self.place.lat, self.place.lon, self.radius_km
-        min_lat, max_lat, min_lon, max_lon = gazetteer.bounding_box(lat, lon, radius)
+        # A local program also reaches visitors within its own radius (counted up to
+        # MAX_PROGRAM_REACH_KM, which bounds the cheap box prefilter).
+        box_radius = radius + MAX_PROGRAM_REACH_KM
+        min_lat, max_lat, min_lon, max_lon = gazetteer.bounding_box(lat, lon, box_radius)
         in_box = Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
         # Programs for the whole Land or the whole country are near everybody there.
         wide = Q(reach=Program.Reach.NATIONAL) | Q(
             reach=Program.Reach.STATE, state=self.place.state
         )
+        reach = Least(Coalesce(F("radius_km"), Value(0)), Value(MAX_PROGRAM_REACH_KM))
         return (
             queryset.filter(in_box | wide)
             .annotate(distance=distance_expression(lat, lon))
-            .filter(Q(distance__lte=radius) | wide)
+            .filter(Q(distance__lte=Value(float(radius)) + reach) | wide)
         )
+
+    def canonical_query(self) -> QueryDict:
+        """The query reduced to what changes the result: known parameters with valid, sorted
+        values. Cache keys are built from it, so junk parameters cannot multiply entries."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        canonical = QueryDict(mutable=True)
+        text = (data.get("q") or "").strip()
+        if text:
+            canonical["q"] = text
+        place = (data.get("ort") or "").strip()[:100]
+        if place:
+            canonical["ort"] = place
+            radius = data.get("umkreis")
+            if radius is not None and 1 <= radius <= MAX_RADIUS_KM:
+                canonical["umkreis"] = str(int(radius))
+        for name in (*self.FACETS, "plaetze"):
+            values = sorted(set(data.get(name) or []))
+            if values:
+                canonical.setlist(name, values)
+        age = data.get("alter")
+        if age is not None and 0 <= age <= 120:
+            canonical["alter"] = str(int(age))
+        return canonical
 
     @property
     def is_filtered(self) -> bool:

@@ -1,40 +1,42 @@
 """The published programs as an RFC 7946 FeatureCollection, built once per filter and data
-generation and served as ready bytes (plain and gzip) with an ETag."""
+generation and served as ready gzip bytes with an ETag."""
 
 import gzip
 import hashlib
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import override
 
 from . import cache
 from .models import Program
-from .selectors import program_filterset, program_list
+from .selectors import canonical_query, program_filterset, program_list
 
-MAX_PARAMETER_VALUES = 60
-LOCAL_ENTRIES = 64
+# Per-process copies of recent payloads, bounded in bytes: a hit costs no round trip and no
+# copying of the bytes out of Redis.
+LOCAL_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Payload:
     etag: str
-    raw: bytes
     gzipped: bytes
+    created: float = field(default_factory=time.monotonic)
+
+    @property
+    def raw(self) -> bytes:
+        # Nearly every client takes gzip; the rare one that does not gets it decompressed.
+        return gzip.decompress(self.gzipped)
 
 
-# Per-process copies of recent payloads: a hit costs one cache round trip for the generation and
-# no copying of the bytes out of Redis.
 _local: OrderedDict[str, Payload] = OrderedDict()
-
-
-def normalised_query(query) -> list[tuple[str, str]]:
-    """The query as sorted (name, value) pairs, capped so a huge URL cannot blow up the key."""
-    pairs = sorted((name, value) for name in query for value in query.getlist(name))
-    return pairs[:MAX_PARAMETER_VALUES]
+_local_size = [0]
 
 
 def build(*, query, language: str) -> bytes:
@@ -85,23 +87,40 @@ def build(*, query, language: str) -> bytes:
     )
 
 
+def _remember(key: str, payload: Payload) -> None:
+    if key in _local:
+        return
+    _local[key] = payload
+    _local_size[0] += len(payload.gzipped)
+    while _local_size[0] > LOCAL_BYTES and len(_local) > 1:
+        _old_key, old = _local.popitem(last=False)
+        _local_size[0] -= len(old.gzipped)
+
+
+def _fresh(payload: Payload) -> bool:
+    # Without a shared cache (quickstart) other processes cannot announce changes: keep local
+    # copies briefly instead.
+    return bool(settings.REDIS_URL) or time.monotonic() - payload.created < cache.PAGE_TIMEOUT
+
+
 def payload(*, query, language: str) -> Payload:
-    key = cache.key("geojson", language, repr(normalised_query(query)))
+    pairs = canonical_query(query=query, language=language)
+    canonical = QueryDict(mutable=True)
+    for name, values in pairs:
+        canonical.setlist(name, list(values))
+    key = cache.key("geojson", language, canonical.urlencode())
     found = _local.get(key)
-    if found is not None:
+    if found is not None and _fresh(found):
         _local.move_to_end(key)
         return found
     found = django_cache.get(key)
     if found is None:
-        raw = build(query=query, language=language)
+        raw = build(query=canonical, language=language)
         found = Payload(
             etag='"' + hashlib.blake2b(raw, digest_size=16).hexdigest() + '"',
-            raw=raw,
             # Built once per data generation: the best compression is worth its time.
             gzipped=gzip.compress(raw, compresslevel=9, mtime=0),
         )
         django_cache.set(key, found, cache.PAGE_TIMEOUT)
-    _local[key] = found
-    if len(_local) > LOCAL_ENTRIES:
-        _local.popitem(last=False)
+    _remember(key, found)
     return found

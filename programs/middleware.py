@@ -31,6 +31,8 @@ class GeoJSONMiddleware:
             return self.get_response(request)
         from .views import programs_geojson
 
+        # What CommonMiddleware would check: only the portal's own host names.
+        request.get_host()
         with translation.override(language):
             request.LANGUAGE_CODE = language
             return programs_geojson(request)

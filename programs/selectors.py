@@ -1,3 +1,5 @@
+from collections import OrderedDict
+
 from django.core.cache import cache as django_cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import QueryDict
@@ -30,6 +32,27 @@ def program_filterset(*, data, language: str) -> ProgramFilterSet:
         queryset=Program.objects.published(),
         vocabularies=vocabulary_choices(language=language),
     )
+
+
+# Canonical forms of recent raw queries, per process: building a FilterSet costs far more than
+# serving a cached page, so each distinct query string is reduced once per data generation.
+CANONICAL_MEMO_SIZE = 2048
+_canonical_memo: OrderedDict[tuple, tuple] = OrderedDict()
+
+
+def canonical_query(*, query, language: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The query's known parameters with valid values, as sorted pairs (see
+    ProgramFilterSet.canonical_query)."""
+    raw = query.urlencode()
+    memo_key = (cache.generation(), language, raw)
+    found = _canonical_memo.get(memo_key)
+    if found is None:
+        canonical = program_filterset(data=query, language=language).canonical_query()
+        found = tuple(sorted((name, tuple(values)) for name, values in canonical.lists()))
+        _canonical_memo[memo_key] = found
+        if len(_canonical_memo) > CANONICAL_MEMO_SIZE:
+            _canonical_memo.popitem(last=False)
+    return found
 
 
 def program_list(*, filterset: ProgramFilterSet) -> QuerySet[Program]:

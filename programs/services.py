@@ -99,17 +99,38 @@ def program_edit(*, program: Program, values: dict, user) -> ProgramChange | Non
 
 
 def _apply(*, program: Program, data: dict) -> Program:
-    m2m = {field: data[field] for field in M2M_FIELDS if field in data}
+    before = (program.postcode, program.city, program.latitude, program.longitude, program.state)
+    # Terms deleted since the proposal was made are dropped, not an error.
+    m2m = {
+        field: getattr(Program, field).field.related_model.objects.filter(pk__in=data[field])
+        for field in M2M_FIELDS
+        if field in data
+    }
     for field, value in data.items():
         if field not in M2M_FIELDS:
             setattr(program, field, value)
-    if "postcode" in data or "city" in data:
-        # A new address without new coordinates is located afresh.
-        if data.get("latitude") is None:
+    moved = (program.postcode, program.city) != before[:2]
+    if moved:
+        # A new address with the old coordinates or Land (the form shows them prefilled) is
+        # located afresh from the gazetteer.
+        if (program.latitude, program.longitude) == before[2:4]:
             program.latitude = program.longitude = None
-        if not data.get("state"):
+        if program.state == before[4]:
             program.state = ""
     return program_save(program=program, m2m=m2m)
+
+
+def programs_refresh_search_text(*, programs) -> int:
+    """Recompute the search text after an organisation or a vocabulary term was renamed."""
+    count = 0
+    for program in programs.select_related("organization").prefetch_related(
+        "target_groups", "topics", "formats"
+    ):
+        text = program_search_text(program=program)
+        if text != program.search_text:
+            Program.objects.filter(pk=program.pk).update(search_text=text)
+            count += 1
+    return count
 
 
 @transaction.atomic

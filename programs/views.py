@@ -9,11 +9,12 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import parse_etags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -21,6 +22,7 @@ from . import cache, gazetteer, geojson, services
 from .forms import ProgramListingForm, ReasonForm
 from .models import Program, ProgramChange
 from .selectors import (
+    canonical_query,
     program_detail_queryset,
     program_facets,
     program_filterset,
@@ -30,6 +32,21 @@ from .selectors import (
 
 MAP_RESULTS_SHOWN = 50
 RADIUS_OPTIONS = [5, 10, 25, 50, 100, 200, 500]
+
+
+def listing_query_is_canonical(request) -> bool:
+    """Cache list and map pages only for queries a form or a link of the portal produces."""
+    query = request.GET.copy()
+    page = query.pop("page", [""])[-1]
+    if page and not page.isdigit():
+        return False
+    if not query:
+        return True
+    given = tuple(sorted((name, tuple(sorted(values))) for name, values in query.lists()))
+    return given == canonical_query(query=query, language=get_language())
+
+
+cache_listing_page = cache.cache_public_page(query_is_canonical=listing_query_is_canonical)
 
 
 class FilteredProgramsMixin:
@@ -42,6 +59,12 @@ class FilteredProgramsMixin:
 
     def get_queryset(self):
         return program_list(filterset=self.get_filterset())
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number out of range or not a number shows the nearest page, never a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def filter_context(self) -> dict:
         filterset = self.get_filterset()
@@ -67,7 +90,7 @@ class FilteredProgramsMixin:
         }
 
 
-@method_decorator(cache.cache_public_page, name="dispatch")
+@method_decorator(cache_listing_page, name="dispatch")
 class ProgramListView(FilteredProgramsMixin, ListView):
     template_name = "programs/program_list.html"
     context_object_name = "programs"
@@ -77,7 +100,7 @@ class ProgramListView(FilteredProgramsMixin, ListView):
         return {**super().get_context_data(**kwargs), **self.filter_context()}
 
 
-@method_decorator(cache.cache_public_page, name="dispatch")
+@method_decorator(cache_listing_page, name="dispatch")
 class MapView(FilteredProgramsMixin, ListView):
     """The map; without JavaScript it shows the first results as a list and links the full list."""
 
@@ -117,17 +140,39 @@ def map_config() -> dict:
     }
 
 
-@require_GET
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (an explicit q=0 refuses it)."""
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            quality = params.strip().lower().removeprefix("q=").strip() if params else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return True
+    return False
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2)."""
+    tags = parse_etags(header)
+    return "*" in tags or etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in tags}
+
+
+@require_safe
 def programs_geojson(request):
     payload = geojson.payload(query=request.GET, language=get_language())
-    if request.headers.get("If-None-Match") == payload.etag:
+    gzip_ok = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    # Each representation has its own validator.
+    etag = payload.etag if gzip_ok else payload.etag[:-1] + '-identity"'
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+    elif gzip_ok:
         response = HttpResponse(payload.gzipped, content_type="application/geo+json")
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(payload.raw, content_type="application/geo+json")
-    response["ETag"] = payload.etag
+    response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=60"
     return response
@@ -144,9 +189,6 @@ class ProgramDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = json_ld(program_structured_data(self.object))
         context["map_config"] = map_config()
-        context["embed_url"] = (
-            settings.SITE_URL + reverse("programs:embed") + f"?q={self.object.slug}"
-        )
         return context
 
 
@@ -169,7 +211,7 @@ def program_structured_data(program: Program) -> dict:
         "provider": {"@type": "NGO", "name": program.organization.name},
         "serviceType": "Mentoring",
         "audience": [
-            {"@type": "Audience", "audienceType": g.name_de} for g in program.target_groups.all()
+            {"@type": "Audience", "audienceType": g.label} for g in program.target_groups.all()
         ],
     }
     if program.city:

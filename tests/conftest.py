@@ -43,6 +43,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _isolated_cache(settings):
     """Each test gets its own empty cache, so rate limits and cached pages never leak between tests
     (or between xdist workers sharing one Redis)."""
+    from programs import geojson, selectors
     from programs.cache import forget_local_generation
 
     settings.CACHES = {
@@ -52,6 +53,9 @@ def _isolated_cache(settings):
         }
     }
     forget_local_generation()
+    geojson._local.clear()  # the per-process payloads belong to the cache
+    geojson._local_size[0] = 0
+    selectors._canonical_memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -453,3 +453,16 @@ def test_admin_import_writes_programs(client):
     assert response.status_code == 200
     assert response.context["report"].written is True
     assert Program.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_with_nul_character_is_rejected_and_writes_nothing():
+    rows = [GOOD_ROWS[0], ["", "Kaputt\x00", "Träger", "", "", "", "", "04109"]]
+
+    report = run_import(make_csv(rows))
+
+    assert report.rejected is True
+    assert problems(report) == [
+        (3, "", "The file contains a NUL character, which is not allowed in text.")
+    ]
+    assert Program.objects.count() == 0

@@ -263,7 +263,9 @@ def test_geojson_gzip_etag_and_conditional_get(client):
     ProgramFactory()
 
     zipped = client.get("/karte/programme.geojson", HTTP_ACCEPT_ENCODING="gzip")
-    again = client.get("/karte/programme.geojson", HTTP_IF_NONE_MATCH=zipped["ETag"])
+    again = client.get(
+        "/karte/programme.geojson", HTTP_IF_NONE_MATCH=zipped["ETag"], HTTP_ACCEPT_ENCODING="gzip"
+    )
 
     assert zipped["Content-Encoding"] == "gzip"
     assert zipped["Content-Type"] == "application/geo+json"
@@ -465,3 +467,118 @@ def test_anonymous_list_served_from_cache(client, django_assert_num_queries):
         response = client.get("/programme/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    ["{etag}", "W/{etag}", '"other", {etag}', "*"],
+    ids=["exact", "weak", "list", "any"],
+)
+def test_geojson_conditional_get_uses_weak_comparison(client, if_none_match):
+    ProgramFactory()
+    etag = client.get("/karte/programme.geojson", HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+
+    response = client.get(
+        "/karte/programme.geojson",
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_IF_NONE_MATCH=if_none_match.format(etag=etag),
+    )
+
+    assert response.status_code == 304
+
+
+def test_geojson_refused_gzip_gets_identity_with_its_own_etag(client):
+    ProgramFactory()
+
+    zipped = client.get("/karte/programme.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get("/karte/programme.geojson", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+
+    assert "Content-Encoding" not in plain
+    assert json.loads(plain.content)["type"] == "FeatureCollection"
+    assert plain["ETag"] != zipped["ETag"]
+
+
+def test_geojson_answers_head_and_checks_the_host(client):
+    assert client.head("/karte/programme.geojson").status_code == 200
+    assert client.get("/karte/programme.geojson", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_geojson_junk_parameters_share_one_cache_entry(client):
+    from programs import geojson as geojson_module
+
+    ProgramFactory(target_groups=["kinder"])
+    for n in range(5):
+        client.get(f"/karte/programme.geojson?x={n}&zielgruppe=kinder&zielgruppe=unbekannt{n}")
+
+    assert len(geojson_module._local) == 1
+
+
+def test_geojson_parameters_beyond_any_limit_still_filter(client):
+    ProgramFactory(name="Sachsen")
+    ProgramFactory(name="Bayern", **MUNICH)
+    junk = "&".join(f"a={n:02d}" for n in range(60))
+
+    saxony = geojson(client, f"?{junk}&bundesland=SN")
+    bavaria = geojson(client, f"?{junk}&bundesland=BY")
+
+    assert [f["properties"]["name"] for f in saxony["features"]] == ["Sachsen"]
+    assert [f["properties"]["name"] for f in bavaria["features"]] == ["Bayern"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "99999"])
+def test_bad_page_numbers_show_a_page(client, page):
+    ProgramFactory(name="Einziges")
+
+    response = client.get(f"/programme/?page={page}")
+
+    assert response.status_code == 200
+    assert names(response) == ["Einziges"]
+
+
+def test_junk_query_pages_are_not_cached(client):
+    ProgramFactory()
+    client.get("/programme/?zielgruppe=kinder")
+    client.get("/programme/?quatsch=1")
+
+    keys = [key for key in cache._cache if ":page:" in key]  # locmem internals
+
+    assert len(keys) == 1
+
+
+def test_null_character_in_search_is_explained(client):
+    response = client.get("/programme/?q=a%00b")
+
+    assert response.status_code == 200
+    assert "Der Suchtext enthält Zeichen, nach denen wir nicht suchen können." in (
+        response.content.decode()
+    )
+
+
+def test_program_radius_reaches_visitors_beyond_the_search_radius(client):
+    # Markkleeberg is about 7 km from Leipzig's centre; Halle about 32 km.
+    ProgramFactory(
+        name="Halle weit", city="Halle (Saale)", latitude=51.4828, longitude=11.9697, radius_km=40
+    )
+    ProgramFactory(
+        name="Halle nah", city="Halle (Saale)", latitude=51.4828, longitude=11.9697, radius_km=5
+    )
+
+    assert names(client.get("/programme/?ort=Leipzig&umkreis=10")) == ["Halle weit"]
+
+
+def test_age_field_in_the_filter_form(client):
+    html = client.get("/programme/?alter=9").content.decode()
+
+    assert 'name="alter"' in html
+    assert 'value="9"' in html
+
+
+def test_search_follows_a_renamed_organisation(client, django_capture_on_commit_callbacks):
+    program = ProgramFactory(name="Tandem")
+    organization = program.organization
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.name = "Zukunftswerk Leipzig"
+        organization.save()
+
+    assert names(client.get("/programme/?q=Zukunftswerk")) == ["Tandem"]

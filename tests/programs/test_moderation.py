@@ -260,3 +260,47 @@ def test_coordinator_permission_is_per_program():
 
     assert membership.user.has_perm("programs.change_listing", membership.program) is True
     assert membership.user.has_perm("programs.change_listing", other) is False
+
+
+def test_approved_new_postcode_moves_the_program(client, staff_user):
+    membership = ProgramCoordinatorFactory()
+    program = membership.program
+    client.force_login(membership.user)
+    client.post(
+        edit_url(program),
+        listing_data(
+            program,
+            postcode="80331",
+            city="München",
+            latitude=str(program.latitude),
+            longitude=str(program.longitude),
+            state="SN",
+        ),
+    )
+    change = ProgramChange.objects.get()
+    client.force_login(staff_user)
+
+    client.post(f"/koordination/pruefung/aenderungen/{change.pk}/annehmen/")
+
+    program.refresh_from_db()
+    assert program.state == "BY"
+    assert round(program.latitude) == 48
+
+
+def test_approval_survives_a_deleted_vocabulary_term(client, staff_user):
+    from programs.models import TargetGroup
+
+    membership = ProgramCoordinatorFactory()
+    program = membership.program
+    term = TargetGroup.objects.create(slug="nur-kurz", name_de="Nur kurz", name_en="Briefly")
+    kinder = TargetGroup.objects.get(slug="kinder")
+    client.force_login(membership.user)
+    client.post(edit_url(program), listing_data(program, target_groups=[term.pk, kinder.pk]))
+    change = ProgramChange.objects.get()
+    term.delete()
+    client.force_login(staff_user)
+
+    response = client.post(f"/koordination/pruefung/aenderungen/{change.pk}/annehmen/")
+
+    assert response.status_code == 302
+    assert list(program.target_groups.values_list("slug", flat=True)) == ["kinder"]
