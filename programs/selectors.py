@@ -146,12 +146,53 @@ def user_coordinates_any_program(*, user) -> bool:
     return ProgramCoordinator.objects.filter(user=user).exists()
 
 
-def review_queue() -> dict[str, QuerySet]:
+def review_queue() -> dict[str, list]:
+    """Listings waiting for review, and proposals with what they would change, readably."""
+    changes = list(
+        ProgramChange.objects.filter(status=ProgramChange.Status.PENDING)
+        .select_related("program", "program__organization", "submitted_by")
+        .prefetch_related("program__target_groups", "program__topics", "program__formats")
+        .order_by("submitted_at")
+    )
+    labels = {
+        field: {term.pk: term.label for term in model.objects.all()}
+        for field, model in (("target_groups", TargetGroup), ("topics", Topic), ("formats", Format))
+    }
+    for change in changes:
+        change.differences = _differences(change=change, labels=labels)
     return {
         "programs": Program.objects.filter(status=Program.Status.REVIEW)
         .select_related("organization")
         .order_by("updated_at"),
-        "changes": ProgramChange.objects.filter(status=ProgramChange.Status.PENDING)
-        .select_related("program", "program__organization", "submitted_by")
-        .order_by("submitted_at"),
+        "changes": changes,
     }
+
+
+def _display(program: Program, field: str, value, labels: dict) -> str:
+    if field in labels:
+        return ", ".join(sorted(labels[field].get(pk, "?") for pk in value or []))
+    model_field = Program._meta.get_field(field)
+    if model_field.choices and value:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return "" if value is None else str(value)
+
+
+def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
+    program = change.program
+    differences = []
+    for field, new in change.data.items():
+        if field in labels:
+            old = [term.pk for term in getattr(program, field).all()]
+        else:
+            old = getattr(program, field)
+        old_text = _display(program, field, old, labels)
+        new_text = _display(program, field, new, labels)
+        if old_text != new_text:
+            differences.append(
+                {
+                    "label": Program._meta.get_field(field).verbose_name,
+                    "old": old_text,
+                    "new": new_text,
+                }
+            )
+    return differences

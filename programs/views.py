@@ -248,11 +248,19 @@ class ProgramEditView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
             raise Http404
         return super().handle_no_permission()
 
+    def pending_change(self):
+        if not hasattr(self, "_pending"):
+            self._pending = self.object.changes.filter(status=ProgramChange.Status.PENDING).first()
+        return self._pending
+
+    def get_initial(self):
+        # A waiting proposal is what the coordinator last wrote: edit that, not the public text.
+        change = self.pending_change()
+        return {**super().get_initial(), **(change.data if change else {})}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending_change"] = self.object.changes.filter(
-            status=ProgramChange.Status.PENDING
-        ).first()
+        context["pending_change"] = self.pending_change()
         context["map_config"] = map_config()
         return context
 

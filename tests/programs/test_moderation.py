@@ -304,3 +304,30 @@ def test_approval_survives_a_deleted_vocabulary_term(client, staff_user):
 
     assert response.status_code == 302
     assert list(program.target_groups.values_list("slug", flat=True)) == ["kinder"]
+
+
+def test_edit_form_shows_the_waiting_proposal(client):
+    membership = ProgramCoordinatorFactory(program__name="Öffentlicher Name")
+    program = membership.program
+    client.force_login(membership.user)
+    client.post(edit_url(program), listing_data(program, name="Vorgeschlagener Name"))
+
+    html = client.get(edit_url(program)).content.decode()
+
+    assert 'value="Vorgeschlagener Name"' in html
+
+
+def test_review_queue_shows_readable_differences(client, staff_user):
+    from programs.models import TargetGroup
+
+    membership = ProgramCoordinatorFactory(program__name="Alt")
+    program = membership.program
+    kinder = TargetGroup.objects.get(slug="kinder")
+    client.force_login(membership.user)
+    client.post(edit_url(program), listing_data(program, name="Neu", target_groups=[kinder.pk]))
+    client.force_login(staff_user)
+
+    html = client.get("/koordination/pruefung/").content.decode()
+
+    assert '<th scope="row">Name</th><td>Alt</td><td>Neu</td>' in html
+    assert "<td>–</td><td>Kinder</td>" in html
