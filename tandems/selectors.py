@@ -1,0 +1,107 @@
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from programs.models import Program
+from programs.selectors import programs_coordinated_by
+
+from . import matching
+from .models import Application, Mentee, ScreeningRecord, VolunteerProfile
+from .services import program_tandem_settings
+
+
+def applications_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Application]:
+    """Applications only of the programs the user coordinates."""
+    queryset = (
+        Application.objects.filter(program__in=programs_coordinated_by(user=user))
+        .select_related("program", "stage", "volunteer", "volunteer__volunteer_profile")
+        .order_by("stage__position", "stage_changed_at")
+    )
+    return queryset.filter(program=program) if program is not None else queryset
+
+
+def mentees_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Mentee]:
+    queryset = Mentee.objects.filter(program__in=programs_coordinated_by(user=user)).select_related(
+        "program"
+    )
+    return queryset.filter(program=program) if program is not None else queryset
+
+
+def _ready_profiles(*, program: Program) -> list[VolunteerProfile]:
+    settings = program_tandem_settings(program=program)
+    today = timezone.localdate()
+    volunteer_ids = (
+        Application.objects.open()
+        .filter(program=program, stage__is_ready=True)
+        .values("volunteer_id")
+    )
+    profiles = list(
+        VolunteerProfile.objects.filter(user_id__in=volunteer_ids)
+        .select_related("user")
+        .prefetch_related(
+            "interests",
+            "preferred_target_groups",
+            Prefetch(
+                "user__screening_records",
+                queryset=ScreeningRecord.objects.filter(program=program),
+                to_attr="program_screenings",
+            ),
+        )
+    )
+    if not settings.requires_certificate:
+        return profiles
+    return [
+        profile
+        for profile in profiles
+        if any(
+            record.is_valid_on(today, years=settings.reinspection_years)
+            for record in profile.user.program_screenings
+        )
+    ]
+
+
+def candidates_for_mentee(*, mentee: Mentee) -> list[matching.Match]:
+    """Ready, screened volunteers of the mentee's program, best match first, each explained."""
+    settings = program_tandem_settings(program=mentee.program)
+    today = timezone.localdate()
+    mentee_interests = set(mentee.interests.all())
+    mentee_groups = set(mentee.target_groups.all())
+    matches = [
+        matching.score(
+            profile=profile,
+            mentee=mentee,
+            settings=settings,
+            today=today,
+            profile_interests=set(profile.interests.all()),
+            mentee_interests=mentee_interests,
+            preferred_groups=set(profile.preferred_target_groups.all()),
+            mentee_groups=mentee_groups,
+        )
+        for profile in _ready_profiles(program=mentee.program)
+    ]
+    return matching.rank(matches)
+
+
+def mentees_for_volunteer(*, program: Program, profile: VolunteerProfile) -> list[matching.Match]:
+    """The reverse view: waiting mentees of the program, best match for this volunteer first."""
+    settings = program_tandem_settings(program=program)
+    today = timezone.localdate()
+    profile_interests = set(profile.interests.all())
+    preferred_groups = set(profile.preferred_target_groups.all())
+    mentees = Mentee.objects.filter(program=program, status=Mentee.Status.WAITING).prefetch_related(
+        "interests", "target_groups"
+    )
+    return matching.rank(
+        [
+            matching.score(
+                profile=profile,
+                mentee=mentee,
+                settings=settings,
+                today=today,
+                profile_interests=profile_interests,
+                mentee_interests=set(mentee.interests.all()),
+                preferred_groups=preferred_groups,
+                mentee_groups=set(mentee.target_groups.all()),
+            )
+            for mentee in mentees
+        ]
+    )
