@@ -74,3 +74,25 @@ def test_demo_login_works(client):
 
     assert response.status_code == 302
     assert client.get("/koordination/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_load_demo_people_in_every_stage_and_the_demo_tandem():
+    from tandems.models import Application, Mentee, ScreeningRecord, Tandem
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
+    stages = set(
+        Application.objects.open().filter(program=leipzig).values_list("stage__position", flat=True)
+    )
+    assert stages == {0, 1, 2, 3, 4}
+    assert (
+        Application.objects.open().get(volunteer__email="bewerber@example.org").program == leipzig
+    )
+    tandem = Tandem.objects.get(mentor__email="mentorin@example.org")
+    assert (tandem.status, tandem.program) == ("active", leipzig)
+    assert leipzig.coordinators.filter(email="koordination@example.org").exists()
+    assert Mentee.objects.filter(program=leipzig, status="waiting").count() == 2
+    assert ScreeningRecord.objects.filter(program=leipzig).count() == 3

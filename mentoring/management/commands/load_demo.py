@@ -4,6 +4,7 @@ from django.db import transaction
 from mentoring.services import user_create_verified
 from programs.demo import create_demo_programs, generate_programs
 from programs.models import ProgramCoordinator
+from tandems.demo import create_demo_people
 
 DEMO_USERS = [
     ("netzwerk@example.org", "Nora Netzwerk", "network staff", True),
@@ -55,6 +56,13 @@ class Command(BaseCommand):
         for email, names in DEMO_COORDINATION.items():
             for name in names:
                 ProgramCoordinator.objects.get_or_create(program=programs[name], user=users[email])
+        create_demo_people(
+            program=programs["Lesepat:innen Leipzig"],
+            coordinator=users["koordination@example.org"],
+            mentor=users["mentorin@example.org"],
+            applicant=users["bewerber@example.org"],
+            password=password,
+        )
         if options["programs"]:
             created = generate_programs(count=options["programs"], seed=options["seed"])
             self.stdout.write(f"{created} generated programs added.")
