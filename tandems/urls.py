@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import coordination_views as coordination
 from . import views
 
 app_name = "tandems"
@@ -7,4 +8,54 @@ app_name = "tandems"
 urlpatterns = [
     path("mein-bereich/", views.MyAreaView.as_view(), name="my_area"),
     path("koordination/", views.CoordinationView.as_view(), name="coordination"),
+    path(
+        "koordination/programme/<slug:slug>/bewerbungen/",
+        coordination.ApplicationListView.as_view(),
+        name="coordination_applications",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/",
+        coordination.ApplicationDetailView.as_view(),
+        name="coordination_application",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/verschieben/",
+        coordination.application_move_view,
+        name="coordination_application_move",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/ablehnen/",
+        coordination.application_reject_view,
+        name="coordination_application_reject",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/notiz/",
+        coordination.application_note_view,
+        name="coordination_application_note",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/fuehrungszeugnis/",
+        coordination.ScreeningRecordView.as_view(),
+        name="coordination_screening",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/mentees/",
+        coordination.MenteeListView.as_view(),
+        name="coordination_mentees",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/mentees/neu/",
+        coordination.MenteeCreateView.as_view(),
+        name="coordination_mentee_create",
+    ),
+    path(
+        "koordination/mentees/<int:pk>/",
+        coordination.MenteeDetailView.as_view(),
+        name="coordination_mentee",
+    ),
+    path(
+        "koordination/mentees/<int:pk>/vorschlagen/",
+        coordination.mentee_propose_view,
+        name="coordination_mentee_propose",
+    ),
 ]

@@ -59,6 +59,16 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in German: the test client's requests leave their language active."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks():
     """Tasks run in the test's process; tests of a real worker start one in a subprocess."""
     from mentoring.celery import app

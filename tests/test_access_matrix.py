@@ -16,6 +16,16 @@ ROLES = ["anonymous", "volunteer", "applicant", "coordinator_a", "coordinator_b"
 THIRD_PARTY_PREFIXES = ("admin/", "konto/")
 LOGIN = 302
 
+# Personal records of program A: only A's coordinators; staff see counts, not records.
+PEOPLE_OF_A = {
+    "anonymous": LOGIN,
+    "volunteer": 404,
+    "applicant": 404,
+    "coordinator_a": 200,
+    "coordinator_b": 404,
+    "staff": 404,
+}
+
 # route -> (path template, {role: status}); a single int means: the same for every role.
 MATRIX = {
     "healthz": ("/healthz", 200),
@@ -101,6 +111,41 @@ MATRIX = {
             "staff": 200,
         },
     ),  # fmt: skip
+    "veranstaltungen/": ("/veranstaltungen/", 200),
+    "koordination/programme/<slug:slug>/bewerbungen/": (
+        "/koordination/programme/{program_a}/bewerbungen/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/bewerbungen/<int:pk>/": ("/koordination/bewerbungen/{application}/", PEOPLE_OF_A),
+    "koordination/bewerbungen/<int:pk>/verschieben/": (
+        "/koordination/bewerbungen/{application}/verschieben/",
+        405,
+    ),
+    "koordination/bewerbungen/<int:pk>/ablehnen/": (
+        "/koordination/bewerbungen/{application}/ablehnen/",
+        405,
+    ),
+    "koordination/bewerbungen/<int:pk>/notiz/": (
+        "/koordination/bewerbungen/{application}/notiz/",
+        405,
+    ),
+    "koordination/bewerbungen/<int:pk>/fuehrungszeugnis/": (
+        "/koordination/bewerbungen/{application}/fuehrungszeugnis/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/mentees/": (
+        "/koordination/programme/{program_a}/mentees/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/mentees/neu/": (
+        "/koordination/programme/{program_a}/mentees/neu/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/mentees/<int:pk>/": ("/koordination/mentees/{mentee}/", PEOPLE_OF_A),
+    "koordination/mentees/<int:pk>/vorschlagen/": (
+        "/koordination/mentees/{mentee}/vorschlagen/",
+        405,
+    ),
     "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/": (
         "/mein-bereich/bewerbungen/{application}/zurueckziehen/",
         405,
@@ -141,6 +186,17 @@ def world(db):
     application = services.application_submit(
         program=coordinator_a.program, user=applicant, privacy_version="1"
     )
+    from tandems.models import Mentee
+
+    mentee = services.mentee_register(
+        mentee=Mentee(
+            program=coordinator_a.program,
+            first_name="Mentee A",
+            year_of_birth=1990,
+            postcode="04109",
+            languages="Deutsch",
+        )
+    )
     return {
         "users": {
             "anonymous": None,
@@ -150,7 +206,11 @@ def world(db):
             "coordinator_b": coordinator_b.user,
             "staff": UserFactory(is_staff=True),
         },
-        "values": {"program_a": coordinator_a.program.slug, "application": application.pk},
+        "values": {
+            "program_a": coordinator_a.program.slug,
+            "application": application.pk,
+            "mentee": mentee.pk,
+        },
     }
 
 

@@ -1,0 +1,143 @@
+"""Forms of the coordinators' screens. They validate; saving hands over to the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.forms import VocabularyChoiceField
+from programs.models import Program, TargetGroup, Topic
+
+from . import services
+from .models import Application, Mentee, PipelineStage, availability_slots
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the fields it names, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ApplicationActionForm(forms.Form):
+    """A coordinator's action on one application."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+
+class StageForm(ApplicationActionForm):
+    stage = forms.ModelChoiceField(PipelineStage.objects.none(), label=_("Move to stage"))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        # Only this program's stages: another program's stage id is not a valid choice.
+        self.fields["stage"].queryset = application.program.pipeline_stages.all()
+        self.fields["stage"].initial = application.stage_id
+
+
+class RejectForm(ApplicationActionForm):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoteForm(ApplicationActionForm):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only coordinators of this program see notes; the volunteer never does."),
+    )
+
+
+class ScreeningRecordForm(forms.Form):
+    """§ 72a SGB VIII: exactly the allowed facts, no file and no free text."""
+
+    inspected = forms.BooleanField(label=_("Certificate inspected"), required=False)
+    certificate_issued_on = forms.DateField(
+        label=_("Issue date of the certificate"), widget=DATE_WIDGET
+    )
+    inspected_on = forms.DateField(
+        label=_("Inspection date"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    relevant_entry = forms.BooleanField(label=_("Relevant entry (§ 72a SGB VIII)"), required=False)
+
+    def save(self, *, application: Application, inspected_by):
+        return services.screening_record_save(
+            program=application.program,
+            volunteer=application.volunteer,
+            inspected_by=inspected_by,
+            **self.cleaned_data,
+        )
+
+
+class MenteeForm(forms.ModelForm):
+    interests = VocabularyChoiceField(
+        Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("interests"),
+    )
+    target_groups = VocabularyChoiceField(
+        TargetGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("target groups"),
+    )
+    availability = forms.MultipleChoiceField(
+        choices=availability_slots,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("when the mentee can meet"),
+    )
+    guardian_consent = forms.BooleanField(required=False)
+    reminder_consent = forms.BooleanField(
+        required=False, label=_("The mentee or guardian agrees to e-mail reminders.")
+    )
+
+    class Meta:
+        model = Mentee
+        fields = [
+            "first_name",
+            "year_of_birth",
+            "postcode",
+            "city",
+            "languages",
+            "interests",
+            "target_groups",
+            "availability",
+            "goals_and_needs",
+            "guardian_name",
+            "guardian_contact",
+            "guardian_consent",
+            "reminder_email",
+            "reminder_consent",
+        ]
+        widgets = {"goals_and_needs": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"languages": _("Separated by commas, e.g. Deutsch, Arabisch.")}
+
+    def __init__(self, *args, program: Program, consent_version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        self.consent_version = consent_version
+        self.fields["guardian_consent"].label = _(
+            "The guardian has consented (version %(version)s); required for minors."
+        ) % {"version": consent_version}
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        return services.mentee_register(
+            mentee=self.instance,
+            interests=data["interests"],
+            target_groups=data["target_groups"],
+            guardian_consent_version=self.consent_version if data["guardian_consent"] else "",
+            reminder_consent_version=self.consent_version if data["reminder_consent"] else "",
+        )

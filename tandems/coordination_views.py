@@ -1,0 +1,365 @@
+"""Coordinators' screens of the people side: applications, § 72a records, mentees, matching.
+
+Every object is looked up in a queryset already limited to the programs the user coordinates, so
+another program's application or mentee answers 404 before anything else is read or written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from programs.selectors import programs_coordinated_by
+
+from . import selectors, services
+from .coordination_forms import (
+    MenteeForm,
+    NoteForm,
+    RejectForm,
+    ScreeningRecordForm,
+    StageForm,
+    add_service_errors,
+)
+from .models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
+
+CRITERION_LABELS = {
+    "distance": gettext_lazy("Distance"),
+    "languages": gettext_lazy("Languages"),
+    "interests": gettext_lazy("Interests"),
+    "availability": gettext_lazy("Availability"),
+    "preferences": gettext_lazy("Age and target group"),
+    "waiting": gettext_lazy("Time waiting"),
+}
+
+
+class CoordinatorPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Signed-in users without the permission get 404: the object does not exist for them."""
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise Http404
+        return super().handle_no_permission()
+
+
+class ProgramPeopleMixin(CoordinatorPermissionMixin):
+    permission_required = "tandems.coordinate_program_people"
+
+    @cached_property
+    def program(self):
+        return get_object_or_404(
+            programs_coordinated_by(user=self.request.user), slug=self.kwargs["slug"]
+        )
+
+    def get_permission_object(self):
+        return self.program
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "program": self.program}
+
+
+class ApplicationMixin(CoordinatorPermissionMixin):
+    permission_required = "tandems.view_application"
+
+    @cached_property
+    def application(self) -> Application:
+        return get_object_or_404(
+            selectors.applications_of_coordinator(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_object(self, queryset=None):
+        return self.application
+
+    def get_permission_object(self):
+        return self.application
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+class ApplicationListView(ProgramPeopleMixin, TemplateView):
+    template_name = "tandems/coordination/application_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        applications = list(
+            selectors.applications_of_coordinator(user=self.request.user, program=self.program)
+        )
+        open_applications = [a for a in applications if a.status == Application.Status.OPEN]
+        context["stages"] = [
+            (stage, [a for a in open_applications if a.stage_id == stage.pk])
+            for stage in self.program.pipeline_stages.all()
+        ]
+        context["open_count"] = len(open_applications)
+        context["closed"] = [a for a in applications if a.status != Application.Status.OPEN]
+        return context
+
+
+def screening_status(application: Application) -> dict:
+    settings = services.program_tandem_settings(program=application.program)
+    record = ScreeningRecord.objects.filter(
+        program=application.program, volunteer=application.volunteer
+    ).first()
+    return {
+        "required": settings.requires_certificate,
+        "valid": services.volunteer_is_screened(
+            program=application.program, volunteer=application.volunteer
+        ),
+        "record": record,
+        "due_on": record.reinspection_due_on(years=settings.reinspection_years) if record else None,
+    }
+
+
+class ApplicationDetailView(ApplicationMixin, DetailView):
+    template_name = "tandems/coordination/application_detail.html"
+    context_object_name = "application"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.object
+        profile = getattr(application.volunteer, "volunteer_profile", None)
+        slots = dict(availability_slots())
+        context.update(
+            profile=profile,
+            availability=[slots.get(slot, slot) for slot in profile.availability]
+            if profile
+            else [],
+            age_groups=[
+                dict(AgeGroup.choices).get(group, group) for group in profile.preferred_age_groups
+            ]
+            if profile
+            else [],
+            events=application.events.select_related("from_stage", "to_stage", "by"),
+            notes=application.notes.select_related("author"),
+            stage_form=StageForm(application=application),
+            reject_form=RejectForm(application=application),
+            note_form=NoteForm(application=application),
+            screening=screening_status(application),
+        )
+        return context
+
+
+def _application_action(request, pk, form_class, action, success: str):
+    """A POST on an application: 404 unless coordinated by the user; errors become messages."""
+    application = get_object_or_404(selectors.applications_of_coordinator(user=request.user), pk=pk)
+    if not request.user.has_perm("tandems.change_application", application):
+        raise Http404
+    form = form_class(request.POST, application=application)
+    if not form.is_valid():
+        if "stage" in form.errors:
+            raise Http404  # a stage id that is not one of this program's stages
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        try:
+            action(application=application, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success)
+    return redirect("tandems:coordination_application", pk=application.pk)
+
+
+# A GET answers 405 for everyone, as the programs' POST-only actions do.
+@require_POST
+@login_required
+def application_move_view(request, pk):
+    return _application_action(
+        request,
+        pk,
+        StageForm,
+        lambda application, data, by: services.application_advance(
+            application=application, stage=data["stage"], by=by
+        ),
+        _("The application has been moved."),
+    )
+
+
+@require_POST
+@login_required
+def application_reject_view(request, pk):
+    return _application_action(
+        request,
+        pk,
+        RejectForm,
+        lambda application, data, by: services.application_reject(
+            application=application, reason=data["reason"], by=by
+        ),
+        _("The application has been rejected."),
+    )
+
+
+@require_POST
+@login_required
+def application_note_view(request, pk):
+    return _application_action(
+        request,
+        pk,
+        NoteForm,
+        lambda application, data, by: services.application_note_add(
+            application=application, text=data["text"], author=by
+        ),
+        _("The note has been saved."),
+    )
+
+
+class ScreeningRecordView(ApplicationMixin, FormView):
+    template_name = "tandems/coordination/screening_form.html"
+    form_class = ScreeningRecordForm
+    permission_required = "tandems.change_application"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "application": self.application}
+
+    def form_valid(self, form):
+        try:
+            form.save(application=self.application, inspected_by=self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The § 72a record has been saved."))
+        return redirect("tandems:coordination_application", pk=self.application.pk)
+
+
+# --- Mentees and matching --------------------------------------------------------------------
+
+
+class MenteeListView(ProgramPeopleMixin, TemplateView):
+    template_name = "tandems/coordination/mentee_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        mentees = list(
+            selectors.mentees_of_coordinator(user=self.request.user, program=self.program)
+            .filter(status=Mentee.Status.WAITING)
+            .order_by("waiting_since", "pk")
+        )
+        context["mentees"] = [
+            {
+                "mentee": mentee,
+                "days_waiting": (today - mentee.waiting_since).days,
+                "age": mentee.age_on(today),
+            }
+            for mentee in mentees
+        ]
+        return context
+
+
+class MenteeCreateView(ProgramPeopleMixin, FormView):
+    template_name = "tandems/coordination/mentee_form.html"
+    form_class = MenteeForm
+
+    def get_form_kwargs(self):
+        settings = services.program_tandem_settings(program=self.program)
+        return {
+            **super().get_form_kwargs(),
+            "program": self.program,
+            "consent_version": settings.privacy_notice_version,
+        }
+
+    def form_valid(self, form):
+        try:
+            mentee = form.save()
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s is registered and on the waiting list.") % {"name": mentee.first_name},
+        )
+        return redirect("tandems:coordination_mentee", pk=mentee.pk)
+
+
+class MenteeDetailView(CoordinatorPermissionMixin, DetailView):
+    template_name = "tandems/coordination/mentee_detail.html"
+    context_object_name = "mentee"
+    permission_required = "tandems.view_mentee"
+
+    def get_queryset(self):
+        return selectors.mentees_of_coordinator(user=self.request.user).prefetch_related(
+            "interests", "target_groups"
+        )
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object(queryset)
+        return self._object
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mentee = self.object
+        waiting = mentee.status == Mentee.Status.WAITING
+        candidates = selectors.candidates_for_mentee(mentee=mentee) if waiting else []
+        slots = dict(availability_slots())
+        context.update(
+            waiting=waiting,
+            age=mentee.age_on(timezone.localdate()),
+            availability=[slots.get(slot, slot) for slot in mentee.availability],
+            tandems=mentee.tandems.select_related("mentor"),
+            candidates=[
+                {
+                    "match": match,
+                    "criteria": [
+                        {
+                            "label": CRITERION_LABELS.get(c.name, c.name),
+                            "weight": c.weight,
+                            "points": round(c.points, 2),
+                            "reason": c.reason,
+                        }
+                        for c in match.criteria
+                    ],
+                }
+                for match in candidates
+            ],
+        )
+        return context
+
+
+@require_POST
+@login_required
+def mentee_propose_view(request, pk):
+    mentee = get_object_or_404(selectors.mentees_of_coordinator(user=request.user), pk=pk)
+    if not request.user.has_perm("tandems.change_mentee", mentee):
+        raise Http404
+    volunteer_id = request.POST.get("volunteer", "")
+    if not volunteer_id.isdigit():
+        raise Http404
+    # Only someone who applied to this program; anyone else is a tampered id.
+    volunteer = get_object_or_404(
+        get_user_model().objects.filter(applications__program=mentee.program).distinct(),
+        pk=volunteer_id,
+    )
+    match = next(
+        (
+            m
+            for m in selectors.candidates_for_mentee(mentee=mentee)
+            if m.profile.user_id == volunteer.pk
+        ),
+        None,
+    )
+    try:
+        services.tandem_propose(
+            mentee=mentee,
+            volunteer=volunteer,
+            by=request.user,
+            explanation=match.explanation() if match else None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Tandem proposed: %(mentor)s and %(mentee)s.")
+            % {"mentor": volunteer.volunteer_profile.name, "mentee": mentee.first_name},
+        )
+    return redirect("tandems:coordination_mentee", pk=mentee.pk)

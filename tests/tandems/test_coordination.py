@@ -1,0 +1,699 @@
+"""Coordinators' screens: applications pipeline, § 72a record, mentees, matching."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from tandems.models import (
+    Application,
+    ApplicationNote,
+    ConsentRecord,
+    Mentee,
+    ScreeningRecord,
+    Tandem,
+)
+from tandems.selectors import candidates_for_mentee
+from tests.factories import ProgramCoordinatorFactory, ProgramFactory
+from tests.tandems.test_domain import applicant, make_ready, new_mentee
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The German catalogue of these screens is filled later; the English source texts are stable.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def other_coordinator(db):
+    """Coordinator of another program (B)."""
+    return ProgramCoordinatorFactory().user
+
+
+# Unprefixed URLs are German; the English pages live under /en/.
+EN = "/en"
+
+
+def texts(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def login_url(path: str) -> str:
+    return f"/konto/login/?next={path}"
+
+
+def application_url(application, suffix="") -> str:
+    return f"/koordination/bewerbungen/{application.pk}/{suffix}"
+
+
+def mentee_url(mentee, suffix="") -> str:
+    return f"/koordination/mentees/{mentee.pk}/{suffix}"
+
+
+# --- Applications list -----------------------------------------------------------------------
+
+
+def test_application_list_groups_open_applications_by_stage(client, coordinator, program):
+    first = applicant(program, name="Anna Erste")
+    moved = applicant(program, name="Bernd Zweiter")
+    closed = applicant(program, name="Cora Dritte")
+    Application.objects.filter(pk=moved.pk).update(stage=program.pipeline_stages.get(position=1))
+    Application.objects.filter(pk=closed.pk).update(status="withdrawn")
+    client.force_login(coordinator)
+
+    response = client.get(f"/koordination/programme/{program.slug}/bewerbungen/")
+
+    assert response.status_code == 200
+    groups = [
+        (stage.name, [a.pk for a in applications])
+        for stage, applications in response.context["stages"]
+    ]
+    assert groups == [
+        ("eingegangen", [first.pk]),
+        ("Kennenlerngespräch", [moved.pk]),
+        ("Schulung", []),
+        ("Führungszeugnis geprüft", []),
+        ("bereit für Tandem", []),
+    ]
+    assert [a.pk for a in response.context["closed"]] == [closed.pk]
+    content = response.content.decode()
+    assert (
+        content.index("Anna Erste") < content.index("Bernd Zweiter") < content.index("Cora Dritte")
+    )
+    assert f'href="{application_url(first)}"' in content
+
+
+def test_application_list_anonymous_redirects_to_login(client, program):
+    path = f"/koordination/programme/{program.slug}/bewerbungen/"
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url == login_url(path)
+
+
+def test_application_list_of_another_program_is_404(client, other_coordinator, program):
+    applicant(program)
+    client.force_login(other_coordinator)
+
+    response = client.get(f"/koordination/programme/{program.slug}/bewerbungen/")
+
+    assert response.status_code == 404
+
+
+def test_application_list_for_staff_who_do_not_coordinate_is_404(client, staff_user, program):
+    client.force_login(staff_user)
+
+    response = client.get(f"/koordination/programme/{program.slug}/bewerbungen/")
+
+    assert response.status_code == 404
+
+
+def test_application_list_query_count_same_with_1_and_50(client, coordinator, program):
+    path = f"/koordination/programme/{program.slug}/bewerbungen/"
+    applicant(program)
+    client.force_login(coordinator)
+    client.get(path)  # settings and session rows exist from here on
+    with CaptureQueriesContext(connection) as one:
+        client.get(path)
+    for _ in range(49):
+        applicant(program)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+
+    assert len(response.context["stages"][0][1]) == 50
+    assert len(many) == len(one)
+
+
+# --- Application detail and actions ----------------------------------------------------------
+
+
+def test_application_detail_shows_profile_history_and_escapes_html(client, coordinator, program):
+    application = applicant(
+        program,
+        name="Dana Beispiel",
+        motivation="<script>alert(1)</script> Ich lese gern.",
+        heard_from="Zeitung",
+    )
+    client.force_login(coordinator)
+
+    response = client.get(EN + application_url(application))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Dana Beispiel" in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ich lese gern." in content
+    assert "<script>alert(1)" not in content
+    assert "Zeitung" in content
+    assert "No § 72a record yet." in content
+    assert [e.to_stage.name for e in response.context["events"]] == ["eingegangen"]
+
+
+def test_application_detail_anonymous_redirects_to_login(client, program):
+    application = applicant(program)
+
+    response = client.get(application_url(application))
+
+    assert response.status_code == 302
+    assert response.url == login_url(application_url(application))
+
+
+def test_application_detail_of_another_program_is_404(client, other_coordinator, program):
+    application = applicant(program)
+    client.force_login(other_coordinator)
+
+    response = client.get(application_url(application))
+
+    assert response.status_code == 404
+
+
+def test_application_detail_for_staff_who_do_not_coordinate_is_404(client, staff_user, program):
+    application = applicant(program)
+    client.force_login(staff_user)
+
+    response = client.get(application_url(application))
+
+    assert response.status_code == 404
+
+
+def test_move_application_to_another_stage(client, coordinator, program):
+    application = applicant(program)
+    interview = program.pipeline_stages.get(position=1)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "verschieben/"), {"stage": interview.pk}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert application.stage == interview
+    assert texts(response) == ["The application has been moved."]
+    assert response.redirect_chain == [(EN + application_url(application), 302)]
+
+
+def test_move_to_ready_without_screening_is_refused_with_reason(client, coordinator, program):
+    application = applicant(program)
+    ready = program.pipeline_stages.get(is_ready=True)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "verschieben/"), {"stage": ready.pk}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert application.stage.name == "eingegangen"
+    assert texts(response) == [
+        "This stage needs a valid § 72a record (inspected certificate, no relevant entry)."
+    ]
+
+
+def test_move_to_stage_of_another_program_is_404(client, coordinator, program):
+    application = applicant(program)
+    foreign = applicant(ProgramFactory()).stage
+    client.force_login(coordinator)
+
+    response = client.post(application_url(application, "verschieben/"), {"stage": foreign.pk})
+
+    application.refresh_from_db()
+    assert response.status_code == 404
+    assert application.stage.name == "eingegangen"
+
+
+def test_reject_with_reason(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "ablehnen/"), {"reason": "Kein Platz frei."}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert (application.status, application.reason) == ("rejected", "Kein Platz frei.")
+    assert texts(response) == ["The application has been rejected."]
+
+
+def test_reject_without_reason_changes_nothing(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "ablehnen/"), {"reason": ""}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert application.status == "open"
+    assert texts(response) == ["This field is required."]
+
+
+def test_note_is_added_and_escaped(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "notiz/"), {"text": "<b>Telefonat</b> gut"}, follow=True
+    )
+
+    note = ApplicationNote.objects.get()
+    assert (note.application, note.author, note.text) == (
+        application,
+        coordinator,
+        "<b>Telefonat</b> gut",
+    )
+    assert texts(response) == ["The note has been saved."]
+    assert "&lt;b&gt;Telefonat&lt;/b&gt; gut" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "data"),
+    [
+        ("verschieben/", "stage"),
+        ("ablehnen/", {"reason": "Nein"}),
+        ("notiz/", {"text": "Fremd"}),
+    ],
+)
+def test_posts_on_another_programs_application_are_404_and_change_nothing(
+    client, other_coordinator, program, suffix, data
+):
+    application = applicant(program)
+    if data == "stage":
+        data = {"stage": program.pipeline_stages.get(position=1).pk}
+    client.force_login(other_coordinator)
+
+    response = client.post(application_url(application, suffix), data)
+
+    application.refresh_from_db()
+    assert response.status_code == 404
+    assert (application.stage.position, application.status) == (0, "open")
+    assert ApplicationNote.objects.count() == 0
+
+
+def test_post_anonymous_redirects_to_login(client, program):
+    application = applicant(program)
+    path = application_url(application, "notiz/")
+
+    response = client.post(path, {"text": "x"})
+
+    assert response.status_code == 302
+    assert response.url == login_url(path)
+    assert ApplicationNote.objects.count() == 0
+
+
+# --- § 72a record ----------------------------------------------------------------------------
+
+
+def screening_data(**overrides) -> dict:
+    data = {
+        "inspected": "on",
+        "certificate_issued_on": (TODAY() - timedelta(days=20)).isoformat(),
+        "inspected_on": TODAY().isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_screening_form_has_exactly_the_allowed_fields(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.get(application_url(application, "fuehrungszeugnis/"))
+
+    form = response.context["form"]
+    assert list(form.fields) == [
+        "inspected",
+        "certificate_issued_on",
+        "inspected_on",
+        "relevant_entry",
+    ]
+    assert form["inspected_on"].value() == TODAY()
+    assert response.content.decode().count('type="date"') == 2
+
+
+def test_screening_form_saves_record_and_shows_status(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "fuehrungszeugnis/"), screening_data(), follow=True
+    )
+
+    record = ScreeningRecord.objects.get()
+    assert (record.program, record.volunteer, record.inspected_by) == (
+        program,
+        application.volunteer,
+        coordinator,
+    )
+    assert (record.inspected, record.relevant_entry) == (True, False)
+    assert texts(response) == ["The § 72a record has been saved."]
+    assert response.context["screening"]["valid"] is True
+    due = TODAY().replace(year=TODAY().year + 5)
+    assert response.context["screening"]["due_on"] == due
+
+
+def test_screening_form_refuses_future_inspection_date(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + application_url(application, "fuehrungszeugnis/"),
+        screening_data(inspected_on=(TODAY() + timedelta(days=1)).isoformat()),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "inspected_on": ["The inspection date cannot be in the future."]
+    }
+    assert ScreeningRecord.objects.count() == 0
+
+
+def test_screening_form_refuses_too_old_certificate_in_german(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        application_url(application, "fuehrungszeugnis/"),
+        screening_data(certificate_issued_on=(TODAY() - timedelta(days=100)).isoformat()),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "certificate_issued_on": ["Das Führungszeugnis war bei der Einsicht älter als 92 Tage."]
+    }
+    assert ScreeningRecord.objects.count() == 0
+
+
+def test_screening_form_of_another_program_is_404(client, other_coordinator, program):
+    application = applicant(program)
+    client.force_login(other_coordinator)
+
+    get = client.get(application_url(application, "fuehrungszeugnis/"))
+    post = client.post(application_url(application, "fuehrungszeugnis/"), screening_data())
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert ScreeningRecord.objects.count() == 0
+
+
+def test_screening_form_anonymous_redirects_to_login(client, program):
+    application = applicant(program)
+    path = application_url(application, "fuehrungszeugnis/")
+
+    response = client.get(path)
+
+    assert response.url == login_url(path)
+
+
+# --- Mentees ---------------------------------------------------------------------------------
+
+
+def test_waiting_list_shows_waiting_mentees_longest_first(client, coordinator, program):
+    later = new_mentee(program, first_name="Lina")
+    earlier = new_mentee(program, first_name="Emil", city="Leipzig")
+    Mentee.objects.filter(pk=earlier.pk).update(waiting_since=TODAY() - timedelta(days=10))
+    new_mentee(program, first_name="Paul", status="inactive")
+    client.force_login(coordinator)
+
+    response = client.get(f"/koordination/programme/{program.slug}/mentees/")
+
+    rows = [
+        (row["mentee"].first_name, row["days_waiting"], row["age"])
+        for row in response.context["mentees"]
+    ]
+    assert rows == [("Emil", 10, 9), ("Lina", 0, 9)]
+    assert f'href="{mentee_url(later)}"' in response.content.decode()
+
+
+def test_waiting_list_denials(client, other_coordinator, staff_user, program):
+    path = f"/koordination/programme/{program.slug}/mentees/"
+    anonymous = client.get(path)
+    client.force_login(other_coordinator)
+    other = client.get(path)
+    client.force_login(staff_user)
+    staff = client.get(path)
+
+    assert anonymous.url == login_url(path)
+    assert (other.status_code, staff.status_code) == (404, 404)
+
+
+def test_waiting_list_query_count_same_with_1_and_50(client, coordinator, program):
+    path = f"/koordination/programme/{program.slug}/mentees/"
+    new_mentee(program)
+    client.force_login(coordinator)
+    client.get(path)
+    with CaptureQueriesContext(connection) as one:
+        client.get(path)
+    for _ in range(49):
+        new_mentee(program)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+
+    assert len(response.context["mentees"]) == 50
+    assert len(many) == len(one)
+
+
+def mentee_form_data(**overrides) -> dict:
+    data = {
+        "first_name": "Mia",
+        "year_of_birth": TODAY().year - 10,
+        "postcode": "04109",
+        "city": "",
+        "languages": "Deutsch, Türkisch",
+        "availability": ["mo-nachmittag"],
+        "goals_and_needs": "<i>Lesen</i> üben",
+        "guardian_name": "Frau K.",
+        "guardian_contact": "0341 123456",
+        "guardian_consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_minor_with_guardian_consent(client, coordinator, program):
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + f"/koordination/programme/{program.slug}/mentees/neu/", mentee_form_data(), follow=True
+    )
+
+    mentee = Mentee.objects.get()
+    assert (mentee.program, mentee.first_name, mentee.status) == (program, "Mia", "waiting")
+    assert mentee.availability == ["mo-nachmittag"]
+    consent = ConsentRecord.objects.get(mentee=mentee)
+    assert (consent.scope, consent.text_version) == ("guardian", "2026-11")
+    assert texts(response) == ["Mia is registered and on the waiting list."]
+    assert response.redirect_chain == [(EN + mentee_url(mentee), 302)]
+    assert "&lt;i&gt;Lesen&lt;/i&gt; üben" in response.content.decode()
+
+
+def test_register_minor_without_guardian_consent_is_refused(client, coordinator, program):
+    client.force_login(coordinator)
+    data = mentee_form_data()
+    del data["guardian_consent"]
+
+    response = client.post(EN + f"/koordination/programme/{program.slug}/mentees/neu/", data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "guardian_name": ["For a minor, the guardian's name and consent are required."]
+    }
+    assert Mentee.objects.count() == 0
+
+
+def test_register_adult_without_guardian(client, coordinator, program):
+    client.force_login(coordinator)
+    data = mentee_form_data(year_of_birth=1990, guardian_name="", guardian_contact="")
+    del data["guardian_consent"]
+
+    client.post(f"/koordination/programme/{program.slug}/mentees/neu/", data)
+
+    assert Mentee.objects.get().guardian_name == ""
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_register_form_labels_consent_version(client, coordinator, program):
+    client.force_login(coordinator)
+
+    response = client.get(EN + f"/koordination/programme/{program.slug}/mentees/neu/")
+
+    assert response.status_code == 200
+    assert (
+        "The guardian has consented (version 2026-11); required for minors."
+        in response.content.decode()
+    )
+
+
+def test_register_for_another_program_is_404(client, other_coordinator, program):
+    client.force_login(other_coordinator)
+
+    response = client.post(
+        f"/koordination/programme/{program.slug}/mentees/neu/", mentee_form_data()
+    )
+
+    assert response.status_code == 404
+    assert Mentee.objects.count() == 0
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+def test_mentee_page_ranks_candidates_with_reasons(client, coordinator, program):
+    mentee = new_mentee(program, interests=["lesen-und-sprache"], availability=["mo-nachmittag"])
+    near_arabic = make_ready(
+        applicant(
+            program,
+            name="Nahe Arabisch",
+            postcode="04109",
+            languages="Arabisch, Deutsch",
+            interests=["lesen-und-sprache"],
+        )
+    )
+    far = make_ready(applicant(program, name="Weit Weg", postcode="04600", languages="Englisch"))
+    near_other = make_ready(
+        applicant(program, name="Nahe Englisch", postcode="04177", languages="Englisch")
+    )
+    client.force_login(coordinator)
+
+    response = client.get(EN + mentee_url(mentee))
+
+    candidates = response.context["candidates"]
+    assert [c["match"].profile.user for c in candidates] == [
+        near_arabic.volunteer,
+        near_other.volunteer,
+        far.volunteer,
+    ]
+    reasons = {c["label"]: c["reason"] for c in candidates[0]["criteria"]}
+    assert reasons["Languages"] == "Shared languages: Arabisch, Deutsch."
+    assert reasons["Distance"] == "0.0 km apart."
+    assert reasons["Interests"] == "Shared interests: Reading and language."
+    content = response.content.decode()
+    assert content.index("Nahe Arabisch") < content.index("Nahe Englisch") < content.index("Weit")
+    assert "Shared languages: Arabisch, Deutsch." in content
+
+
+def test_mentee_page_says_why_no_candidates(client, coordinator, program):
+    mentee = new_mentee(program)
+    applicant(program)  # applied, not ready
+    client.force_login(coordinator)
+
+    response = client.get(EN + mentee_url(mentee))
+
+    assert response.context["candidates"] == []
+    assert "No candidates: no volunteer of this program is in the stage" in (
+        response.content.decode()
+    )
+
+
+def test_mentee_page_denials(client, other_coordinator, staff_user, program):
+    mentee = new_mentee(program)
+    anonymous = client.get(mentee_url(mentee))
+    client.force_login(other_coordinator)
+    other = client.get(mentee_url(mentee))
+    client.force_login(staff_user)
+    staff = client.get(mentee_url(mentee))
+
+    assert anonymous.url == login_url(mentee_url(mentee))
+    assert (other.status_code, staff.status_code) == (404, 404)
+
+
+def test_propose_creates_tandem_with_explanation(client, coordinator, program):
+    mentee = new_mentee(program)
+    ready = make_ready(applicant(program, name="Rita Bereit"))
+    expected = candidates_for_mentee(mentee=mentee)[0].explanation()
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + mentee_url(mentee, "vorschlagen/"), {"volunteer": ready.volunteer.pk}, follow=True
+    )
+
+    tandem = Tandem.objects.get()
+    assert (tandem.mentor, tandem.mentee, tandem.status, tandem.created_by) == (
+        ready.volunteer,
+        mentee,
+        "proposed",
+        coordinator,
+    )
+    assert tandem.match_explanation == expected
+    mentee.refresh_from_db()
+    assert mentee.status == "matched"
+    assert texts(response) == [f"Tandem proposed: Rita Bereit and {mentee.first_name}."]
+
+
+def test_propose_unready_volunteer_is_refused_with_reason(client, coordinator, program):
+    mentee = new_mentee(program)
+    waiting = applicant(program)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + mentee_url(mentee, "vorschlagen/"), {"volunteer": waiting.volunteer.pk}, follow=True
+    )
+
+    assert Tandem.objects.count() == 0
+    assert texts(response) == ["The volunteer is not ready for a tandem in this program yet."]
+
+
+def test_propose_volunteer_of_another_program_is_404(client, coordinator, program):
+    mentee = new_mentee(program)
+    foreign = make_ready(applicant(ProgramFactory()))
+    client.force_login(coordinator)
+
+    response = client.post(mentee_url(mentee, "vorschlagen/"), {"volunteer": foreign.volunteer.pk})
+
+    assert response.status_code == 404
+    assert Tandem.objects.count() == 0
+
+
+def test_propose_for_another_programs_mentee_is_404(client, other_coordinator, program):
+    mentee = new_mentee(program)
+    ready = make_ready(applicant(program))
+    client.force_login(other_coordinator)
+
+    response = client.post(mentee_url(mentee, "vorschlagen/"), {"volunteer": ready.volunteer.pk})
+
+    assert response.status_code == 404
+    assert Tandem.objects.count() == 0
+    mentee.refresh_from_db()
+    assert mentee.status == "waiting"
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def test_dashboard_links_applications_and_mentees(client, coordinator, program):
+    client.force_login(coordinator)
+
+    response = client.get("/koordination/")
+
+    content = response.content.decode()
+    assert f'href="/koordination/programme/{program.slug}/bewerbungen/"' in content
+    assert f'href="/koordination/programme/{program.slug}/mentees/"' in content
+
+
+def test_volunteer_without_role_gets_404(client, program):
+    application = applicant(program)
+    client.force_login(application.volunteer)
+
+    response = client.get(application_url(application))
+
+    assert response.status_code == 404
+
+
+def test_post_only_actions_answer_get_with_405(client, coordinator, program):
+    application = applicant(program)
+    mentee = new_mentee(program)
+    client.force_login(coordinator)
+
+    statuses = [
+        client.get(path).status_code
+        for path in [
+            application_url(application, "verschieben/"),
+            application_url(application, "ablehnen/"),
+            application_url(application, "notiz/"),
+            mentee_url(mentee, "vorschlagen/"),
+        ]
+    ]
+
+    assert statuses == [405, 405, 405, 405]
