@@ -38,7 +38,6 @@ urlpatterns += i18n_patterns(
     path("", include("programs.urls")),
     path("", include("events.urls")),
     path("", include("tandems.urls")),
-    path("", include("tandems.urls_volunteer")),
     prefix_default_language=False,
 )
 

@@ -7,6 +7,12 @@ app_name = "tandems"
 
 urlpatterns = [
     path("mein-bereich/", views.MyAreaView.as_view(), name="my_area"),
+    path(
+        "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/",
+        views.application_withdraw_view,
+        name="withdraw",
+    ),
+    path("programme/<slug:slug>/bewerben/", views.ApplyView.as_view(), name="apply"),
     path("koordination/", views.CoordinationView.as_view(), name="coordination"),
     path(
         "koordination/programme/<slug:slug>/bewerbungen/",
