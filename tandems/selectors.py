@@ -105,3 +105,27 @@ def mentees_for_volunteer(*, program: Program, profile: VolunteerProfile) -> lis
             for mentee in mentees
         ]
     )
+
+
+def network_counts() -> dict[str, int]:
+    """Anonymous figures for network staff: how many, never who."""
+    from django.db.models import Count, Q
+
+    from .models import Tandem
+
+    applications = Application.objects.aggregate(
+        open=Count("pk", filter=Q(status=Application.Status.OPEN)),
+        ready=Count("pk", filter=Q(status=Application.Status.OPEN, stage__is_ready=True)),
+    )
+    mentees = Mentee.objects.aggregate(waiting=Count("pk", filter=Q(status=Mentee.Status.WAITING)))
+    tandems = Tandem.objects.aggregate(
+        proposed=Count("pk", filter=Q(status=Tandem.Status.PROPOSED)),
+        active=Count("pk", filter=Q(status=Tandem.Status.ACTIVE)),
+    )
+    return {
+        "open_applications": applications["open"],
+        "ready_volunteers": applications["ready"],
+        "waiting_mentees": mentees["waiting"],
+        "proposed_tandems": tandems["proposed"],
+        "active_tandems": tandems["active"],
+    }

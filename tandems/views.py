@@ -13,6 +13,7 @@ from programs.selectors import programs_coordinated_by
 from . import services
 from .forms import ApplicationForm
 from .models import Application, VolunteerProfile
+from .selectors import network_counts
 
 
 class MyAreaView(LoginRequiredMixin, TemplateView):
@@ -107,4 +108,6 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["programs"] = programs_coordinated_by(user=self.request.user)
+        if self.request.user.is_staff:
+            context["network_counts"] = network_counts()
         return context

@@ -428,3 +428,17 @@ def test_matching_an_unscreened_volunteer_is_refused_with_reason():
         "Die freiwillige Person ist in diesem Programm noch nicht bereit für ein Tandem."
     ]
     assert Tandem.objects.count() == 0
+
+
+def test_staff_see_counts_not_records(client):
+    program = ProgramFactory()
+    new_mentee(program, first_name="Geheim")
+    applicant(program, name="Auch Geheim")
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get("/koordination/")
+
+    html = response.content.decode()
+    assert response.context["network_counts"]["waiting_mentees"] == 1
+    assert response.context["network_counts"]["open_applications"] == 1
+    assert "Geheim" not in html
