@@ -4,7 +4,10 @@ import pytest
 
 from tests.factories import ProgramFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_volunteer_applies_on_a_phone(page, live_server):

@@ -7,7 +7,10 @@ from tandems.models import Application, Mentee, Tandem
 from tests.factories import ProgramCoordinatorFactory
 from tests.tandems.test_domain import applicant, new_mentee
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_coordinator_screens_moves_to_ready_and_matches(page, live_server):

@@ -12,7 +12,10 @@ from django.test import Client
 from programs.models import TargetGroup
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PLACES = {
     "Hamburg": ("HH", 53.5511, 9.9937),

@@ -96,3 +96,15 @@ def test_load_demo_people_in_every_stage_and_the_demo_tandem():
     assert leipzig.coordinators.filter(email="koordination@example.org").exists()
     assert Mentee.objects.filter(program=leipzig, status="waiting").count() == 2
     assert ScreeningRecord.objects.filter(program=leipzig).count() == 3
+
+
+@pytest.mark.django_db
+def test_load_demo_restores_missing_vocabularies():
+    from programs.models import TargetGroup
+
+    TargetGroup.objects.all().delete()
+
+    call_command("load_demo", programs=5)
+
+    assert TargetGroup.objects.filter(slug="kinder").exists()
+    assert Program.objects.filter(slug__startswith="demo-generated-").count() == 5
