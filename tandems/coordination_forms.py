@@ -9,7 +9,13 @@ from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
 
 from . import services
-from .models import Application, Mentee, PipelineStage, availability_slots
+from .models import (
+    Application,
+    Mentee,
+    PipelineStage,
+    ProgramTandemSettings,
+    availability_slots,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -141,3 +147,39 @@ class MenteeForm(forms.ModelForm):
             guardian_consent_version=self.consent_version if data["guardian_consent"] else "",
             reminder_consent_version=self.consent_version if data["reminder_consent"] else "",
         )
+
+
+class TrainingForm(ApplicationActionForm):
+    title = forms.CharField(label=_("Training"), max_length=200)
+    attended_on = forms.DateField(
+        label=_("attended on"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+
+
+class ConductForm(ApplicationActionForm):
+    version = forms.CharField(label=_("Version of the code of conduct"), max_length=40)
+    signed_on = forms.DateField(
+        label=_("signed on"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+
+
+class ProgramTandemSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ProgramTandemSettings
+        fields = [
+            "requires_certificate",
+            "certificate_max_age_days",
+            "reinspection_years",
+            "privacy_notice",
+            "privacy_notice_version",
+            "weight_distance",
+            "weight_languages",
+            "weight_interests",
+            "weight_availability",
+            "weight_preferences",
+            "weight_waiting",
+        ]
+        widgets = {"privacy_notice": forms.Textarea(attrs={"rows": 6})}
+
+    def save(self, commit=True):
+        return services.program_tandem_settings_update(settings=self.instance)

@@ -23,11 +23,14 @@ from programs.selectors import programs_coordinated_by
 
 from . import selectors, services
 from .coordination_forms import (
+    ConductForm,
     MenteeForm,
     NoteForm,
+    ProgramTandemSettingsForm,
     RejectForm,
     ScreeningRecordForm,
     StageForm,
+    TrainingForm,
     add_service_errors,
 )
 from .models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
@@ -144,6 +147,15 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             reject_form=RejectForm(application=application),
             note_form=NoteForm(application=application),
             screening=screening_status(application),
+            trainings=application.volunteer.trainings.filter(program=application.program),
+            signatures=application.volunteer.conduct_signatures.filter(program=application.program),
+            training_form=TrainingForm(application=application),
+            conduct_form=ConductForm(application=application),
+            mentee_matches=(
+                selectors.mentees_for_volunteer(program=application.program, profile=profile)
+                if profile and application.status == "open" and application.stage.is_ready
+                else []
+            ),
         )
         return context
 
@@ -363,3 +375,49 @@ def mentee_propose_view(request, pk):
             % {"mentor": volunteer.volunteer_profile.name, "mentee": mentee.first_name},
         )
     return redirect("tandems:coordination_mentee", pk=mentee.pk)
+
+
+@require_POST
+@login_required
+def application_training_view(request, pk):
+    return _application_action(
+        request,
+        pk,
+        TrainingForm,
+        lambda application, data, by: services.training_record(
+            application=application, title=data["title"], attended_on=data["attended_on"]
+        ),
+        _("The training has been recorded."),
+    )
+
+
+@require_POST
+@login_required
+def application_conduct_view(request, pk):
+    return _application_action(
+        request,
+        pk,
+        ConductForm,
+        lambda application, data, by: services.conduct_signature_record(
+            application=application, version=data["version"], signed_on=data["signed_on"]
+        ),
+        _("The signed code of conduct has been recorded."),
+    )
+
+
+class ProgramSettingsView(ProgramPeopleMixin, FormView):
+    """Screening rules, the privacy notice for applicants and the matching weights."""
+
+    template_name = "tandems/coordination/program_settings.html"
+    form_class = ProgramTandemSettingsForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": services.program_tandem_settings(program=self.program),
+        }
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("The settings have been saved."))
+        return redirect("tandems:coordination_settings", slug=self.program.slug)

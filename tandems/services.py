@@ -12,12 +12,14 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    CodeOfConductSignature,
     ConsentRecord,
     Mentee,
     PipelineStage,
     ProgramTandemSettings,
     ScreeningRecord,
     Tandem,
+    Training,
     VolunteerProfile,
     certificate_too_old,
 )
@@ -311,3 +313,39 @@ def tandem_propose(*, mentee: Mentee, volunteer, by, explanation: list | None = 
     mentee.status = Mentee.Status.MATCHED
     mentee.save(update_fields=["status"])
     return tandem
+
+
+def training_record(*, application: Application, title: str, attended_on: date) -> Training:
+    training = Training(
+        program=application.program,
+        volunteer=application.volunteer,
+        title=title.strip(),
+        attended_on=attended_on,
+    )
+    if attended_on > timezone.localdate():
+        raise ValidationError({"attended_on": _("A training cannot lie in the future.")})
+    training.full_clean()
+    training.save()
+    return training
+
+
+def conduct_signature_record(
+    *, application: Application, version: str, signed_on: date
+) -> CodeOfConductSignature:
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    signature = CodeOfConductSignature(
+        program=application.program,
+        volunteer=application.volunteer,
+        version=version.strip(),
+        signed_on=signed_on,
+    )
+    signature.full_clean()
+    signature.save()
+    return signature
+
+
+def program_tandem_settings_update(*, settings: ProgramTandemSettings) -> ProgramTandemSettings:
+    settings.full_clean()
+    settings.save()
+    return settings

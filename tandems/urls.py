@@ -6,6 +6,21 @@ from . import views
 app_name = "tandems"
 
 urlpatterns = [
+    path(
+        "koordination/programme/<slug:slug>/einstellungen/",
+        coordination.ProgramSettingsView.as_view(),
+        name="coordination_settings",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/schulung/",
+        coordination.application_training_view,
+        name="coordination_application_training",
+    ),
+    path(
+        "koordination/bewerbungen/<int:pk>/verhaltenskodex/",
+        coordination.application_conduct_view,
+        name="coordination_application_conduct",
+    ),
     path("mein-bereich/", views.MyAreaView.as_view(), name="my_area"),
     path(
         "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/",

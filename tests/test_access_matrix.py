@@ -142,6 +142,18 @@ MATRIX = {
         PEOPLE_OF_A,
     ),
     "koordination/mentees/<int:pk>/": ("/koordination/mentees/{mentee}/", PEOPLE_OF_A),
+    "koordination/programme/<slug:slug>/einstellungen/": (
+        "/koordination/programme/{program_a}/einstellungen/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/bewerbungen/<int:pk>/schulung/": (
+        "/koordination/bewerbungen/{application}/schulung/",
+        405,
+    ),
+    "koordination/bewerbungen/<int:pk>/verhaltenskodex/": (
+        "/koordination/bewerbungen/{application}/verhaltenskodex/",
+        405,
+    ),
     "koordination/mentees/<int:pk>/vorschlagen/": (
         "/koordination/mentees/{mentee}/vorschlagen/",
         405,

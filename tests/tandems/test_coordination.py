@@ -729,3 +729,97 @@ def test_post_only_actions_answer_get_with_405(client, coordinator, program):
     ]
 
     assert statuses == [405, 405, 405, 405]
+
+
+# --- Trainings, code of conduct, reverse matching, settings ------------------------------------
+
+
+def test_training_and_conduct_recorded_on_the_application(client, coordinator, program):
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    client.post(
+        application_url(application, "schulung/"),
+        {"title": "Grundlagenschulung", "attended_on": TODAY().isoformat()},
+    )
+    client.post(
+        application_url(application, "verhaltenskodex/"),
+        {"version": "2026", "signed_on": TODAY().isoformat()},
+    )
+
+    html = client.get(f"/en{application_url(application)}").content.decode()
+    assert "Grundlagenschulung" in html
+    assert "Code of conduct, version 2026" in html
+
+
+def test_future_training_refused_and_nothing_saved(client, coordinator, program):
+    from tandems.models import Training
+
+    application = applicant(program)
+    client.force_login(coordinator)
+
+    client.post(
+        application_url(application, "schulung/"),
+        {"title": "Später", "attended_on": (TODAY() + timedelta(days=3)).isoformat()},
+    )
+
+    assert Training.objects.count() == 0
+
+
+def test_training_on_another_programs_application_is_404(client, other_coordinator, program):
+    application = applicant(program)
+    client.force_login(other_coordinator)
+
+    response = client.post(
+        application_url(application, "schulung/"),
+        {"title": "X", "attended_on": TODAY().isoformat()},
+    )
+
+    assert response.status_code == 404
+
+
+def test_ready_volunteer_sees_fitting_mentees_and_can_propose(client, coordinator, program):
+    from tandems.models import Tandem
+
+    application = make_ready(applicant(program))
+    mentee = new_mentee(program, first_name="Passt")
+    client.force_login(coordinator)
+
+    html = client.get(application_url(application)).content.decode()
+    client.post(mentee_url(mentee, "vorschlagen/"), {"volunteer": application.volunteer_id})
+
+    assert "Passt" in html
+    assert Tandem.objects.get().mentee == mentee
+
+
+def test_coordinator_adjusts_matching_weights(client, coordinator, program):
+    from tandems.services import program_tandem_settings
+
+    client.force_login(coordinator)
+    settings_url = f"/koordination/programme/{program.slug}/einstellungen/"
+    data = {
+        "requires_certificate": "on",
+        "certificate_max_age_days": "92",
+        "reinspection_years": "5",
+        "privacy_notice": "Wir nutzen Ihre Angaben nur für die Vermittlung.",
+        "privacy_notice_version": "2027-01",
+        "weight_distance": "0",
+        "weight_languages": "5",
+        "weight_interests": "2",
+        "weight_availability": "1",
+        "weight_preferences": "1",
+        "weight_waiting": "1",
+    }
+
+    response = client.post(settings_url, data)
+
+    settings = program_tandem_settings(program=program)
+    assert response.status_code == 302
+    assert (settings.weight_distance, settings.weight_languages) == (0, 5)
+    assert settings.privacy_notice_version == "2027-01"
+
+
+def test_settings_of_another_program_are_404(client, other_coordinator, program):
+    client.force_login(other_coordinator)
+
+    assert client.get(f"/koordination/programme/{program.slug}/einstellungen/").status_code == 404
