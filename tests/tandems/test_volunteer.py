@@ -140,3 +140,28 @@ def test_program_page_links_the_application(client):
     program = ProgramFactory()
 
     assert apply_url(program) in client.get(program.get_absolute_url()).content.decode()
+
+
+def test_sign_up_from_the_apply_button_returns_to_the_form(client, mailoutbox):
+    import re
+
+    from tests.factories import PASSWORD
+
+    program = ProgramFactory()
+    login = client.get(apply_url(program))["Location"]
+    signup = re.search(r'href="(/konto/signup/[^"]*)"', client.get(login).content.decode()).group(1)
+
+    client.post(
+        signup,
+        {
+            "email": "neu@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": apply_url(program),
+        },
+    )
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+    response = client.post(link)
+
+    assert signup == f"/konto/signup/?next=%2Fprogramme%2F{program.slug}%2Fbewerben%2F"
+    assert response["Location"] == apply_url(program)
