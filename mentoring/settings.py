@@ -2,7 +2,7 @@
 
 Every variable is listed with its meaning in `.env.example`. Without any of them the portal runs as
 a quickstart: SQLite under `var/`, tasks run eagerly, local-memory cache. With ``DEBUG`` off the
-defaults are the secure ones and ``SECRET_KEY`` is required.
+defaults are the secure ones and ``SECRET_KEY`` is required to serve.
 """
 
 from pathlib import Path
@@ -22,8 +22,10 @@ if DEBUG:
     # A fixed key is fine for a developer's machine; it never signs anything real.
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
 else:
-    # Deliberately no default: production must not start with a guessable key.
-    SECRET_KEY = env.str("SECRET_KEY")
+    # Required in production, where it is used: Django refuses to sign anything with an empty
+    # key, mentoring/wsgi.py refuses to serve without one, and `check --deploy` reports it.
+    # Offline commands (makemigrations, compile_translations) need no secret.
+    SECRET_KEY = env.str("SECRET_KEY", default="")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -50,14 +50,28 @@ def test_check_deploy_passes_with_only_the_documented_variables(tmp_path):
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path):
+def test_production_refuses_to_serve_without_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
 
-    result = manage(env, "check")
+    deploy = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    serve = subprocess.run(
+        [PYTHON, "-c", "import mentoring.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert deploy.returncode != 0
+    assert "SECRET_KEY" in deploy.stdout + deploy.stderr
+    assert serve.returncode != 0
+    assert "The SECRET_KEY setting must not be empty." in serve.stderr
+
+
+def test_offline_commands_need_no_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = manage(env, "makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
 
 
 def _free_port() -> int:
