@@ -47,9 +47,21 @@ def bump_generation() -> None:
     _local.update(value=value, until=time.monotonic() + LOCAL_TTL_SECONDS)
 
 
-def forget_local_generation() -> None:
-    """For tests, whose caches are replaced between tests."""
+# What else a process keeps between requests (GeoJSON payloads, canonical queries): each module
+# registers how to forget it.
+_local_stores: list = []
+
+
+def register_local_store(forget):
+    _local_stores.append(forget)
+    return forget
+
+
+def forget_local_state() -> None:
+    """Drop everything this process remembers, as when the shared cache was replaced (tests)."""
     _local.update(value=None, until=0.0)
+    for forget in _local_stores:
+        forget()
 
 
 def key(prefix: str, *parts: str) -> str:

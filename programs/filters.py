@@ -212,7 +212,3 @@ class ProgramFilterSet(django_filters.FilterSet):
         if age is not None and 0 <= age <= 120:
             canonical["alter"] = str(int(age))
         return canonical
-
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.filters)

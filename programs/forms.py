@@ -7,6 +7,13 @@ from .services import EDITABLE_FIELDS, program_edit
 
 
 class VocabularyChoiceField(forms.ModelMultipleChoiceField):
+    """Terms of an editable vocabulary as optional checkboxes, labelled in the current language."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.label
 
@@ -15,21 +22,9 @@ class ProgramListingForm(forms.ModelForm):
     """The listing as a coordinator edits it. Saving hands over to program_edit(), which decides
     whether the change goes live at once (unpublished) or waits for review (published)."""
 
-    target_groups = VocabularyChoiceField(
-        TargetGroup.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("target groups"),
-    )
-    topics = VocabularyChoiceField(
-        Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False, label=_("topics")
-    )
-    formats = VocabularyChoiceField(
-        Format.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("formats"),
-    )
+    target_groups = VocabularyChoiceField(TargetGroup.objects.all(), label=_("target groups"))
+    topics = VocabularyChoiceField(Topic.objects.all(), label=_("topics"))
+    formats = VocabularyChoiceField(Format.objects.all(), label=_("formats"))
 
     class Meta:
         model = Program

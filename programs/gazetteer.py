@@ -42,7 +42,7 @@ MAX_SUGGESTIONS = 50
 
 _POSTCODE = re.compile(r"\d{5}")
 _POSTCODE_THEN_NAME = re.compile(r"(\d{5})\s+\D.*")
-_CONNECTORS = frozenset(
+CONNECTORS = frozenset(
     [
         "a",
         "am",
@@ -71,7 +71,7 @@ _CONNECTORS = frozenset(
     ]
 )
 # Where a name's qualifier starts: "Frankfurt am Main", "Halle (Saale)", "Eislingen/Fils".
-_QUALIFIER = re.compile(
+QUALIFIER = re.compile(
     r"\s*[(,/]|\s+(?:am|an|im|in|ob|bei|vor|auf|unter|a\.d\.|i\.d\.|v\.d\.|a\.|b\.|i\.|v\.)\s"
 )
 
@@ -90,8 +90,11 @@ class Place:
         return f"{self.postcode} {self.name}" if self.postcode else self.name
 
 
-def _fold(text: str) -> str:
-    """Lower case, no accents, 'ae/oe/ue' as 'a/o/u', 'ß' as 'ss', 'Sankt' as 'St'."""
+def fold(text: str) -> str:
+    """Lower case, no accents, 'ae/oe/ue' as 'a/o/u', 'ß' as 'ss', 'Sankt' as 'St'.
+
+    The build script keys the data file with the same functions, so both always agree.
+    """
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
@@ -99,13 +102,14 @@ def _fold(text: str) -> str:
     return re.sub(r"\bsankt\b", "st", text)
 
 
-def _compact(folded: str) -> str:
+def compact(folded: str) -> str:
     """Without connecting words: 'frankfurt an der oder' -> 'frankfurt oder'."""
-    return " ".join(w for w in folded.split() if w not in _CONNECTORS)
+    return " ".join(w for w in folded.split() if w not in CONNECTORS)
 
 
-def _base(name: str) -> str:
-    return _QUALIFIER.split(name, maxsplit=1)[0].strip()
+def base_name(name: str) -> str:
+    """'Frankfurt am Main' -> 'Frankfurt', 'Halle (Saale)' -> 'Halle'."""
+    return QUALIFIER.split(name, maxsplit=1)[0].strip()
 
 
 class _Index:
@@ -126,11 +130,11 @@ class _Index:
                     name, state, lat, lon, pop, aliases = fields[1:7]
                     entry = (int(pop), Place(name, "", state, float(lat), float(lon)))
                     names = [name, *filter(None, aliases.split("|"))]
-                    for key in {_fold(n) for n in names}:
+                    for key in {fold(n) for n in names}:
                         self.exact[key].append(entry)
-                    for key in {_compact(_fold(n)) for n in names}:
+                    for key in {compact(fold(n)) for n in names}:
                         self.compact[key].append(entry)
-                    for key in {_fold(_base(n)) for n in names} - {_fold(n) for n in names}:
+                    for key in {fold(base_name(n)) for n in names} - {fold(n) for n in names}:
                         self.base[key].append(entry)
         for table in (self.exact, self.compact, self.base):
             for entries in table.values():
@@ -145,7 +149,7 @@ class _Index:
         """The most populous place called `key`, or whose name without qualifier is `key`."""
         entries = self.exact.get(key, []) + self.base.get(key, [])
         if not entries:
-            entries = self.compact.get(_compact(key), [])
+            entries = self.compact.get(compact(key), [])
         if not entries:
             return None
         return min(entries, key=lambda e: (-e[0], e[1].name, e[1].lat, e[1].lon))[1]
@@ -184,7 +188,7 @@ def lookup(query: str) -> Place | None:
     match = _POSTCODE_THEN_NAME.fullmatch(query)  # "04109 Leipzig"
     if match:
         return data.postcodes.get(match.group(1))
-    key = _fold(query)
+    key = fold(query)
     if not key or key.isdigit():
         return None
     return data.best(key)
@@ -211,7 +215,7 @@ def _suggest(query: str, limit: int) -> list[Place]:
     digits = query.replace(" ", "")
     if digits.isdigit():
         return _suggest_postcodes(data, digits, limit) if 2 <= len(digits) <= 5 else []
-    key = _fold(query)
+    key = fold(query)
     if not key:
         return []
     found: list[Place] = []

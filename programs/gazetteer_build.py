@@ -44,16 +44,18 @@ import hashlib  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
-import re  # noqa: E402
 import subprocess  # noqa: E402
 import tarfile  # noqa: E402
 import tempfile  # noqa: E402
-import unicodedata  # noqa: E402
 import zipfile  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# Names are folded exactly as the run-time lookup folds them: one definition for both.
+sys.path.insert(0, str(ROOT))
+from programs.gazetteer import base_name, compact, distance_km, fold  # noqa: E402
+
 DATA_OUT = ROOT / "programs" / "data" / "gazetteer.tsv.gz"
 OUTLINE_OUT = ROOT / "static" / "vendor" / "germany-outline" / "laender.geojson"
 
@@ -429,75 +431,12 @@ class MunicipalityIndex:
         return None
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 # --------------------------------------------------------------------------- names
-
-
-def fold(text: str) -> str:
-    """The same folding as programs/gazetteer.py: case, accents, umlaut spellings, 'Sankt'."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
-    return re.sub(r"\bsankt\b", "st", text)
-
-
-CONNECTORS = frozenset(
-    [
-        "a",
-        "am",
-        "an",
-        "auf",
-        "b",
-        "bei",
-        "d",
-        "dem",
-        "den",
-        "der",
-        "des",
-        "die",
-        "i",
-        "im",
-        "in",
-        "o",
-        "ob",
-        "u",
-        "unter",
-        "v",
-        "vor",
-        "zu",
-        "zum",
-        "zur",
-    ]
-)
-
-
-def compact(folded: str) -> str:
-    """Folded name without connecting words: 'frankfurt a d oder' -> 'frankfurt oder'."""
-    return " ".join(w for w in folded.split() if w not in CONNECTORS)
 
 
 def name_keys(place: dict) -> set[str]:
     keys = {fold(n) for n in [place["name"], *place["aliases"]]}
     return keys | {compact(k) for k in keys}
-
-
-BASE_SPLIT = re.compile(
-    r"\s*[(,/]|\s+(?:am|an|im|in|ob|bei|vor|auf|unter|a\.d\.|i\.d\.|v\.d\.|a\.|b\.|i\.|v\.)\s"
-)
-
-
-def base_name(name: str) -> str:
-    """'Frankfurt am Main' -> 'Frankfurt', 'Halle (Saale)' -> 'Halle'."""
-    return BASE_SPLIT.split(name, maxsplit=1)[0].strip()
 
 
 # --------------------------------------------------------------------------- build

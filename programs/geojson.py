@@ -39,6 +39,12 @@ _local: OrderedDict[str, Payload] = OrderedDict()
 _local_size = [0]
 
 
+@cache.register_local_store
+def _forget() -> None:
+    _local.clear()
+    _local_size[0] = 0
+
+
 def build(*, query, language: str) -> bytes:
     filterset = program_filterset(data=query, language=language)
     rows = program_list(filterset=filterset).values_list(

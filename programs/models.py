@@ -3,7 +3,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -105,10 +104,6 @@ class Organization(models.Model):
 class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Program.Status.PUBLISHED)
-
-    def review_overdue(self, *, months: int = 12):
-        cutoff = timezone.localdate() - timezone.timedelta(days=months * 365 // 12)
-        return self.published().filter(Q(last_reviewed_at__lt=cutoff) | Q(last_reviewed_at=None))
 
 
 class Program(models.Model):

@@ -17,7 +17,6 @@ def is_any_coordinator(user) -> bool:
 
 is_network_staff = rules.is_staff
 
-rules.add_perm("programs.coordinate_program", is_program_coordinator)
 rules.add_perm("programs.access_coordination", is_any_coordinator | is_network_staff)
 rules.add_perm("programs.change_listing", is_program_coordinator | is_network_staff)
 rules.add_perm("programs.review_listings", is_network_staff)

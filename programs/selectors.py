@@ -38,6 +38,7 @@ def program_filterset(*, data, language: str) -> ProgramFilterSet:
 # serving a cached page, so each distinct query string is reduced once per data generation.
 CANONICAL_MEMO_SIZE = 2048
 _canonical_memo: OrderedDict[tuple, tuple] = OrderedDict()
+cache.register_local_store(_canonical_memo.clear)
 
 
 def canonical_query(*, query, language: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -86,18 +86,8 @@ class ScreeningRecordForm(forms.Form):
 
 
 class MenteeForm(forms.ModelForm):
-    interests = VocabularyChoiceField(
-        Topic.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("interests"),
-    )
-    target_groups = VocabularyChoiceField(
-        TargetGroup.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("target groups"),
-    )
+    interests = VocabularyChoiceField(Topic.objects.all(), label=_("interests"))
+    target_groups = VocabularyChoiceField(TargetGroup.objects.all(), label=_("target groups"))
     availability = forms.MultipleChoiceField(
         choices=availability_slots,
         widget=forms.CheckboxSelectMultiple,

@@ -10,17 +10,9 @@ from .models import AgeGroup, VolunteerProfile, availability_slots
 class ApplicationForm(forms.ModelForm):
     """The volunteer's profile (reused for every program) and the consents of this application."""
 
-    interests = VocabularyChoiceField(
-        Topic.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("interests and topics"),
-    )
+    interests = VocabularyChoiceField(Topic.objects.all(), label=_("interests and topics"))
     preferred_target_groups = VocabularyChoiceField(
-        TargetGroup.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("preferred target groups"),
+        TargetGroup.objects.all(), label=_("preferred target groups")
     )
     availability = forms.MultipleChoiceField(
         choices=availability_slots,

@@ -43,8 +43,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _isolated_cache(settings):
     """Each test gets its own empty cache, so rate limits and cached pages never leak between tests
     (or between xdist workers sharing one Redis)."""
-    from programs import geojson, selectors
-    from programs.cache import forget_local_generation
+    from programs.cache import forget_local_state
 
     settings.CACHES = {
         "default": {
@@ -52,10 +51,7 @@ def _isolated_cache(settings):
             "LOCATION": uuid.uuid4().hex,
         }
     }
-    forget_local_generation()
-    geojson._local.clear()  # the per-process payloads belong to the cache
-    geojson._local_size[0] = 0
-    selectors._canonical_memo.clear()
+    forget_local_state()
 
 
 @pytest.fixture(autouse=True)

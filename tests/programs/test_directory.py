@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs.cache import forget_local_generation
+from programs.cache import forget_local_state
 from programs.models import Format, Program, TargetGroup
 from tests.conftest import require_service
 from tests.factories import MUNICH, OrganizationFactory, ProgramFactory
@@ -414,7 +414,7 @@ def test_query_count_same_for_one_and_many_programs(client, path):
     with CaptureQueriesContext(connection) as one:
         client.get(path)
     cache.clear()
-    forget_local_generation()
+    forget_local_state()
     _many(999)
     with CaptureQueriesContext(connection) as many:
         client.get(path)

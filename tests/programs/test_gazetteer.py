@@ -177,8 +177,8 @@ def test_build_script_folds_names_like_the_module():
     from programs import gazetteer_build
 
     for name in ["München", "Frankfurt (Oder)", "Sankt Ingbert", "Gießen", "Bad Homburg v.d. Höhe"]:
-        assert gazetteer_build.fold(name) == gazetteer._fold(name)
-        assert gazetteer_build.base_name(name) == gazetteer._base(name)
+        assert gazetteer_build.fold(name) == gazetteer.fold(name)
+        assert gazetteer_build.base_name(name) == gazetteer.base_name(name)
 
 
 def test_laender_outline_is_geojson_with_the_16_laender():
