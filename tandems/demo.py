@@ -1,7 +1,7 @@
 """Demo people for `load_demo`: applicants in every stage, screening records, waiting mentees and
 the demo mentor's tandem. Idempotent: everything is keyed by e-mail address or name."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -10,8 +10,8 @@ from django.utils import timezone
 from mentoring.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
 
-from . import services
-from .models import Application, Mentee, Tandem, VolunteerProfile
+from . import lifecycle, services
+from .models import Application, Mentee, Rhythm, Tandem, VolunteerProfile, Weekday
 
 APPLICANTS = [
     ("Jonas Berger", 0),
@@ -109,5 +109,11 @@ def create_demo_people(*, program: Program, coordinator, mentor, applicant, pass
     _apply(program, mentor, 4, coordinator)
     if not Tandem.objects.filter(mentor=mentor, program=program).exists():
         tandem = services.tandem_propose(mentee=mentees[0], volunteer=mentor, by=coordinator)
-        # The tandem lifecycle arrives with its own issue; the demo tandem is already running.
-        Tandem.objects.filter(pk=tandem.pk).update(status=Tandem.Status.ACTIVE)
+        lifecycle.tandem_start(
+            tandem=tandem,
+            by=coordinator,
+            started_on=timezone.localdate() - timedelta(days=100),
+            rhythm=Rhythm.WEEKLY,
+            preferred_weekday=Weekday.WEDNESDAY,
+            preferred_time=time(16, 0),
+        )

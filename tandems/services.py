@@ -19,6 +19,7 @@ from .models import (
     ProgramTandemSettings,
     ScreeningRecord,
     Tandem,
+    TandemStatusChange,
     Training,
     VolunteerProfile,
     certificate_too_old,
@@ -281,6 +282,22 @@ def mentee_register(
     return mentee
 
 
+def mentor_is_free(*, program, mentor, excluding: Tandem | None = None) -> None:
+    """Refuse a second current tandem in the program unless the program allows several."""
+    if program_tandem_settings(program=program).mentors_may_have_several_tandems:
+        return
+    others = Tandem.objects.current().filter(program=program, mentor=mentor)
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    if others.exists():
+        raise ValidationError(
+            _(
+                "This volunteer already accompanies a mentee in this program, and the program "
+                "allows only one tandem at a time."
+            )
+        )
+
+
 def _ready_application(*, program: Program, volunteer) -> Application | None:
     return (
         Application.objects.open()
@@ -308,8 +325,10 @@ def tandem_propose(*, mentee: Mentee, volunteer, by, explanation: list | None = 
         match_explanation=explanation or [],
         created_by=by,
     )
+    mentor_is_free(program=program, mentor=volunteer)
     tandem.full_clean()
     tandem.save()
+    TandemStatusChange.objects.create(tandem=tandem, to_status=tandem.status, by=by)
     mentee.status = Mentee.Status.MATCHED
     mentee.save(update_fields=["status"])
     return tandem

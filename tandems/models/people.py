@@ -1,5 +1,4 @@
-"""The people side: volunteers' applications and screening, mentees and their waiting list, and
-the tandems that matching proposes. Personal data lives only here, never in `programs`."""
+"""Volunteers' applications and screening, mentees and their waiting list."""
 
 from datetime import date, timedelta
 
@@ -84,6 +83,25 @@ class ProgramTandemSettings(models.Model):
         _("weight: age and target group wishes"), default=1
     )
     weight_waiting = models.PositiveSmallIntegerField(_("weight: time waiting"), default=1)
+    # The tandem lifecycle.
+    tandem_duration_months = models.PositiveSmallIntegerField(
+        _("planned duration of a tandem (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("alert after days without a logged meeting"),
+        default=21,
+        validators=[MinValueValidator(3), MaxValueValidator(180)],
+    )
+    checkin_interval_months = models.PositiveSmallIntegerField(
+        _("check-in every (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    mentors_may_have_several_tandems = models.BooleanField(
+        _("a volunteer may accompany several mentees at once"), default=False
+    )
 
     class Meta:
         verbose_name = _("tandem settings of a program")
@@ -492,51 +510,6 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_scope_display()} ({self.text_version})"
-
-
-class Tandem(models.Model):
-    """A mentor and a mentee of one program. Matching proposes it; the tandem lifecycle follows."""
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        ACTIVE = "active", _("active")
-        PAUSED = "paused", _("paused")
-        CLOSED = "closed", _("closed")
-        ENDED_EARLY = "ended_early", _("ended early")
-
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="tandems", verbose_name=_("program")
-    )
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="tandems",
-        verbose_name=_("mentor"),
-    )
-    mentee = models.ForeignKey(
-        Mentee, on_delete=models.PROTECT, related_name="tandems", verbose_name=_("mentee")
-    )
-    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
-    match_explanation = models.JSONField(_("why they were matched"), default=list, blank=True)
-    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("tandem")
-        verbose_name_plural = _("tandems")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["mentee"],
-                condition=Q(status__in=["proposed", "active", "paused"]),
-                name="one_current_tandem_per_mentee",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.mentor} & {self.mentee}"
 
 
 def certificate_too_old(*, issued_on: date, inspected_on: date, max_age_days: int) -> bool:
