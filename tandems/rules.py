@@ -22,3 +22,23 @@ rules.add_perm("tandems.view_application", coordinates_program_of)
 rules.add_perm("tandems.change_application", coordinates_program_of)
 rules.add_perm("tandems.view_mentee", coordinates_program_of)
 rules.add_perm("tandems.change_mentee", coordinates_program_of)
+
+
+@rules.predicate
+def is_mentor_of(user, tandem) -> bool:
+    """The user is the mentor of this tandem (any status: ended tandems stay readable to them)."""
+    if tandem is None or not user.is_authenticated:
+        return False
+    return tandem.mentor_id == user.pk
+
+
+@rules.predicate
+def tandem_is_current(user, tandem) -> bool:
+    return tandem is not None and tandem.is_current
+
+
+rules.add_perm("tandems.view_tandem", coordinates_program_of)
+rules.add_perm("tandems.change_tandem", coordinates_program_of)
+rules.add_perm("tandems.mentor_view_tandem", is_mentor_of)
+# Mentors plan and log meetings, set goals and answer check-ins while the tandem lasts.
+rules.add_perm("tandems.mentor_change_tandem", is_mentor_of & tandem_is_current)

@@ -5,7 +5,7 @@ from programs.models import Program
 from programs.selectors import programs_coordinated_by
 
 from . import matching
-from .models import Application, Mentee, ScreeningRecord, VolunteerProfile
+from .models import Application, Mentee, ScreeningRecord, Tandem, VolunteerProfile
 from .services import program_tandem_settings
 
 
@@ -24,6 +24,26 @@ def mentees_of_coordinator(*, user, program: Program | None = None) -> QuerySet[
         "program"
     )
     return queryset.filter(program=program) if program is not None else queryset
+
+
+def tandems_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Tandem]:
+    """Tandems only of the programs the user coordinates."""
+    queryset = Tandem.objects.filter(
+        program__in=programs_coordinated_by(user=user).values("pk")
+    ).select_related("program", "mentee", "mentor", "mentor__volunteer_profile")
+    return queryset.filter(program=program) if program is not None else queryset
+
+
+def tandems_of_mentor(*, user) -> QuerySet[Tandem]:
+    """The user's own tandems as mentor, current ones first."""
+    if not user.is_authenticated:
+        return Tandem.objects.none()
+    return (
+        Tandem.objects.filter(mentor=user)
+        .exclude(status=Tandem.Status.PROPOSED)
+        .select_related("program", "program__organization", "mentee")
+        .order_by("ended_on", "-started_on")
+    )
 
 
 def _ready_profiles(*, program: Program) -> list[VolunteerProfile]:
@@ -110,8 +130,6 @@ def mentees_for_volunteer(*, program: Program, profile: VolunteerProfile) -> lis
 def network_counts() -> dict[str, int]:
     """Anonymous figures for network staff: how many, never who."""
     from django.db.models import Count, Q
-
-    from .models import Tandem
 
     applications = Application.objects.aggregate(
         open=Count("pk", filter=Q(status=Application.Status.OPEN)),

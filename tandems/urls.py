@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import coordination_views as coordination
-from . import views
+from . import dashboard_urls, mentor_urls, report_urls, tandem_urls, views
 
 app_name = "tandems"
 
@@ -80,3 +80,10 @@ urlpatterns = [
         name="coordination_mentee_propose",
     ),
 ]
+# The parts of the tandem lifecycle keep their own lists of paths.
+urlpatterns += (
+    mentor_urls.urlpatterns
+    + tandem_urls.urlpatterns
+    + dashboard_urls.urlpatterns
+    + report_urls.urlpatterns
+)
