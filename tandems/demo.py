@@ -1,6 +1,7 @@
 """Demo people for `load_demo`: applicants in every stage, screening records, waiting mentees and
 the demo mentor's tandem. Idempotent: everything is keyed by e-mail address or name."""
 
+import random
 from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -11,7 +12,18 @@ from mentoring.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
 
 from . import lifecycle, services
-from .models import Application, Mentee, Rhythm, Tandem, VolunteerProfile, Weekday
+from .models import (
+    CHECKIN_ITEMS,
+    Application,
+    CheckIn,
+    Goal,
+    Meeting,
+    Mentee,
+    Rhythm,
+    Tandem,
+    VolunteerProfile,
+    Weekday,
+)
 
 APPLICANTS = [
     ("Jonas Berger", 0),
@@ -109,11 +121,301 @@ def create_demo_people(*, program: Program, coordinator, mentor, applicant, pass
     _apply(program, mentor, 4, coordinator)
     if not Tandem.objects.filter(mentor=mentor, program=program).exists():
         tandem = services.tandem_propose(mentee=mentees[0], volunteer=mentor, by=coordinator)
-        lifecycle.tandem_start(
-            tandem=tandem,
-            by=coordinator,
-            started_on=timezone.localdate() - timedelta(days=100),
-            rhythm=Rhythm.WEEKLY,
-            preferred_weekday=Weekday.WEDNESDAY,
-            preferred_time=time(16, 0),
+        tandem = _run_demo_tandem(tandem, coordinator, started_days_ago=100, goals=DEMO_GOALS)
+        lifecycle.meetings_plan_from_rhythm(tandem=tandem, by=mentor, weeks=4)
+    _other_demo_tandems(program, coordinator, password)
+
+
+DEMO_GOALS = [
+    ("Jede Woche ein Kapitel zusammen lesen", Goal.Progress.NEARLY),
+    ("Einen Bibliotheksausweis besorgen", Goal.Progress.REACHED),
+    ("Eine Geschichte selbst schreiben", Goal.Progress.STARTED),
+]
+ACTIVITIES = [
+    Meeting.Activity.READING,
+    Meeting.Activity.READING,
+    Meeting.Activity.TALK,
+    Meeting.Activity.GAMES,
+    Meeting.Activity.OUTDOORS,
+    Meeting.Activity.CULTURE,
+]
+NOTES = ["", "", "Sehr konzentriert gelesen.", "Im Park gewesen.", "Hausaufgaben zusammen gemacht."]
+
+# name, e-mail, mentee (first name, age), state, days since the start, end reason
+OTHER_TANDEMS = [
+    ("Paul Petersen", "mentor-vorgeschlagen@example.org", ("Mia", 10), "proposed", 0, ""),
+    ("Greta Gruber", "mentor-pausiert@example.org", ("Ali", 11), "paused", 150, ""),
+    ("Tom Berg", "mentor-abgeschlossen@example.org", ("Sara", 9), "closed", 330, "completed"),
+    ("Ida Imhof", "mentor-beendet@example.org", ("Jan", 8), "ended_early", 120, "mentor_time"),
+]
+
+
+def _answers(rng: random.Random, base: int) -> dict:
+    return {item: max(1, min(5, base + rng.choice([-1, 0, 0, 1]))) for item in CHECKIN_ITEMS}
+
+
+def _run_demo_tandem(tandem, coordinator, *, started_days_ago: int, goals=(), until_days_ago=0):
+    """Start the tandem in the past and give it a believable history up to `until_days_ago`."""
+    rng = random.Random(tandem.pk)
+    today = timezone.localdate()
+    tandem = lifecycle.tandem_start(
+        tandem=tandem,
+        by=coordinator,
+        started_on=today - timedelta(days=started_days_ago),
+        rhythm=Rhythm.WEEKLY,
+        preferred_weekday=Weekday.WEDNESDAY,
+        preferred_time=time(16, 0),
+    )
+    for title, progress in goals:
+        lifecycle.goal_set_progress(
+            goal=lifecycle.goal_add(tandem=tandem, title=title), progress=progress
         )
+    day = tandem.started_on + timedelta(days=2)
+    while day <= today - timedelta(days=until_days_ago):
+        status = rng.choices(
+            [Meeting.Status.HELD, Meeting.Status.CANCELLED, Meeting.Status.MISSED], [8, 1, 1]
+        )[0]
+        lifecycle.meeting_log(
+            tandem=tandem,
+            by=tandem.mentor,
+            day=day,
+            status=status,
+            duration_minutes=rng.choice([45, 60, 60, 90]),
+            activity=rng.choice(ACTIVITIES) if status == Meeting.Status.HELD else "",
+            note=rng.choice(NOTES) if status == Meeting.Status.HELD else "",
+            at=time(16, 0),
+        )
+        day += timedelta(days=7)
+    # Check-ins that fell due are answered, mostly; well-being rises a little over time.
+    for n, checkin in enumerate(tandem.checkins.due(on=today - timedelta(days=until_days_ago))):
+        if rng.random() < 0.85:
+            answered_by = (
+                CheckIn.AnsweredBy.MENTOR
+                if checkin.respondent == CheckIn.Respondent.MENTOR
+                else CheckIn.AnsweredBy.MENTEE_WITH_MENTOR
+            )
+            lifecycle.checkin_submit(
+                checkin=checkin,
+                answers=_answers(rng, 3 + min(n // 2, 1)),
+                answered_by=answered_by,
+                by=tandem.mentor,
+            )
+    return tandem
+
+
+def _other_demo_tandems(program, coordinator, password):
+    """One tandem in each remaining state, each with its own demo mentor and mentee."""
+    User = get_user_model()
+    today = timezone.localdate()
+    for name, email, (first_name, age), state, days, reason in OTHER_TANDEMS:
+        user = User.objects.filter(email=email).first() or user_create_verified(
+            email=email, password=password, name=name
+        )
+        if Tandem.objects.filter(mentor=user, program=program).exists():
+            continue
+        _profile(user, name)
+        _apply(program, user, 4, coordinator)
+        mentee = services.mentee_register(
+            mentee=Mentee(
+                program=program,
+                first_name=first_name,
+                year_of_birth=today.year - age,
+                postcode="04109",
+                languages="Deutsch",
+                guardian_name="Erziehungsberechtigte (Demo)",
+            ),
+            guardian_consent_version="2026-11",
+        )
+        tandem = services.tandem_propose(mentee=mentee, volunteer=user, by=coordinator)
+        if state == Tandem.Status.PROPOSED:
+            continue
+        until = {"paused": 20, "closed": 30, "ended_early": 60}[state]
+        tandem = _run_demo_tandem(tandem, coordinator, started_days_ago=days, until_days_ago=until)
+        if state == Tandem.Status.PAUSED:
+            lifecycle.tandem_pause(tandem=tandem, by=coordinator, note="Familie ist verreist.")
+        else:
+            lifecycle.tandem_end(
+                tandem=tandem,
+                by=coordinator,
+                ended_on=today - timedelta(days=until),
+                reason=reason,
+                note="Demo",
+            )
+
+
+GENERATED_EMAIL = "tandem-{seed}-{n}@generated.example.org"
+FIRST_NAMES = ["Emma", "Ben", "Mila", "Leon", "Hana", "Yusuf", "Lea", "Milan", "Sofia", "Elias"]
+# Share of the generated tandems in each state, like a network in its third year.
+STATE_WEIGHTS = {
+    Tandem.Status.ACTIVE: 58,
+    Tandem.Status.PAUSED: 5,
+    Tandem.Status.PROPOSED: 5,
+    Tandem.Status.CLOSED: 22,
+    Tandem.Status.ENDED_EARLY: 10,
+}
+
+
+def generate_tandems(*, count: int, seed: int, programs: list, focus: list, focus_share=0.2) -> int:
+    """A benchmark set of `count` tandems with mentors, mentees, meetings and check-ins.
+
+    Bulk inserts in batches; a share goes to the `focus` programs (the demo coordinator's) so
+    that their dashboard works on tens of thousands of tandems. Idempotent for the same seed:
+    mentors are keyed by e-mail address, and only the missing ones are added.
+    """
+    User = get_user_model()
+    prefix = GENERATED_EMAIL.format(seed=seed, n="")[: -len("@generated.example.org")]
+    existing = User.objects.filter(email__startswith=prefix).count()
+    created = 0
+    for start in range(existing, count, 5000):
+        with transaction.atomic():
+            created += _generate_batch(
+                range(start, min(start + 5000, count)), seed, programs, focus, focus_share
+            )
+    return created
+
+
+def _generate_batch(numbers, seed: int, programs: list, focus: list, focus_share: float) -> int:
+    User = get_user_model()
+    rng = random.Random(f"{seed}-{numbers.start}")
+    today = timezone.localdate()
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=GENERATED_EMAIL.format(seed=seed, n=n),
+                name=f"Mentor:in {n}",
+                password="!",  # no password: generated accounts cannot sign in
+            )
+            for n in numbers
+        ]
+    )
+    VolunteerProfile.objects.bulk_create(
+        [
+            VolunteerProfile(
+                user=user,
+                name=user.name,
+                year_of_birth=rng.randint(1950, 2004),
+                postcode="04109",
+                languages="Deutsch",
+                motivation="Generiert.",
+            )
+            for user in users
+        ]
+    )
+    chosen = [
+        rng.choice(focus) if rng.random() < focus_share else rng.choice(programs) for _ in users
+    ]
+    states = rng.choices(list(STATE_WEIGHTS), list(STATE_WEIGHTS.values()), k=len(users))
+    mentees = Mentee.objects.bulk_create(
+        [
+            Mentee(
+                program=program,
+                first_name=rng.choice(FIRST_NAMES),
+                year_of_birth=rng.randint(2010, 2019),
+                postcode="04109",
+                languages="Deutsch",
+                status=Mentee.Status.MATCHED if state in Tandem.CURRENT else Mentee.Status.INACTIVE,
+                waiting_since=today - timedelta(days=rng.randint(30, 900)),
+            )
+            for program, state in zip(chosen, states, strict=True)
+        ]
+    )
+    tandems = []
+    for user, mentee, program, state in zip(users, mentees, chosen, states, strict=True):
+        started = (
+            None if state == Tandem.Status.PROPOSED else today - timedelta(days=rng.randint(1, 700))
+        )
+        planned_end = started and lifecycle.add_months(started, 12)
+        ended = None
+        if state in Tandem.ENDED:
+            ended = (
+                min(planned_end, today)
+                if state == Tandem.Status.CLOSED
+                else started + timedelta(days=rng.randint(1, 200))
+            )
+            ended = min(ended, today)
+        tandems.append(
+            Tandem(
+                program=program,
+                mentor=user,
+                mentee=mentee,
+                status=state,
+                status_changed_at=now,
+                started_on=started,
+                planned_end_on=planned_end,
+                ended_on=ended,
+                end_reason=(
+                    Tandem.EndReason.COMPLETED
+                    if state == Tandem.Status.CLOSED
+                    else Tandem.EndReason.MENTOR_TIME
+                    if state == Tandem.Status.ENDED_EARLY
+                    else ""
+                ),
+                rhythm=Rhythm.WEEKLY,
+                preferred_weekday=rng.choice(Weekday.values[:5]),
+                preferred_time=time(rng.choice([15, 16, 17, 18]), 0),
+                last_contact_on=(
+                    None
+                    if started is None
+                    else min(ended or today, today - timedelta(days=rng.randint(0, 40)))
+                ),
+            )
+        )
+    tandems = Tandem.objects.bulk_create(tandems)
+    meetings, checkins = [], []
+    for tandem in tandems:
+        if tandem.started_on is None:
+            continue
+        last = tandem.last_contact_on or tandem.started_on
+        for weeks_before in (0, 1, 2):
+            day = max(last - timedelta(weeks=weeks_before), tandem.started_on)
+            meetings.append(
+                Meeting(
+                    tandem=tandem,
+                    status=Meeting.Status.HELD,
+                    starts_at=lifecycle.local_datetime(day, tandem.preferred_time),
+                    duration_minutes=rng.choice([45, 60, 90]),
+                    activity=rng.choice(ACTIVITIES),
+                    logged_at=now,
+                )
+            )
+        if tandem.is_running:
+            meetings.append(
+                Meeting(
+                    tandem=tandem,
+                    starts_at=lifecycle.local_datetime(
+                        today + timedelta(days=rng.randint(1, 7)), tandem.preferred_time
+                    ),
+                )
+            )
+        for occasion, due in lifecycle.checkin_dates(
+            started_on=tandem.started_on, planned_end_on=tandem.planned_end_on, interval_months=3
+        )[:3]:
+            if tandem.ended_on and due > tandem.ended_on:
+                break
+            for respondent in CheckIn.Respondent.values:
+                answered = due <= today and rng.random() < 0.8
+                checkins.append(
+                    CheckIn(
+                        tandem=tandem,
+                        respondent=respondent,
+                        occasion=occasion,
+                        due_on=due,
+                        completed_at=now if answered else None,
+                        answered_by=(
+                            ""
+                            if not answered
+                            else CheckIn.AnsweredBy.MENTOR
+                            if respondent == CheckIn.Respondent.MENTOR
+                            else CheckIn.AnsweredBy.MENTEE_WITH_MENTOR
+                        ),
+                        **(
+                            _answers(rng, 3 + (occasion != CheckIn.Occasion.START))
+                            if answered
+                            else {}
+                        ),
+                    )
+                )
+    Meeting.objects.bulk_create(meetings, batch_size=5000)
+    CheckIn.objects.bulk_create(checkins, batch_size=5000)
+    return len(tandems)

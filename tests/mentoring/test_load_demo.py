@@ -2,6 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from programs.models import Program, ProgramCoordinator
 
@@ -95,7 +96,7 @@ def test_load_demo_people_in_every_stage_and_the_demo_tandem():
     assert (tandem.status, tandem.program) == ("active", leipzig)
     assert leipzig.coordinators.filter(email="koordination@example.org").exists()
     assert Mentee.objects.filter(program=leipzig, status="waiting").count() == 2
-    assert ScreeningRecord.objects.filter(program=leipzig).count() == 3
+    assert ScreeningRecord.objects.filter(program=leipzig).count() == 7
 
 
 @pytest.mark.django_db
@@ -108,3 +109,38 @@ def test_load_demo_restores_missing_vocabularies():
 
     assert TargetGroup.objects.filter(slug="kinder").exists()
     assert Program.objects.filter(slug__startswith="demo-generated-").count() == 5
+
+
+@pytest.mark.django_db
+def test_load_demo_tandems_in_every_state_with_history():
+    from tandems.models import CheckIn, Meeting, Tandem
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
+    states = sorted(Tandem.objects.filter(program=leipzig).values_list("status", flat=True))
+    assert states == ["active", "closed", "ended_early", "paused", "proposed"]
+    demo = Tandem.objects.get(mentor__email="mentorin@example.org")
+    assert demo.meetings.filter(status=Meeting.Status.HELD).count() >= 10
+    assert demo.meetings.planned().filter(starts_at__gt=timezone.now()).count() == 4
+    assert demo.goals.count() == 3
+    assert demo.checkins.filter(occasion=CheckIn.Occasion.START).completed().exists()
+    closed = Tandem.objects.get(program=leipzig, status="closed")
+    assert closed.checkins.filter(occasion=CheckIn.Occasion.CLOSURE).count() == 2
+
+
+@pytest.mark.django_db
+def test_load_demo_generates_tandems_once_per_seed():
+    from tandems.models import CheckIn, Meeting, Tandem
+
+    call_command("load_demo", tandems=40, seed=3)
+    generated = Tandem.objects.filter(mentor__email__endswith="@generated.example.org")
+    counts = (generated.count(), Meeting.objects.count(), CheckIn.objects.count())
+    call_command("load_demo", tandems=40, seed=3)
+
+    assert generated.count() == 40
+    assert (generated.count(), Meeting.objects.count(), CheckIn.objects.count()) == counts
+    assert set(generated.values_list("status", flat=True)) == set(Tandem.Status.values)
+    assert not generated.exclude(status="proposed").filter(started_on__isnull=True).exists()
+    assert not generated.filter(status__in=Tandem.ENDED, ended_on__isnull=True).exists()

@@ -3,8 +3,8 @@ from django.db import transaction
 
 from mentoring.services import user_create_verified
 from programs.demo import create_demo_programs, generate_programs
-from programs.models import ProgramCoordinator
-from tandems.demo import create_demo_people
+from programs.models import Program, ProgramCoordinator
+from tandems.demo import create_demo_people, generate_tandems
 
 DEMO_USERS = [
     ("netzwerk@example.org", "Nora Netzwerk", "network staff", True),
@@ -67,12 +67,18 @@ class Command(BaseCommand):
             created = generate_programs(count=options["programs"], seed=options["seed"])
             self.stdout.write(f"{created} generated programs added.")
 
-        for name in ("events", "tandems"):
-            if options[name]:
-                # The generated benchmark data arrives with the models of each part.
-                self.stderr.write(
-                    f"--{name} {options[name]}: not generated yet (no such models yet)."
-                )
+        if options["tandems"]:
+            focus = [programs[name] for name in DEMO_COORDINATION["koordination@example.org"]]
+            created = generate_tandems(
+                count=options["tandems"],
+                seed=options["seed"],
+                programs=list(Program.objects.published().order_by("pk")),
+                focus=focus,
+            )
+            self.stdout.write(f"{created} generated tandems added.")
+        if options["events"]:
+            # The generated events arrive with the event calendar.
+            self.stderr.write(f"--events {options['events']}: not generated yet (no events yet).")
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for email, _name, role, _staff in DEMO_USERS:
