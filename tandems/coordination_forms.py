@@ -168,6 +168,10 @@ class ProgramTandemSettingsForm(forms.ModelForm):
             "weight_availability",
             "weight_preferences",
             "weight_waiting",
+            "tandem_duration_months",
+            "no_contact_days",
+            "checkin_interval_months",
+            "mentors_may_have_several_tandems",
         ]
         widgets = {"privacy_notice": forms.Textarea(attrs={"rows": 6})}
 

@@ -809,6 +809,10 @@ def test_coordinator_adjusts_matching_weights(client, coordinator, program):
         "weight_availability": "1",
         "weight_preferences": "1",
         "weight_waiting": "1",
+        "tandem_duration_months": "9",
+        "no_contact_days": "14",
+        "checkin_interval_months": "2",
+        "mentors_may_have_several_tandems": "on",
     }
 
     response = client.post(settings_url, data)
@@ -817,6 +821,28 @@ def test_coordinator_adjusts_matching_weights(client, coordinator, program):
     assert response.status_code == 302
     assert (settings.weight_distance, settings.weight_languages) == (0, 5)
     assert settings.privacy_notice_version == "2027-01"
+    assert (
+        settings.tandem_duration_months,
+        settings.no_contact_days,
+        settings.checkin_interval_months,
+        settings.mentors_may_have_several_tandems,
+    ) == (9, 14, 2, True)
+
+
+def test_settings_refuse_a_threshold_out_of_range_and_keep_the_old(client, coordinator, program):
+    from tandems.services import program_tandem_settings
+
+    client.force_login(coordinator)
+    settings_url = f"/koordination/programme/{program.slug}/einstellungen/"
+    form = client.get(settings_url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data["no_contact_days"] = "0"
+
+    response = client.post(settings_url, data)
+
+    assert response.status_code == 200
+    assert "no_contact_days" in response.context["form"].errors
+    assert program_tandem_settings(program=program).no_contact_days == 21
 
 
 def test_settings_of_another_program_are_404(client, other_coordinator, program):
