@@ -8,7 +8,8 @@ printing, the same figures as a table.
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 48
+# The right margin leaves room for half of the last x label, which is centred on its point.
+LEFT, RIGHT, TOP, BOTTOM = 44, 40, 16, 48
 # Line colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by dash too.
 STYLES = [
     ("#0b5c8a", ""),

@@ -248,7 +248,9 @@ def meeting_plan(
         )
     if day > today + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError({"day": _("Meetings can be planned at most a year ahead.")})
-    duration = int((local_datetime(day, end) - starts_at).total_seconds() // 60)
+    # Timestamps, not the datetimes: with one tzinfo Python subtracts wall-clock times, which is
+    # an hour off on the nights the clocks change.
+    duration = int((local_datetime(day, end).timestamp() - starts_at.timestamp()) // 60)
     _check_duration(duration)
     meeting = Meeting(
         tandem=tandem,
@@ -270,7 +272,10 @@ def rhythm_days(*, tandem: Tandem, first: date, weeks: int) -> list[date]:
         return []
     day = weekday(WEEKDAY_NUMBERS[tandem.preferred_weekday])
     until = datetime.combine(first + timedelta(weeks=weeks) - timedelta(days=1), time(0, 0))
-    start = datetime.combine(first, time(0, 0))
+    # Counted from the tandem's start, not from `first`: planning again a week later keeps the
+    # same every-second week and the same n-th weekday, so no second series appears.
+    anchor = tandem.started_on if tandem.started_on and tandem.started_on <= first else first
+    start = datetime.combine(anchor, time(0, 0))
     if tandem.rhythm == Rhythm.MONTHLY:
         # The n-th weekday of each month, n taken from the first such day (at most the 4th).
         first_day = next(iter(rrule(WEEKLY, byweekday=day, dtstart=start, count=1))).date()
@@ -278,8 +283,16 @@ def rhythm_days(*, tandem: Tandem, first: date, weeks: int) -> list[date]:
         rule = rrule(MONTHLY, byweekday=day(nth), dtstart=start, until=until)
     else:
         interval = 2 if tandem.rhythm == Rhythm.BIWEEKLY else 1
-        rule = rrule(WEEKLY, interval=interval, byweekday=day, dtstart=start, until=until)
-    return [moment.date() for moment in rule]
+        # Weeks begin on the anchor's weekday: the first preferred day after it always counts.
+        rule = rrule(
+            WEEKLY,
+            interval=interval,
+            byweekday=day,
+            dtstart=start,
+            until=until,
+            wkst=anchor.weekday(),
+        )
+    return [moment.date() for moment in rule if moment.date() >= first]
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
-from django.db.models import Prefetch, QuerySet
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from programs.models import Program
 from programs.selectors import programs_coordinated_by
 
 from . import matching
-from .models import Application, Mentee, ScreeningRecord, Tandem, VolunteerProfile
+from .models import Application, CheckIn, Mentee, ScreeningRecord, Tandem, VolunteerProfile
 from .services import program_tandem_settings
 
 
@@ -43,6 +45,24 @@ def tandems_of_mentor(*, user) -> QuerySet[Tandem]:
         .exclude(status=Tandem.Status.PROPOSED)
         .select_related("program", "program__organization", "mentee")
         .order_by("ended_on", "-started_on")
+    )
+
+
+# How long after the end a mentor may still answer the closing check-in.
+CLOSING_CHECKIN_DAYS = 90
+
+
+def checkins_of_mentor(*, user) -> QuerySet[CheckIn]:
+    """The check-ins a mentor may answer: those of their current tandems, and the closing ones
+    of a tandem that ended in the last 90 days (due or not, answered or not)."""
+    tandems = tandems_of_mentor(user=user)
+    recent = timezone.localdate() - timedelta(days=CLOSING_CHECKIN_DAYS)
+    return CheckIn.objects.filter(
+        Q(tandem__in=tandems.current().values("pk"))
+        | Q(
+            tandem__in=tandems.ended().filter(ended_on__gte=recent).values("pk"),
+            occasion=CheckIn.Occasion.CLOSURE,
+        )
     )
 
 

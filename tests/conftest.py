@@ -55,6 +55,13 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; PBKDF2 (about 0.25 s each) would take most of the run. The
+    production hashers are what the settings keep; only the test run swaps them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in German: the test client's requests leave their language active."""
     from django.utils import translation

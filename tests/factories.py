@@ -91,3 +91,24 @@ class ProgramCoordinatorFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def running_tandem(program, *, mentor=None, mentee_name="Ali", by=None, **start_kwargs):
+    """An active tandem of `program` with a new mentee, started today unless told otherwise.
+
+    Without `mentor` a new volunteer applies and is made ready; a given `mentor` must already be
+    ready in the program. The other keyword arguments go to lifecycle.tandem_start.
+    """
+    # Imported here: the domain test helpers import this module.
+    from django.utils import timezone
+
+    from tandems import lifecycle, services
+    from tests.tandems.test_domain import applicant, make_ready, new_mentee
+
+    by = by or UserFactory()
+    if mentor is None:
+        mentor = make_ready(applicant(program)).volunteer
+    mentee = new_mentee(program, first_name=mentee_name)
+    tandem = services.tandem_propose(mentee=mentee, volunteer=mentor, by=by)
+    start_kwargs.setdefault("started_on", timezone.localdate())
+    return lifecycle.tandem_start(tandem=tandem, by=by, **start_kwargs)

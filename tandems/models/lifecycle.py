@@ -95,7 +95,11 @@ class Tandem(models.Model):
     last_contact_on = models.DateField(_("last meeting held"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = TandemQuerySet.as_manager()
@@ -168,6 +172,7 @@ class TandemStatusChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("by"),
     )
@@ -263,12 +268,20 @@ class Meeting(models.Model):
     # iCalendar SEQUENCE: raised with every change a calendar should pick up.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     logged_at = models.DateTimeField(_("logged at"), null=True, blank=True)
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = MeetingQuerySet.as_manager()
@@ -358,7 +371,11 @@ class CheckIn(models.Model):
     completed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.CharField(_("answered by"), max_length=14, choices=AnsweredBy, blank=True)
     filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     wellbeing = _answer(_("I feel well at the moment."))
     self_efficacy_1 = _answer(_("When problems arise, I find ways and means to deal with them."))
