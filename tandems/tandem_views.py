@@ -1,0 +1,372 @@
+"""Coordinators' screens of one tandem: the overview and its actions (start, pause, end, ...).
+
+Every tandem, goal and check-in is looked up in a queryset already limited to the programs the
+user coordinates, so another program's object answers 404 before anything is read or written.
+Every write goes through tandems/lifecycle.py.
+"""
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from . import lifecycle, selectors, services
+from .charts import Series, line_chart
+from .coordination_forms import add_service_errors
+from .coordination_views import CoordinatorPermissionMixin
+from .models import CheckIn, Goal, Tandem
+from .tandem_forms import (
+    CheckInForm,
+    GoalForm,
+    GoalProgressForm,
+    TandemEndForm,
+    TandemStartForm,
+    TandemStatusForm,
+)
+
+MEETINGS_PER_PAGE = 20
+Respondent = CheckIn.Respondent
+
+
+def mentor_name(tandem: Tandem) -> str:
+    profile = getattr(tandem.mentor, "volunteer_profile", None)
+    return profile.name if profile else str(tandem.mentor)
+
+
+def occasion_label(*, tandem: Tandem, occasion: str, due_on) -> str:
+    if occasion == CheckIn.Occasion.START:
+        return _("Start")
+    if occasion == CheckIn.Occasion.CLOSURE:
+        return _("End")
+    delta = relativedelta(due_on, tandem.started_on or due_on)
+    months = delta.years * 12 + delta.months
+    return ngettext("%(months)s month", "%(months)s months", months) % {"months": months}
+
+
+def checkin_charts(*, tandem: Tandem, checkins: list[CheckIn], today) -> list:
+    """The trend of the answered check-ins, one x position per occasion that is due.
+
+    Two charts rather than one with five lines: the chart has four line styles that can be told
+    apart without colour, and satisfaction with the tandem reads better on its own.
+    """
+    occasions = sorted(
+        {(c.due_on, c.occasion) for c in checkins if c.due_on <= today or c.completed_at},
+        key=lambda key: (key[0], key[1] == CheckIn.Occasion.CLOSURE),
+    )
+    answers = {(c.due_on, c.occasion, c.respondent): c for c in checkins if c.completed_at}
+
+    def values(respondent: str, figure) -> list:
+        result = []
+        for due_on, occasion in occasions:
+            checkin = answers.get((due_on, occasion, respondent))
+            result.append(None if checkin is None else figure(checkin))
+        return result
+
+    def wellbeing(checkin):
+        return checkin.wellbeing
+
+    def self_efficacy(checkin):
+        return checkin.self_efficacy
+
+    def satisfaction(checkin):
+        return checkin.satisfaction
+
+    x_labels = [
+        occasion_label(tandem=tandem, occasion=occasion, due_on=due_on)
+        for due_on, occasion in occasions
+    ]
+    return [
+        line_chart(
+            title=_("Well-being and self-efficacy"),
+            x_labels=x_labels,
+            series=[
+                Series(_("Mentor: well-being"), values(Respondent.MENTOR, wellbeing)),
+                Series(_("Mentor: self-efficacy"), values(Respondent.MENTOR, self_efficacy)),
+                Series(_("Mentee: well-being"), values(Respondent.MENTEE, wellbeing)),
+                Series(_("Mentee: self-efficacy"), values(Respondent.MENTEE, self_efficacy)),
+            ],
+        ),
+        line_chart(
+            title=_("Satisfaction with the tandem"),
+            x_labels=x_labels,
+            series=[
+                Series(_("Satisfaction (mentor)"), values(Respondent.MENTOR, satisfaction)),
+                Series(_("Satisfaction (mentee)"), values(Respondent.MENTEE, satisfaction)),
+            ],
+        ),
+    ]
+
+
+def contact_status(*, tandem: Tandem, no_contact_days: int, today) -> dict | None:
+    """Days since the last held meeting (or since the start) of a running tandem."""
+    if not tandem.is_running or tandem.started_on is None or tandem.started_on > today:
+        return None
+    since = tandem.last_contact_on or tandem.started_on
+    days = (today - since).days
+    return {
+        "days": days,
+        "threshold": no_contact_days,
+        "overdue": days >= no_contact_days,
+        "ever": tandem.last_contact_on is not None,
+    }
+
+
+class TandemMixin(CoordinatorPermissionMixin):
+    permission_required = "tandems.view_tandem"
+
+    @cached_property
+    def tandem(self) -> Tandem:
+        return get_object_or_404(
+            selectors.tandems_of_coordinator(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_permission_object(self):
+        return self.tandem
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "tandem": self.tandem,
+            "mentor_name": mentor_name(self.tandem),
+        }
+
+
+class TandemDetailView(TandemMixin, TemplateView):
+    template_name = "tandems/coordination/tandem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tandem = self.tandem
+        today = timezone.localdate()
+        settings = services.program_tandem_settings(program=tandem.program)
+        goals = list(tandem.goals.all())
+        checkins = list(tandem.checkins.all())
+        meetings = Paginator(tandem.meetings.order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE)
+        page = meetings.get_page(self.request.GET.get("page"))
+        allowed = lifecycle.allowed_transitions(tandem)
+        context.update(
+            settings=settings,
+            today=today,
+            goals=[{"goal": goal, "form": GoalProgressForm(goal=goal)} for goal in goals],
+            goal_form=GoalForm() if tandem.is_current else None,
+            checkins=[
+                {
+                    "checkin": checkin,
+                    "label": occasion_label(
+                        tandem=tandem, occasion=checkin.occasion, due_on=checkin.due_on
+                    ),
+                    "is_due": checkin.completed_at is None and checkin.due_on <= today,
+                    "coordinator_answers": checkin.respondent == Respondent.MENTEE,
+                }
+                for checkin in checkins
+            ],
+            due_count=sum(1 for c in checkins if c.completed_at is None and c.due_on <= today),
+            charts=checkin_charts(tandem=tandem, checkins=checkins, today=today),
+            page_obj=page,
+            meetings=page.object_list,
+            meeting_count=meetings.count,
+            contact=contact_status(
+                tandem=tandem, no_contact_days=settings.no_contact_days, today=today
+            ),
+            status_changes=tandem.status_changes.select_related("by"),
+            can_start=tandem.status == Tandem.Status.PROPOSED,
+            can_pause=tandem.status == Tandem.Status.ACTIVE and Tandem.Status.PAUSED in allowed,
+            can_resume=tandem.status == Tandem.Status.PAUSED and Tandem.Status.ACTIVE in allowed,
+            can_end=bool(allowed & set(Tandem.ENDED)),
+        )
+        return context
+
+
+class TandemFormView(TandemMixin, FormView):
+    """A form of one action on a tandem; refused up front when the status does not allow it."""
+
+    permission_required = "tandems.change_tandem"
+    success_message = ""
+
+    def refusal(self) -> str | None:
+        return None
+
+    def get(self, request, *args, **kwargs):
+        if refusal := self.refusal():
+            messages.error(request, refusal)
+            return redirect(self.tandem)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            form.save(by=self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.tandem)
+
+
+class TandemStartView(TandemFormView):
+    template_name = "tandems/coordination/tandem_start.html"
+    form_class = TandemStartForm
+
+    success_message = gettext_lazy("The tandem has started; its check-ins are scheduled.")
+
+    def refusal(self):
+        if self.tandem.status != Tandem.Status.PROPOSED:
+            return _("Only a proposed tandem can be started.")
+        return None
+
+    def get_form_kwargs(self):
+        settings = services.program_tandem_settings(program=self.tandem.program)
+        return {
+            **super().get_form_kwargs(),
+            "tandem": self.tandem,
+            "duration_months": settings.tandem_duration_months,
+        }
+
+
+class TandemEndView(TandemFormView):
+    template_name = "tandems/coordination/tandem_end.html"
+    form_class = TandemEndForm
+
+    success_message = gettext_lazy("The tandem has ended.")
+
+    def refusal(self):
+        if not self.tandem.is_current:
+            return _("This tandem has already ended.")
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tandem": self.tandem}
+
+
+@require_POST
+@login_required
+def tandem_status_view(request, pk):
+    """Pause or resume; a status the tandem cannot take is refused with a message."""
+    tandem = get_object_or_404(selectors.tandems_of_coordinator(user=request.user), pk=pk)
+    if not request.user.has_perm("tandems.change_tandem", tandem):
+        raise Http404
+    form = TandemStatusForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(tandem)
+    try:
+        tandem = form.save(tandem=tandem, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if tandem.status == Tandem.Status.PAUSED:
+            messages.success(request, _("The tandem is paused."))
+        else:
+            messages.success(request, _("The tandem is active again."))
+    return redirect(tandem)
+
+
+@require_POST
+@login_required
+def goal_add_view(request, pk):
+    tandem = get_object_or_404(selectors.tandems_of_coordinator(user=request.user), pk=pk)
+    if not request.user.has_perm("tandems.change_tandem", tandem):
+        raise Http404
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(tandem)
+    try:
+        form.save(tandem=tandem)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The goal has been added."))
+    return redirect(tandem)
+
+
+@require_POST
+@login_required
+def goal_progress_view(request, pk):
+    goal = get_object_or_404(
+        Goal.objects.filter(
+            tandem__in=selectors.tandems_of_coordinator(user=request.user).values("pk")
+        ).select_related("tandem", "tandem__program"),
+        pk=pk,
+    )
+    if not request.user.has_perm("tandems.change_tandem", goal.tandem):
+        raise Http404
+    form = GoalProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a step of progress from the list."))
+        return redirect(goal.tandem)
+    try:
+        form.save(goal=goal)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The progress has been saved."))
+    return redirect(goal.tandem)
+
+
+class CheckInAnswerView(CoordinatorPermissionMixin, FormView):
+    """A coordinator answers a mentee's check-in that is due, with the mentee or the guardian."""
+
+    template_name = "tandems/coordination/tandem_checkin.html"
+    form_class = CheckInForm
+    permission_required = "tandems.change_tandem"
+
+    @cached_property
+    def checkin(self) -> CheckIn:
+        # The mentor answers their own check-ins; only the mentee's are offered here.
+        return get_object_or_404(
+            CheckIn.objects.filter(
+                tandem__in=selectors.tandems_of_coordinator(user=self.request.user).values("pk"),
+                respondent=Respondent.MENTEE,
+            ).select_related("tandem", "tandem__program", "tandem__mentee"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_permission_object(self):
+        return self.checkin.tandem
+
+    def refusal(self) -> str | None:
+        if self.checkin.completed_at is not None:
+            return _("This check-in has already been answered.")
+        if self.checkin.due_on > timezone.localdate():
+            return _("This check-in is not due yet.")
+        return None
+
+    def get(self, request, *args, **kwargs):
+        if refusal := self.refusal():
+            messages.error(request, refusal)
+            return redirect(self.checkin.tandem)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "checkin": self.checkin}
+
+    def get_context_data(self, **kwargs):
+        tandem = self.checkin.tandem
+        return {
+            **super().get_context_data(**kwargs),
+            "checkin": self.checkin,
+            "tandem": tandem,
+            "occasion": occasion_label(
+                tandem=tandem, occasion=self.checkin.occasion, due_on=self.checkin.due_on
+            ),
+        }
+
+    def form_valid(self, form):
+        try:
+            form.save(by=self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The check-in has been saved."))
+        return redirect(self.checkin.tandem)
