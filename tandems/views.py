@@ -1,31 +1,88 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from programs.models import Program
+from programs.models import Program, ProgramCoordinator
 from programs.selectors import programs_coordinated_by
 
-from . import services
+from . import dashboard, selectors, services
 from .forms import ApplicationForm
-from .models import Application, VolunteerProfile
+from .models import (
+    AgeGroup,
+    Application,
+    CheckIn,
+    Meeting,
+    VolunteerProfile,
+    availability_slots,
+)
 from .selectors import network_counts
 
 
+def _tandems_overview(*, user):
+    """The mentor's tandems with what the overview shows, in a fixed number of queries."""
+    return selectors.tandems_of_mentor(user=user).prefetch_related(
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.upcoming(timezone.now()),
+            to_attr="upcoming_meetings",
+        ),
+        Prefetch("checkins", queryset=CheckIn.objects.due(timezone.localdate()), to_attr="due"),
+        "goals",
+        Prefetch(
+            "program__memberships",
+            queryset=ProgramCoordinator.objects.select_related("user").order_by("user__name"),
+            to_attr="coordinator_memberships",
+        ),
+    )
+
+
 class MyAreaView(LoginRequiredMixin, TemplateView):
+    """The volunteer's overview: applications, tandems as mentor, what the portal stores."""
+
     template_name = "tandems/my_area.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context["applications"] = (
-            Application.objects.filter(volunteer=self.request.user)
+            Application.objects.filter(volunteer=user)
             .select_related("program", "stage")
             .order_by("-created_at")
         )
+        tandems = list(_tandems_overview(user=user))
+        context["current_tandems"] = [tandem for tandem in tandems if tandem.is_current]
+        context["ended_tandems"] = [tandem for tandem in tandems if not tandem.is_current]
+        recent = timezone.localdate() - timedelta(days=selectors.CLOSING_CHECKIN_DAYS)
+        for tandem in context["ended_tandems"]:
+            # The closing check-ins stay open to the mentor for a while after the end.
+            tandem.closing_checkins = [
+                checkin
+                for checkin in tandem.due
+                if checkin.occasion == CheckIn.Occasion.CLOSURE and tandem.ended_on >= recent
+            ]
+        context["profile"] = (
+            VolunteerProfile.objects.filter(user=user)
+            .prefetch_related("interests", "preferred_target_groups")
+            .first()
+        )
+        if context["profile"] is not None:
+            slots = dict(availability_slots())
+            groups = dict(AgeGroup.choices)
+            context["availability"] = [
+                slots.get(slot, slot) for slot in context["profile"].availability
+            ]
+            context["age_groups"] = [
+                groups.get(group, group) for group in context["profile"].preferred_age_groups
+            ]
         return context
 
 
@@ -107,7 +164,9 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["programs"] = programs_coordinated_by(user=self.request.user)
+        context["programs"] = dashboard.with_actions(
+            programs_coordinated_by(user=self.request.user)
+        )
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
         return context

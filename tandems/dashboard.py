@@ -1,0 +1,323 @@
+"""Reads of the coordinator dashboard: what needs action in the programs a user coordinates.
+
+Every figure is one grouped query over all of the user's programs (`values("program")` with a
+count), attached to the programs in Python afterwards, so the dashboard costs the same number of
+queries for one program with one tandem as for ten programs with thousands. The per-program
+thresholds (days without contact, years until a § 72a re-inspection) are read in one query; a
+program without a settings row uses the model's defaults.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import QueryDict
+from django.utils import timezone
+
+from programs.models import Program
+
+from . import filters
+from .models import Application, CheckIn, Mentee, ProgramTandemSettings, ScreeningRecord, Tandem
+
+
+def _default(name: str) -> int:
+    return ProgramTandemSettings._meta.get_field(name).default
+
+
+DEFAULT_NO_CONTACT_DAYS = _default("no_contact_days")
+DEFAULT_REINSPECTION_YEARS = _default("reinspection_years")
+ENDING_WITHIN_DAYS = 30
+APPLICATION_WAITING_DAYS = 7
+REINSPECTION_WITHIN_DAYS = 60
+MENTEES_SHOWN = 5
+RUNNING = (Tandem.Status.ACTIVE, Tandem.Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    no_contact_days: int = DEFAULT_NO_CONTACT_DAYS
+    reinspection_years: int = DEFAULT_REINSPECTION_YEARS
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def reinspection_cutoff(limit: date, *, years: int) -> date:
+    """The latest inspection date whose re-inspection (ScreeningRecord.reinspection_due_on) falls
+    on or before `limit`; one day later can still fit because 29 February maps to the 28th."""
+    cutoff = _years_before(limit, years)
+    following = cutoff + timedelta(days=1)
+    if ScreeningRecord(inspected_on=following).reinspection_due_on(years=years) <= limit:
+        return following
+    return cutoff
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Programs with their thresholds and the moment the figures are computed for.
+
+    The conditions are Q objects with one branch per distinct threshold (not per program), so
+    one query answers for all programs however their settings differ.
+    """
+
+    thresholds: dict[int, Thresholds]
+    today: date
+    now: datetime
+
+    @classmethod
+    def of(cls, program_ids, *, today: date | None = None, now: datetime | None = None) -> Scope:
+        program_ids = list(program_ids)
+        found = {
+            program_id: Thresholds(no_contact_days=days, reinspection_years=years)
+            for program_id, days, years in ProgramTandemSettings.objects.filter(
+                program_id__in=program_ids
+            ).values_list("program_id", "no_contact_days", "reinspection_years")
+        }
+        return cls(
+            thresholds={pk: found.get(pk, Thresholds()) for pk in program_ids},
+            today=today or timezone.localdate(),
+            now=now or timezone.now(),
+        )
+
+    @property
+    def program_ids(self) -> list[int]:
+        return list(self.thresholds)
+
+    def _grouped(self, attribute: str) -> dict[int, list[int]]:
+        groups = defaultdict(list)
+        for program_id, thresholds in self.thresholds.items():
+            groups[getattr(thresholds, attribute)].append(program_id)
+        return groups
+
+    def no_contact(self) -> Q:
+        """Active tandems (of a queryset annotated with `contact_on`) past their program's limit."""
+        branches = [
+            Q(program_id__in=ids, contact_on__lt=self.today - timedelta(days=days))
+            for days, ids in self._grouped("no_contact_days").items()
+        ]
+        return Q(status=Tandem.Status.ACTIVE) & _any(branches)
+
+    def ending_soon(self) -> Q:
+        return Q(
+            status__in=RUNNING,
+            planned_end_on__gte=self.today,
+            planned_end_on__lte=self.today + timedelta(days=ENDING_WITHIN_DAYS),
+        )
+
+    def checkin_due(self) -> Q:
+        """On CheckIn: open and due, of a running tandem, or the closing one of an ended tandem."""
+        return Q(completed_at__isnull=True, due_on__lte=self.today) & (
+            Q(tandem__status__in=RUNNING)
+            | Q(tandem__status__in=Tandem.ENDED, occasion=CheckIn.Occasion.CLOSURE)
+        )
+
+    def has_due_checkin(self) -> Exists:
+        """On Tandem: at least one check-in that counts as due."""
+        return Exists(CheckIn.objects.filter(self.checkin_due(), tandem=OuterRef("pk")))
+
+    def reinspection_due(self, *, within_days: int = REINSPECTION_WITHIN_DAYS) -> Q:
+        """On ScreeningRecord: the re-inspection falls on or before today + `within_days`."""
+        limit = self.today + timedelta(days=within_days)
+        branches = [
+            Q(program_id__in=ids, inspected_on__lte=reinspection_cutoff(limit, years=years))
+            for years, ids in self._grouped("reinspection_years").items()
+        ]
+        return _any(branches)
+
+    def application_waiting(self) -> Q:
+        return Q(
+            status=Application.Status.OPEN,
+            stage_changed_at__lt=self.now - timedelta(days=APPLICATION_WAITING_DAYS),
+        )
+
+
+def _any(branches: list[Q]) -> Q:
+    if not branches:
+        return Q(pk__in=[])
+    combined = branches[0]
+    for branch in branches[1:]:
+        combined |= branch
+    return combined
+
+
+# --- Base querysets: every row of a program that a list or a figure may show ------------------
+
+
+def program_tandems(scope: Scope) -> QuerySet[Tandem]:
+    return (
+        Tandem.objects.filter(program_id__in=scope.program_ids)
+        .annotate(contact_on=Coalesce("last_contact_on", "started_on"))
+        .select_related("program", "mentee", "mentor", "mentor__volunteer_profile")
+    )
+
+
+def no_contact_tandems(scope: Scope) -> QuerySet[Tandem]:
+    return program_tandems(scope).filter(scope.no_contact()).order_by("contact_on", "pk")
+
+
+def ending_tandems(scope: Scope) -> QuerySet[Tandem]:
+    return program_tandems(scope).filter(scope.ending_soon()).order_by("planned_end_on", "pk")
+
+
+def due_checkins(scope: Scope) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(scope.checkin_due(), tandem__program_id__in=scope.program_ids)
+        .select_related("tandem", "tandem__mentee", "tandem__mentor__volunteer_profile")
+        .order_by("due_on", "pk")
+    )
+
+
+def waiting_applications(scope: Scope) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(scope.application_waiting(), program_id__in=scope.program_ids)
+        .select_related("stage", "volunteer", "volunteer__volunteer_profile")
+        .order_by("stage_changed_at", "pk")
+    )
+
+
+def due_reinspections(scope: Scope) -> QuerySet[ScreeningRecord]:
+    """The latest record per volunteer and program, of volunteers with an open application or a
+    current tandem there, whose re-inspection is due within 60 days or already past."""
+    latest = ScreeningRecord.objects.filter(
+        program=OuterRef("program"), volunteer=OuterRef("volunteer")
+    ).order_by("-inspected_on", "-pk")
+    open_applications = Application.objects.open().filter(
+        program=OuterRef("program"), volunteer=OuterRef("volunteer")
+    )
+    current_tandems = Tandem.objects.current().filter(
+        program=OuterRef("program"), mentor=OuterRef("volunteer")
+    )
+    return (
+        ScreeningRecord.objects.filter(program_id__in=scope.program_ids)
+        .annotate(
+            latest_pk=Subquery(latest.values("pk")[:1]),
+            application_pk=Subquery(open_applications.values("pk")[:1]),
+        )
+        .filter(pk=F("latest_pk"))
+        .filter(Exists(open_applications) | Exists(current_tandems))
+        .filter(scope.reinspection_due())
+        .select_related("volunteer", "volunteer__volunteer_profile")
+        .order_by("inspected_on", "pk")
+    )
+
+
+# --- The dashboard -----------------------------------------------------------------------------
+
+
+@dataclass
+class ProgramActions:
+    """What needs action in one program; each figure links to its list."""
+
+    no_contact_days: int = DEFAULT_NO_CONTACT_DAYS
+    no_contact: int = 0
+    checkins_due: int = 0
+    ending_soon: int = 0
+    applications_waiting: int = 0
+    reinspections_due: int = 0
+    mentees_waiting: int = 0
+    longest_waiting: list[tuple[Mentee, int]] = field(default_factory=list)
+
+
+def _counts(queryset: QuerySet, by: str = "program_id") -> dict[int, int]:
+    return dict(queryset.order_by().values(by).annotate(n=Count("pk")).values_list(by, "n"))
+
+
+def program_actions(scope: Scope) -> dict[int, ProgramActions]:
+    """The figures of every program of the scope, in one query per figure."""
+    if not scope.program_ids:
+        return {}
+    no_contact = _counts(no_contact_tandems(scope))
+    checkins = _counts(due_checkins(scope), by="tandem__program_id")
+    ending = _counts(ending_tandems(scope))
+    applications = _counts(waiting_applications(scope))
+    reinspections = _counts(due_reinspections(scope))
+    actions = {
+        pk: ProgramActions(
+            no_contact_days=thresholds.no_contact_days,
+            no_contact=no_contact.get(pk, 0),
+            checkins_due=checkins.get(pk, 0),
+            ending_soon=ending.get(pk, 0),
+            applications_waiting=applications.get(pk, 0),
+            reinspections_due=reinspections.get(pk, 0),
+        )
+        for pk, thresholds in scope.thresholds.items()
+    }
+    # The longest waiting mentees of every program at once: ranked within each program.
+    longest = (
+        Mentee.objects.filter(program_id__in=scope.program_ids, status=Mentee.Status.WAITING)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("program_id")],
+                order_by=[F("waiting_since").asc(), F("pk").asc()],
+            ),
+            waiting_total=Window(Count("pk"), partition_by=[F("program_id")]),
+        )
+        .filter(rank__lte=MENTEES_SHOWN)
+        .order_by("program_id", "rank")
+    )
+    for mentee in longest:
+        program_actions_ = actions[mentee.program_id]
+        program_actions_.mentees_waiting = mentee.waiting_total
+        program_actions_.longest_waiting.append((mentee, (scope.today - mentee.waiting_since).days))
+    return actions
+
+
+def with_actions(programs, *, today: date | None = None) -> list[Program]:
+    """The programs (of programs_coordinated_by), each with `.actions` (ProgramActions)."""
+    programs = list(programs)
+    scope = Scope.of([program.pk for program in programs], today=today)
+    actions = program_actions(scope)
+    for program in programs:
+        program.actions = actions[program.pk]
+    return programs
+
+
+# --- The lists behind the figures ------------------------------------------------------------
+
+# kind -> (base queryset, FilterSet). "tandems" is the general list of all of a program's tandems.
+LISTS = {
+    "ohne-treffen": (no_contact_tandems, filters.NoContactFilterSet),
+    "checkins-faellig": (due_checkins, filters.DueCheckInFilterSet),
+    "endet-bald": (ending_tandems, filters.EndingTandemFilterSet),
+    "bewerbungen-wartend": (waiting_applications, filters.WaitingApplicationFilterSet),
+    "nachpruefung-72a": (due_reinspections, filters.ReinspectionFilterSet),
+    "tandems": (
+        lambda scope: program_tandems(scope).order_by("-created_at", "-pk"),
+        filters.TandemFilterSet,
+    ),
+}
+ACTION_KINDS = tuple(kind for kind in LISTS if kind != "tandems")
+
+
+@dataclass
+class ActionList:
+    scope: Scope
+    filterset: filters.ActionFilterSet
+    queryset: QuerySet
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return next(iter(self.scope.thresholds.values()))
+
+
+def action_list(
+    *, kind: str, program: Program, data: QueryDict | None, today: date | None = None
+) -> ActionList:
+    """One program's rows of a list, filtered by its FilterSet; invalid filters give no rows
+    (the form carries the messages)."""
+    base, filterset_class = LISTS[kind]
+    scope = Scope.of([program.pk], today=today)
+    filterset = filterset_class(
+        data if data is not None else QueryDict(), queryset=base(scope), scope=scope
+    )
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return ActionList(scope=scope, filterset=filterset, queryset=queryset)

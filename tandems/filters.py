@@ -1,0 +1,178 @@
+"""FilterSets of the coordinators' action lists (applied in tandems/dashboard.py).
+
+Each FilterSet gets the list's `scope` (tandems.dashboard.Scope): the day and the program's
+thresholds that its filters compare with. Bad input (letters in a number field, an unknown status)
+makes the form invalid; the list then shows the form's message and no rows.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem
+
+MAX_DAYS = 3650
+MAX_QUERY_LENGTH = 100
+
+
+class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days, 0 to ten years: no decimals, no overflow of a date."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_DAYS)
+        super().__init__(*args, **kwargs)
+
+
+def _name_search(*paths: str):
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path}__icontains": value})
+        return queryset.filter(condition)
+
+    return search
+
+
+MENTOR_OR_MENTEE = ("mentor__volunteer_profile__name", "mentor__name", "mentee__first_name")
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, scope, **kwargs):
+        self.scope = scope
+        super().__init__(*args, **kwargs)
+
+
+class TandemSearchFilterSet(ActionFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name of mentor or mentee"), method="filter_q", max_length=MAX_QUERY_LENGTH
+    )
+    filter_q = _name_search(*MENTOR_OR_MENTEE)
+
+    class Meta:
+        model = Tandem
+        fields = []
+
+
+class NoContactFilterSet(TandemSearchFilterSet):
+    min_days = DaysFilter(
+        label=_("At least this many days without a meeting"), method="filter_days"
+    )
+
+    def filter_days(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(contact_on__lte=self.scope.today - timedelta(days=value))
+
+
+class EndingTandemFilterSet(TandemSearchFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(s, Tandem.Status(s).label) for s in (Tandem.Status.ACTIVE, Tandem.Status.PAUSED)],
+        empty_label=_("all"),
+    )
+
+
+NEEDS_CHOICES = [
+    ("ohne-treffen", _("no meeting for too long")),
+    ("checkins-faellig", _("check-in due")),
+    ("endet-bald", _("ends within 30 days")),
+]
+
+
+class TandemFilterSet(TandemSearchFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Tandem.Status.choices, empty_label=_("all")
+    )
+    needs = django_filters.ChoiceFilter(
+        label=_("Needs action"), choices=NEEDS_CHOICES, empty_label=_("any"), method="filter_needs"
+    )
+
+    def filter_needs(self, queryset, name, value):
+        if value == "ohne-treffen":
+            return queryset.filter(self.scope.no_contact())
+        if value == "checkins-faellig":
+            return queryset.filter(self.scope.has_due_checkin())
+        if value == "endet-bald":
+            return queryset.filter(self.scope.ending_soon())
+        return queryset
+
+
+class DueCheckInFilterSet(ActionFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name of mentor or mentee"), method="filter_q", max_length=MAX_QUERY_LENGTH
+    )
+    respondent = django_filters.ChoiceFilter(
+        label=_("About"), choices=CheckIn.Respondent.choices, empty_label=_("both")
+    )
+    occasion = django_filters.ChoiceFilter(
+        label=_("Occasion"), choices=CheckIn.Occasion.choices, empty_label=_("all")
+    )
+    filter_q = _name_search(*(f"tandem__{path}" for path in MENTOR_OR_MENTEE))
+
+    class Meta:
+        model = CheckIn
+        fields = []
+
+
+class WaitingApplicationFilterSet(ActionFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), empty_label=_("all"), method="filter_stage"
+    )
+    min_days = DaysFilter(label=_("At least this many days in the stage"), method="filter_days")
+    filter_q = _name_search("volunteer__volunteer_profile__name", "volunteer__name")
+
+    class Meta:
+        model = Application
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["stage"].extra["choices"] = [
+            (str(pk), name)
+            for pk, name in PipelineStage.objects.filter(
+                program_id__in=self.scope.program_ids
+            ).values_list("pk", "name")
+        ]
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(stage_id=int(value)) if value else queryset
+
+    def filter_days(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(stage_changed_at__lte=self.scope.now - timedelta(days=value))
+
+
+class ReinspectionFilterSet(ActionFilterSet):
+    OVERDUE, SOON = "ueberfaellig", "bald"
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
+    due = django_filters.ChoiceFilter(
+        label=_("Re-inspection"),
+        choices=[(OVERDUE, _("overdue")), (SOON, _("due within 60 days"))],
+        empty_label=_("all"),
+        method="filter_due",
+    )
+    filter_q = _name_search("volunteer__volunteer_profile__name", "volunteer__name")
+
+    class Meta:
+        model = ScreeningRecord
+        fields = []
+
+    def filter_due(self, queryset, name, value):
+        overdue = self.scope.reinspection_due(within_days=0)
+        if value == self.OVERDUE:
+            return queryset.filter(overdue)
+        if value == self.SOON:
+            return queryset.exclude(overdue)
+        return queryset
