@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import views
+from . import impact, views
 
 # The admin login goes through allauth's login, so it shares its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
         TemplateView.as_view(template_name="mentoring/volunteer.html"),
         name="volunteer",
     ),
+    path("mentoring-wirkt/", impact.ImpactView.as_view(), name="impact"),
     path("impressum/", views.LegalPageView.as_view(page="impressum"), name="impressum"),
     path("datenschutz/", views.LegalPageView.as_view(page="datenschutz"), name="privacy"),
     path(
