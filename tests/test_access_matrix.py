@@ -4,14 +4,25 @@ A URL pattern that the matrix does not cover fails `test_matrix_covers_every_url
 whoever adds a page decides here who may see it.
 """
 
+from datetime import time, timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from programs.models import Program
 from tandems import services
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
 
-ROLES = ["anonymous", "volunteer", "applicant", "coordinator_a", "coordinator_b", "staff"]
+ROLES = [
+    "anonymous",
+    "volunteer",
+    "applicant",
+    "mentor",
+    "coordinator_a",
+    "coordinator_b",
+    "staff",
+]
 # Third-party URL trees with their own tests (allauth, the admin) are left to them.
 THIRD_PARTY_PREFIXES = ("admin/", "konto/")
 LOGIN = 302
@@ -26,7 +37,31 @@ PEOPLE_OF_A = {
     "staff": 404,
 }
 
-# route -> (path template, {role: status}); a single int means: the same for every role.
+# The mentor's own tandem: nobody else, not even the program's coordinators.
+MENTOR_OF_A = {
+    "anonymous": LOGIN,
+    "volunteer": 404,
+    "applicant": 404,
+    "mentor": 200,
+    "coordinator_a": 404,
+    "coordinator_b": 404,
+    "staff": 404,
+}
+
+# Network staff only: everybody else signed in gets 403, as on the review queue.
+STAFF_ONLY = {
+    "anonymous": LOGIN,
+    "volunteer": 403,
+    "applicant": 403,
+    "mentor": 403,
+    "coordinator_a": 403,
+    "coordinator_b": 403,
+    "staff": 200,
+}
+
+# route -> (path template, {role: status}); a single int means: the same for every role. The
+# mentor is a volunteer with a tandem in program A: where a row does not name them, they are
+# expected to get what any volunteer gets.
 MATRIX = {
     "healthz": ("/healthz", 200),
     "favicon.ico": ("/favicon.ico", 301),
@@ -162,6 +197,74 @@ MATRIX = {
         "/mein-bereich/bewerbungen/{application}/zurueckziehen/",
         405,
     ),
+    # The coordinators' tandem screens (the tandem of program A is running).
+    "koordination/tandems/<int:pk>/": ("/koordination/tandems/{tandem}/", PEOPLE_OF_A),
+    "koordination/tandems/<int:pk>/starten/": (
+        "/koordination/tandems/{tandem}/starten/",
+        {**PEOPLE_OF_A, "coordinator_a": 302},  # already started: back to the tandem page
+    ),
+    "koordination/tandems/<int:pk>/status/": ("/koordination/tandems/{tandem}/status/", 405),
+    "koordination/tandems/<int:pk>/beenden/": (
+        "/koordination/tandems/{tandem}/beenden/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/tandems/<int:pk>/ziele/": ("/koordination/tandems/{tandem}/ziele/", 405),
+    "koordination/ziele/<int:pk>/": ("/koordination/ziele/{goal}/", 405),
+    "koordination/checkins/<int:pk>/": ("/koordination/checkins/{checkin}/", PEOPLE_OF_A),
+    # The mentor's own screens: only the tandem's mentor; the calendar feed's token is its key.
+    "mein-bereich/tandems/<int:pk>/": ("/mein-bereich/tandems/{tandem}/", MENTOR_OF_A),
+    "mein-bereich/tandems/<int:pk>/treffen/eintragen/": (
+        "/mein-bereich/tandems/{tandem}/treffen/eintragen/",
+        MENTOR_OF_A,
+    ),
+    "mein-bereich/treffen/<int:pk>/eintragen/": (
+        "/mein-bereich/treffen/{meeting}/eintragen/",
+        MENTOR_OF_A,
+    ),
+    "mein-bereich/tandems/<int:pk>/treffen/planen/": (
+        "/mein-bereich/tandems/{tandem}/treffen/planen/",
+        MENTOR_OF_A,
+    ),
+    "mein-bereich/treffen/<int:pk>/absagen/": ("/mein-bereich/treffen/{meeting}/absagen/", 405),
+    "mein-bereich/treffen/<int:pk>.ics": (
+        "/mein-bereich/treffen/{meeting}.ics",
+        {**MENTOR_OF_A, "coordinator_a": 200},
+    ),
+    "mein-bereich/kalender/<str:token>.ics": ("/mein-bereich/kalender/{feed_token}.ics", 200),
+    "mein-bereich/kalender/erneuern/": ("/mein-bereich/kalender/erneuern/", 405),
+    "mein-bereich/kalender/abschalten/": ("/mein-bereich/kalender/abschalten/", 405),
+    "mein-bereich/tandems/<int:pk>/ziele/": ("/mein-bereich/tandems/{tandem}/ziele/", 405),
+    "mein-bereich/ziele/<int:pk>/": ("/mein-bereich/ziele/{goal}/", 405),
+    "mein-bereich/checkins/<int:pk>/": ("/mein-bereich/checkins/{mentor_checkin}/", MENTOR_OF_A),
+    # The dashboard's lists of what needs action, and all tandems of a program, with CSV.
+    "koordination/programme/<slug:slug>/tandems/": (
+        "/koordination/programme/{program_a}/tandems/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/tandems.csv": (
+        "/koordination/programme/{program_a}/tandems.csv",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/handlungsbedarf/<slug:kind>/": (
+        "/koordination/programme/{program_a}/handlungsbedarf/ohne-treffen/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/handlungsbedarf/<slug:kind>.csv": (
+        "/koordination/programme/{program_a}/handlungsbedarf/ohne-treffen.csv",
+        PEOPLE_OF_A,
+    ),
+    # Reports for funders; the network's aggregated figures are for staff only.
+    "koordination/programme/<slug:slug>/bericht/": (
+        "/koordination/programme/{program_a}/bericht/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/bericht.csv": (
+        "/koordination/programme/{program_a}/bericht.csv",
+        PEOPLE_OF_A,
+    ),
+    "koordination/netzwerk/bericht/": ("/koordination/netzwerk/bericht/", STAFF_ONLY),
+    "koordination/netzwerk/bericht.csv": ("/koordination/netzwerk/bericht.csv", STAFF_ONLY),
+    "mentoring-wirkt/": ("/mentoring-wirkt/", 200),
 }
 
 
@@ -188,18 +291,20 @@ def test_matrix_covers_every_url_pattern():
 
 @pytest.fixture
 def world(db):
-    """Program A with its coordinator, program B with its own, a volunteer who applied to A."""
+    """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
+    a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed."""
+    from tandems import lifecycle
+    from tandems.models import Mentee
+    from tests.factories import running_tandem
+    from tests.tandems.test_domain import profile_for
+
     coordinator_a = ProgramCoordinatorFactory(program__name="Programm A")
     coordinator_b = ProgramCoordinatorFactory(program__name="Programm B")
     applicant = UserFactory()
-    from tests.tandems.test_domain import profile_for
-
     profile_for(applicant)
     application = services.application_submit(
         program=coordinator_a.program, user=applicant, privacy_version="1"
     )
-    from tandems.models import Mentee
-
     mentee = services.mentee_register(
         mentee=Mentee(
             program=coordinator_a.program,
@@ -209,11 +314,24 @@ def world(db):
             languages="Deutsch",
         )
     )
+    tandem = running_tandem(coordinator_a.program, by=coordinator_a.user, mentee_name="Tandem A")
+    meeting = lifecycle.meeting_plan(
+        tandem=tandem,
+        by=tandem.mentor,
+        day=timezone.localdate() + timedelta(days=3),
+        start=time(16, 0),
+        end=time(17, 0),
+    )
+    goal = lifecycle.goal_add(tandem=tandem, title="Ziel A")
+    checkin = tandem.checkins.get(respondent="mentee", occasion="start")
+    mentor_checkin = tandem.checkins.get(respondent="mentor", occasion="start")
+    feed = lifecycle.calendar_feed_for(user=tandem.mentor)
     return {
         "users": {
             "anonymous": None,
             "volunteer": UserFactory(),
             "applicant": applicant,
+            "mentor": tandem.mentor,
             "coordinator_a": coordinator_a.user,
             "coordinator_b": coordinator_b.user,
             "staff": UserFactory(is_staff=True),
@@ -222,6 +340,12 @@ def world(db):
             "program_a": coordinator_a.program.slug,
             "application": application.pk,
             "mentee": mentee.pk,
+            "tandem": tandem.pk,
+            "meeting": meeting.pk,
+            "goal": goal.pk,
+            "checkin": checkin.pk,
+            "mentor_checkin": mentor_checkin.pk,
+            "feed_token": feed.token,
         },
     }
 
@@ -233,7 +357,10 @@ def test_every_url_answers_each_role_as_expected(client, world, role):
         client.force_login(user)
     unexpected = {}
     for template, expected in MATRIX.values():
-        status = expected if isinstance(expected, int) else expected[role]
+        if isinstance(expected, int):
+            status = expected
+        else:
+            status = expected.get(role, expected["volunteer"])
         path = template.format(**world["values"])
         response = client.get(path)
         if response.status_code != status:
@@ -251,7 +378,16 @@ def test_draft_program_is_404_for_everyone_but_its_coordinators(client, world):
     assert client.get(f"/programme/{draft.slug}/bewerben/").status_code == 404
 
 
-CANARIES = ["KANARIE-FREIWILLIG-B", "KANARIE-MOTIVATION-B", "KANARIE-MENTEE-B", "KANARIE-NOTIZ-B"]
+CANARIES = [
+    "KANARIE-FREIWILLIG-B",
+    "KANARIE-MOTIVATION-B",
+    "KANARIE-MENTEE-B",
+    "KANARIE-NOTIZ-B",
+    "KANARIE-TANDEM-B",
+    "KANARIE-TREFFEN-B",
+    "KANARIE-ZIEL-B",
+    "KANARIE-ORT-B",
+]
 
 
 def _crawl(client, start: list[str], limit: int = 300) -> dict[str, str]:
@@ -275,7 +411,35 @@ def _crawl(client, start: list[str], limit: int = 300) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.parametrize("role", ["coordinator_a", "volunteer", "applicant", "anonymous"])
+def _tandem_of_program_b(program_b) -> None:
+    """A running tandem of B whose mentee, meetings and goal carry canaries."""
+    from tandems import lifecycle
+    from tests.factories import running_tandem
+
+    tandem = running_tandem(
+        program_b, mentee_name=CANARIES[4], started_on=timezone.localdate() - timedelta(days=20)
+    )
+    lifecycle.meeting_log(
+        tandem=tandem,
+        by=tandem.mentor,
+        day=timezone.localdate() - timedelta(days=2),
+        status="held",
+        note=CANARIES[5],
+    )
+    lifecycle.meeting_plan(
+        tandem=tandem,
+        by=tandem.mentor,
+        day=timezone.localdate() + timedelta(days=2),
+        start=time(15, 0),
+        end=time(16, 0),
+        place=CANARIES[7],
+    )
+    lifecycle.goal_add(tandem=tandem, title=CANARIES[6])
+
+
+@pytest.mark.parametrize(
+    "role", ["coordinator_a", "mentor", "volunteer", "applicant", "anonymous", "staff"]
+)
 def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     from tandems.models import Mentee, VolunteerProfile
     from tests.tandems.test_domain import profile_for
@@ -293,6 +457,7 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
             languages="Deutsch",
         )
     )  # fmt: skip
+    _tandem_of_program_b(program_b)
     assert VolunteerProfile.objects.filter(name=CANARIES[0]).exists()
     user = world["users"][role]
     if user is not None:
