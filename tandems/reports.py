@@ -167,10 +167,50 @@ class Report:
     by_quarter: dict[tuple[int, int, str], Averages] = field(default_factory=dict)
 
 
+def _fold_checkins(answered, *, by_year: bool):
+    """The check-in averages per respondent, per (respondent, occasion) and per quarter (or
+    year), from one grouped query of sums and counts instead of three passes over the rows."""
+    steps = answered.order_by().annotate(year=ExtractYear("completed_at"))
+    keys = ["respondent", "occasion", "year"]
+    if not by_year:
+        steps = steps.annotate(quarter=ExtractQuarter("completed_at"))
+        keys.append("quarter")
+    rows = steps.values(*keys).annotate(
+        n=Count("pk"),
+        wellbeing=Sum("wellbeing"),
+        self_efficacy=Sum(F("self_efficacy_1") + F("self_efficacy_2") + F("self_efficacy_3")),
+        satisfaction=Sum("satisfaction"),
+    )
+    sums: dict[str, dict] = {"respondent": {}, "occasion": {}, "quarter": {}}
+    for row in rows:
+        for grouping, key in (
+            ("respondent", row["respondent"]),
+            ("occasion", (row["respondent"], row["occasion"])),
+            ("quarter", (row["year"], row.get("quarter", 0), row["respondent"])),
+        ):
+            total = sums[grouping].setdefault(key, [0, 0, 0, 0])
+            for i, name in enumerate(("n", "wellbeing", "self_efficacy", "satisfaction")):
+                total[i] += row[name]
+
+    def averages(total) -> Averages:
+        n, wellbeing, self_efficacy, satisfaction = (Decimal(value) for value in total)
+        return Averages(
+            checkins=int(n),
+            wellbeing=one_decimal(wellbeing / n),
+            self_efficacy=one_decimal(self_efficacy / n / 3),
+            satisfaction=one_decimal(satisfaction / n),
+        )
+
+    return tuple(
+        {key: averages(total) for key, total in sums[grouping].items()}
+        for grouping in ("respondent", "occasion", "quarter")
+    )
+
+
 def period_report(*, period: Period, program: Program | None = None) -> Report:
     """The figures of one program's tandems in the period, or of all programs together.
 
-    Five queries, whatever the amount of data.
+    Three queries, whatever the amount of data.
     """
     tandems = Tandem.objects.all()
     meetings = Meeting.objects.all()
@@ -215,26 +255,9 @@ def period_report(*, period: Period, program: Program | None = None) -> Report:
     answered = checkins.filter(
         completed_at__gte=period.starts_at, completed_at__lt=period.ends_before
     )
-    by_respondent = {
-        row["respondent"]: Averages.from_row(row)
-        for row in answered.order_by().values("respondent").annotate(**_checkin_averages())
-    }
-    by_occasion = {
-        (row["respondent"], row["occasion"]): Averages.from_row(row)
-        for row in answered.order_by()
-        .values("respondent", "occasion")
-        .annotate(**_checkin_averages())
-    }
-    by_year = period.chart_steps()[0][1] == 0
-    steps = answered.order_by().annotate(year=ExtractYear("completed_at"))
-    if not by_year:
-        steps = steps.annotate(quarter=ExtractQuarter("completed_at"))
-    by_quarter = {
-        (row["year"], row.get("quarter", 0), row["respondent"]): Averages.from_row(row)
-        for row in steps.values("year", *([] if by_year else ["quarter"]), "respondent").annotate(
-            **_checkin_averages()
-        )
-    }
+    by_respondent, by_occasion, by_quarter = _fold_checkins(
+        answered, by_year=period.chart_steps()[0][1] == 0
+    )
 
     return Report(
         period=period,
