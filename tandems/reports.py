@@ -104,7 +104,8 @@ class Averages:
     """Mean answers (1 to 5) of completed check-ins, with how many check-ins and tandems."""
 
     checkins: int = 0
-    tandems: int = 0
+    # How many tandems stand behind the figures; None where a report does not count them.
+    tandems: int | None = 0
     wellbeing: Decimal | None = None
     self_efficacy: Decimal | None = None
     satisfaction: Decimal | None = None
@@ -196,6 +197,7 @@ def _fold_checkins(answered, *, by_year: bool):
         n, wellbeing, self_efficacy, satisfaction = (Decimal(value) for value in total)
         return Averages(
             checkins=int(n),
+            tandems=None,
             wellbeing=one_decimal(wellbeing / n),
             self_efficacy=one_decimal(self_efficacy / n / 3),
             satisfaction=one_decimal(satisfaction / n),
@@ -273,9 +275,11 @@ def period_report(*, period: Period, program: Program | None = None) -> Report:
         meeting_hours=one_decimal(Decimal(meeting_figures["minutes"] or 0) / 60),
         meetings_cancelled=meeting_figures["cancelled"],
         meetings_missed=meeting_figures["missed"],
-        checkins={r: by_respondent.get(r, Averages()) for r in RESPONDENTS},
+        checkins={r: by_respondent.get(r, Averages(tandems=None)) for r in RESPONDENTS},
         by_occasion={
-            (r, o): by_occasion.get((r, o), Averages()) for r in RESPONDENTS for o in OCCASIONS
+            (r, o): by_occasion.get((r, o), Averages(tandems=None))
+            for r in RESPONDENTS
+            for o in OCCASIONS
         },
         by_quarter=by_quarter,
     )
