@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle
-from .models import CHECKIN_ITEMS, CheckIn, Goal, Meeting
+from .models import CheckIn, Meeting
+from .tandem_forms import TIME_WIDGET, CheckInAnswersMixin
 
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DURATION_CHOICES = [
     (minutes, _("%(minutes)s min") % {"minutes": minutes}) for minutes in (30, 45, 60, 90, 120)
 ]
@@ -141,26 +141,7 @@ class RhythmPlanForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
 
-class GoalForm(forms.Form):
-    title = forms.CharField(label=_("New goal"), max_length=200)
-
-
-class GoalProgressForm(forms.Form):
-    progress = forms.TypedChoiceField(
-        label=_("Progress"), choices=Goal.Progress.choices, coerce=int
-    )
-
-
-SCALE = [
-    (1, _("1 – not at all")),
-    (2, "2"),
-    (3, "3"),
-    (4, "4"),
-    (5, _("5 – completely")),
-]
-
-
-class CheckInForm(forms.Form):
+class CheckInForm(CheckInAnswersMixin, forms.Form):
     """The five items of a check-in, 1 to 5; for the mentee's, who answered."""
 
     answered_by = forms.ChoiceField(
@@ -177,16 +158,7 @@ class CheckInForm(forms.Form):
         self.checkin = checkin
         if checkin.respondent == CheckIn.Respondent.MENTOR:
             del self.fields["answered_by"]
-        for item in CHECKIN_ITEMS:
-            self.fields[item] = forms.TypedChoiceField(
-                label=CheckIn._meta.get_field(item).verbose_name,
-                choices=SCALE,
-                coerce=int,
-                widget=forms.RadioSelect,
-            )
-
-    def answers(self) -> dict:
-        return {item: self.cleaned_data[item] for item in CHECKIN_ITEMS}
+        self.add_item_fields(required=True)
 
     def who_answered(self) -> str:
         return self.cleaned_data.get("answered_by", CheckIn.AnsweredBy.MENTOR)

@@ -26,15 +26,9 @@ from programs.selectors import programs_coordinated_by
 
 from . import ics, lifecycle, selectors
 from .coordination_forms import add_service_errors
-from .mentor_forms import (
-    CheckInForm,
-    GoalForm,
-    GoalProgressForm,
-    MeetingLogForm,
-    MeetingPlanForm,
-    RhythmPlanForm,
-)
+from .mentor_forms import CheckInForm, MeetingLogForm, MeetingPlanForm, RhythmPlanForm
 from .models import CalendarFeed, Goal, Meeting, Tandem
+from .tandem_forms import GoalForm, GoalProgressForm
 
 LOGGED_MEETINGS_PER_PAGE = 20
 
@@ -108,15 +102,7 @@ class MentorTandemView(LoginRequiredMixin, TemplateView):
             to_log=[m for m in planned if m.starts_at < now],
             page_obj=logged,
             logged=logged.object_list,
-            goals=[
-                (
-                    goal,
-                    GoalProgressForm(
-                        initial={"progress": goal.progress}, auto_id=f"goal-{goal.pk}-%s"
-                    ),
-                )
-                for goal in goals
-            ],
+            goals=[(goal, GoalProgressForm(goal=goal)) for goal in goals],
             goal_form=GoalForm() if can_change and len(goals) < lifecycle.MAX_GOALS else None,
             checkins=list(tandem.checkins.due()) if can_change else [],
             feed=feed,

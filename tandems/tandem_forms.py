@@ -10,7 +10,14 @@ from .coordination_forms import DATE_WIDGET
 from .models import CHECKIN_ITEMS, CheckIn, Goal, Rhythm, Tandem, Weekday
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-SCALE = [(value, str(value)) for value in range(1, 6)]
+# The ends of the scale say what they mean; the steps between are plain numbers.
+SCALE = [
+    (1, _("1 – not at all")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 – completely")),
+]
 # A coordinator answers a mentee's check-in together with the mentee, or the guardian answers.
 COORDINATOR_ANSWERED_BY = [
     (CheckIn.AnsweredBy.MENTEE_WITH_COORDINATOR, CheckIn.AnsweredBy.MENTEE_WITH_COORDINATOR.label),
@@ -26,7 +33,6 @@ def _scale_field(item: str, *, required: bool) -> forms.TypedChoiceField:
         empty_value=None,
         widget=forms.RadioSelect(attrs={"class": "scale"}),
         required=required,
-        help_text=_("1 = not at all, 5 = completely"),
     )
 
 
