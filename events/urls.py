@@ -1,9 +1,12 @@
-from django.urls import path
-
-from . import views
+from . import calendar_urls, event_urls, moderation_urls, registration_urls
 
 app_name = "events"
 
-urlpatterns = [
-    path("veranstaltungen/", views.CalendarView.as_view(), name="calendar"),
-]
+# The calendar's fixed paths (kalender.ics, <yyyy>/<mm>/) come before the event pages, whose
+# slug would otherwise take them.
+urlpatterns = (
+    calendar_urls.urlpatterns
+    + registration_urls.urlpatterns
+    + moderation_urls.urlpatterns
+    + event_urls.urlpatterns
+)

@@ -1,0 +1,79 @@
+"""The dates an event takes place on: once, or every occurrence of its repetition rule.
+
+Rules are expanded in local time (Europe/Berlin), so a monthly Stammtisch at 19:00 stays at
+19:00 in summer and winter; the stored UTC times follow.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.rrule import rrulestr
+from django.utils import timezone
+
+from .models import Event
+
+# A safety net against rules without end in data that skipped the services' validation.
+MAX_OCCURRENCES = 1000
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    event: Event
+    starts_at: datetime
+    ends_at: datetime
+    # 0 for a single event; for a series the position of this date in it.
+    index: int = 0
+
+    @property
+    def local_start(self) -> datetime:
+        return timezone.localtime(self.starts_at)
+
+    @property
+    def local_end(self) -> datetime:
+        return timezone.localtime(self.ends_at)
+
+    @property
+    def first_day(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day it touches (an all-day event ends at the next midnight)."""
+        end = self.local_end
+        if end.time() == datetime.min.time() and end.date() > self.first_day:
+            return end.date() - timedelta(days=1)
+        return end.date()
+
+
+def occurrences(event: Event, *, start: datetime | None = None, end: datetime | None = None):
+    """The event's occurrences that overlap [start, end), in order."""
+    if not event.recurrence:
+        found = [Occurrence(event, event.starts_at, event.ends_at)]
+    else:
+        tz = timezone.get_default_timezone()
+        local_start = timezone.localtime(event.starts_at).replace(tzinfo=None)
+        duration = event.ends_at - event.starts_at
+        skipped = set(event.exdates or [])
+        rule = rrulestr(event.recurrence, dtstart=local_start)
+        found = []
+        for index, moment in enumerate(rule):
+            if index >= MAX_OCCURRENCES:
+                break
+            starts_at = timezone.make_aware(moment, tz)
+            if end is not None and starts_at >= end:
+                break
+            if moment.date().isoformat() in skipped:
+                continue
+            found.append(Occurrence(event, starts_at, starts_at + duration, index))
+    return [
+        occurrence
+        for occurrence in found
+        if (end is None or occurrence.starts_at < end)
+        and (start is None or occurrence.ends_at > start)
+    ]
+
+
+def occurrences_between(events, *, start: datetime, end: datetime) -> list[Occurrence]:
+    """All occurrences of the events overlapping [start, end), by start time."""
+    found = [o for event in events for o in occurrences(event, start=start, end=end)]
+    return sorted(found, key=lambda o: (o.starts_at, o.event.title, o.event.pk))

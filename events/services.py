@@ -1,0 +1,248 @@
+"""Everything that writes events and registrations. Refusals are ValidationErrors in the user's
+language; nothing is written then."""
+
+from datetime import date, datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentoring import markdown
+from programs import gazetteer
+
+from .models import Event, Registration
+
+# Far enough for a congress planned years ahead, near enough to catch a mistyped year.
+MAX_YEARS_AHEAD = 5
+MAX_YEARS_BACK = 2
+MAX_DAYS_LONG = 31
+# The fields whose change a subscribed calendar must pick up (iCalendar SEQUENCE).
+CALENDAR_FIELDS = (
+    "title", "summary", "description", "starts_at", "ends_at", "all_day", "recurrence",
+    "exdates", "mode", "venue", "street", "postcode", "city", "online_url", "status",
+)  # fmt: skip
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+
+
+def all_day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """An all-day event: from local midnight of the first day to local midnight after the last."""
+    return local_datetime(first, time(0, 0)), local_datetime(last + timedelta(days=1), time(0, 0))
+
+
+def validate_recurrence(rule: str, *, starts_at: datetime) -> None:
+    if not rule:
+        return
+    try:
+        rrulestr(rule, dtstart=timezone.localtime(starts_at).replace(tzinfo=None))
+    except (ValueError, TypeError) as error:
+        raise ValidationError(
+            {"recurrence": _("This is not a valid repetition rule (RRULE).")}
+        ) from error
+    parts = {part.split("=")[0].strip().upper() for part in rule.split(";")}
+    if not parts & {"COUNT", "UNTIL"}:
+        raise ValidationError({"recurrence": _("Please end the repetition with COUNT or UNTIL.")})
+
+
+def _validate(event: Event) -> None:
+    errors = {}
+    now = timezone.now()
+    if event.ends_at <= event.starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif event.ends_at - event.starts_at > timedelta(days=MAX_DAYS_LONG):
+        errors["ends_at"] = _("An event lasts at most %(days)s days; use a repetition instead.") % {
+            "days": MAX_DAYS_LONG
+        }
+    if event.starts_at > now + timedelta(days=365 * MAX_YEARS_AHEAD):
+        errors["starts_at"] = _("This date lies too far in the future.")
+    elif event.starts_at < now - timedelta(days=365 * MAX_YEARS_BACK):
+        errors["starts_at"] = _("This date lies too far in the past.")
+    if event.mode in (Event.Mode.ONLINE, Event.Mode.HYBRID) and not event.online_url:
+        errors["online_url"] = _("An online or hybrid event needs its online link.")
+    if event.mode in (Event.Mode.IN_PERSON, Event.Mode.HYBRID) and not (
+        event.city or event.postcode
+    ):
+        errors["city"] = _("An event in person needs its place (postcode or town).")
+    if event.registration == Event.Registration.EXTERNAL and not event.registration_url:
+        errors["registration_url"] = _("Please give the address of the registration page.")
+    if event.capacity is not None and event.capacity < 1:
+        errors["capacity"] = _("The number of places must be at least 1, or empty for no limit.")
+    if errors:
+        raise ValidationError(errors)
+    validate_recurrence(event.recurrence, starts_at=event.starts_at)
+
+
+def _locate(event: Event) -> None:
+    place = None
+    if event.mode != Event.Mode.ONLINE:
+        place = gazetteer.lookup(event.postcode) or gazetteer.lookup(event.city)
+    if place is None:
+        event.latitude = event.longitude = None
+        return
+    event.latitude, event.longitude = place.lat, place.lon
+    event.city = event.city or place.name
+    event.state = event.state or place.state
+
+
+@transaction.atomic
+def event_save(*, event: Event, audiences=None, by=None) -> Event:
+    """Create or change an event: validated, located, its description rendered to safe HTML.
+
+    A change to what calendars show raises the SEQUENCE of a public event.
+    """
+    if event.all_day:
+        first = timezone.localtime(event.starts_at).date()
+        last = max(timezone.localtime(event.ends_at - timedelta(seconds=1)).date(), first)
+        event.starts_at, event.ends_at = all_day_span(first, last)
+    _validate(event)
+    _locate(event)
+    event.description_html = markdown.render(event.description)
+    if event.pk:
+        before = Event.objects.filter(pk=event.pk).values(*CALENDAR_FIELDS).first()
+        if before and any(before[name] != getattr(event, name) for name in CALENDAR_FIELDS):
+            event.sequence += 1
+    elif by is not None:
+        event.created_by = by
+    event.full_clean()
+    event.save()
+    if audiences is not None:
+        event.audiences.set(audiences)
+    # More places: the longest waiting move up at once.
+    _move_up(event)
+    return event
+
+
+def _move(
+    event: Event, *, allowed: set[str], to: str, message: str, review_note: str | None = None
+) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status not in allowed:
+        raise ValidationError(message)
+    if review_note is not None:
+        event.review_note = review_note
+    event.status = to
+    event.sequence += 1
+    event.save(update_fields=["status", "sequence", "review_note", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_submit(*, event: Event, by) -> Event:
+    """A coordinator hands a draft to the network for review."""
+    return _move(
+        event,
+        allowed={Event.Status.DRAFT},
+        to=Event.Status.REVIEW,
+        message=_("Only a draft can be submitted for review."),
+    )
+
+
+@transaction.atomic
+def event_publish(*, event: Event, by) -> Event:
+    return _move(
+        event,
+        allowed={Event.Status.DRAFT, Event.Status.REVIEW},
+        to=Event.Status.PUBLISHED,
+        message=_("This event is already public."),
+        review_note="",
+    )
+
+
+@transaction.atomic
+def event_reject(*, event: Event, by, reason: str) -> Event:
+    """Send a submitted event back as a draft, with the reason for whoever submitted it."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Please give a reason, so the organiser knows what to change.")}
+        )
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.status != Event.Status.REVIEW:
+        raise ValidationError(_("Only an event in review can be sent back."))
+    locked.status = Event.Status.DRAFT
+    locked.review_note = reason.strip()
+    locked.save(update_fields=["status", "review_note", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by) -> Event:
+    """A public event is called off: it stays visible, marked, and feeds send STATUS:CANCELLED."""
+    return _move(
+        event,
+        allowed={Event.Status.PUBLISHED},
+        to=Event.Status.CANCELLED,
+        message=_("Only a published event can be cancelled."),
+    )
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_create(
+    *, event: Event, name: str, email: str, consent_version: str, accessibility_needs: str = "",
+    language: str = "de",
+) -> Registration:  # fmt: skip
+    """Register a person: a confirmed place while there are any, else the waiting list.
+
+    The event row is locked first, so two people taking the last place at the same moment get
+    one place and one waiting-list position, never two places.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration_open:
+        raise ValidationError(_("Registration for this event is closed."))
+    email = email.strip().lower()
+    if event.registrations.active().filter(email=email).exists():
+        raise ValidationError({"email": _("This e-mail address is already registered.")})
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    full = event.capacity is not None and confirmed >= event.capacity
+    registration = Registration(
+        event=event,
+        name=name.strip(),
+        email=email,
+        accessibility_needs=accessibility_needs.strip(),
+        consent_version=consent_version,
+        language=language,
+        status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
+    )
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:  # the same address in a parallel request
+        raise ValidationError({"email": _("This e-mail address is already registered.")}) from error
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """Cancel a registration; the longest waiting move up into freed places.
+
+    Returns the registrations that moved up, so the caller can tell them.
+    """
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration has already been cancelled."))
+    registration.status = Registration.Status.CANCELLED
+    registration.status_changed_at = timezone.now()
+    registration.save(update_fields=["status", "status_changed_at"])
+    return _move_up(event)
+
+
+def _move_up(event: Event) -> list[Registration]:
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    free = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    waiting = event.registrations.filter(status=Registration.Status.WAITING).order_by(
+        "created_at", "pk"
+    )
+    moved = list(waiting if free is None else waiting[:free])
+    for registration in moved:
+        registration.status = Registration.Status.CONFIRMED
+        registration.status_changed_at = timezone.now()
+        registration.save(update_fields=["status", "status_changed_at"])
+    return moved
