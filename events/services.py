@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from mentoring import markdown
 from programs import gazetteer
 
+from . import tasks
 from .models import Event, Registration
 
 # Far enough for a congress planned years ahead, near enough to catch a mistyped year.
 MAX_YEARS_AHEAD = 5
 MAX_YEARS_BACK = 2
 MAX_DAYS_LONG = 31
+# Paths of the calendar beside the event pages (/veranstaltungen/kalender.ics, .../archiv/).
+RESERVED_SLUGS = {"kalender", "archiv"}
 # The fields whose change a subscribed calendar must pick up (iCalendar SEQUENCE).
 CALENDAR_FIELDS = (
     "title", "summary", "description", "starts_at", "ends_at", "all_day", "recurrence",
@@ -48,9 +51,12 @@ def validate_recurrence(rule: str, *, starts_at: datetime) -> None:
         raise ValidationError({"recurrence": _("Please end the repetition with COUNT or UNTIL.")})
 
 
-def _validate(event: Event) -> None:
+def event_validate(*, event: Event) -> None:
+    """Refuse what the calendar cannot show; the admin asks before it saves."""
     errors = {}
     now = timezone.now()
+    if event.slug in RESERVED_SLUGS:
+        errors["slug"] = _("This address is reserved for the calendar; please choose another.")
     if event.ends_at <= event.starts_at:
         errors["ends_at"] = _("The end must be after the start.")
     elif event.ends_at - event.starts_at > timedelta(days=MAX_DAYS_LONG):
@@ -98,7 +104,7 @@ def event_save(*, event: Event, audiences=None, by=None) -> Event:
         first = timezone.localtime(event.starts_at).date()
         last = max(timezone.localtime(event.ends_at - timedelta(seconds=1)).date(), first)
         event.starts_at, event.ends_at = all_day_span(first, last)
-    _validate(event)
+    event_validate(event=event)
     _locate(event)
     event.description_html = markdown.render(event.description)
     if event.pk:
@@ -215,19 +221,25 @@ def registration_create(
             registration.save()
     except IntegrityError as error:  # the same address in a parallel request
         raise ValidationError({"email": _("This e-mail address is already registered.")}) from error
+    transaction.on_commit(
+        lambda: tasks.send_registration_confirmation.delay(registration_id=registration.pk)
+    )
     return registration
 
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration) -> list[Registration]:
-    """Cancel a registration; the longest waiting move up into freed places.
+    """Cancel a registration; the longest waiting move up into freed places and are told by mail.
 
-    Returns the registrations that moved up, so the caller can tell them.
+    Returns the registrations that moved up.
     """
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration has already been cancelled."))
+    if event.starts_at <= timezone.now():
+        # Nobody could still move up into the place.
+        raise ValidationError(_("This event has already begun; it is too late to cancel."))
     registration.status = Registration.Status.CANCELLED
     registration.status_changed_at = timezone.now()
     registration.save(update_fields=["status", "status_changed_at"])
@@ -245,4 +257,7 @@ def _move_up(event: Event) -> list[Registration]:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = timezone.now()
         registration.save(update_fields=["status", "status_changed_at"])
+        transaction.on_commit(
+            lambda pk=registration.pk: tasks.send_registration_place_free.delay(registration_id=pk)
+        )
     return moved

@@ -112,3 +112,57 @@ def running_tandem(program, *, mentor=None, mentee_name="Ali", by=None, **start_
     tandem = services.tandem_propose(mentee=mentee, volunteer=mentor, by=by)
     start_kwargs.setdefault("started_on", timezone.localdate())
     return lifecycle.tandem_start(tandem=tandem, by=by, **start_kwargs)
+
+
+def _event_start():
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + timedelta(days=7)
+    return timezone.make_aware(datetime.combine(day, time(18, 0)))
+
+
+def _two_hours_later(event):
+    from datetime import timedelta
+
+    return event.starts_at + timedelta(hours=2)
+
+
+def _event_type():
+    from events.models import EventType
+
+    # get_or_create: a transactional test may find the migration's vocabulary flushed.
+    return EventType.objects.get_or_create(
+        slug="netzwerktreffen",
+        defaults={"name_de": "Netzwerktreffen", "name_en": "Network meeting", "position": 1},
+    )[0]
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published in-person event in Leipzig of a program, 7 days from now at 18:00 local, two
+    hours long, with registration on the portal and no limit of places."""
+
+    class Meta:
+        model = "events.Event"
+
+    title = factory.Sequence(lambda n: f"Netzwerktreffen {n}")
+    slug = factory.Sequence(lambda n: f"netzwerktreffen-{n}")
+    summary = "Austausch der Mentoring-Programme in Sachsen."
+    description = "Wir treffen uns zum **Austausch**."
+    description_html = "<p>Wir treffen uns zum <strong>Austausch</strong>.</p>"
+    event_type = factory.LazyFunction(_event_type)
+    starts_at = factory.LazyFunction(_event_start)
+    ends_at = factory.LazyAttribute(_two_hours_later)
+    mode = "in_person"
+    venue = "Volkshochschule Leipzig"
+    street = "Löhrstraße 3-7"
+    postcode = "04105"
+    city = "Leipzig"
+    state = "SN"
+    latitude = 51.3456
+    longitude = 12.3747
+    program = factory.SubFactory(ProgramFactory)
+    registration = "portal"
+    capacity = None
+    status = "published"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from events.demo import create_demo_events, generate_events
 from mentoring.services import user_create_verified
 from programs.demo import create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             applicant=users["bewerber@example.org"],
             password=password,
         )
+        create_demo_events()
         if options["programs"]:
             created = generate_programs(count=options["programs"], seed=options["seed"])
             self.stdout.write(f"{created} generated programs added.")
@@ -77,8 +79,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{created} generated tandems added.")
         if options["events"]:
-            # The generated events arrive with the event calendar.
-            self.stderr.write(f"--events {options['events']}: not generated yet (no events yet).")
+            created = generate_events(count=options["events"], seed=options["seed"])
+            self.stdout.write(f"{created} generated events added.")
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for email, _name, role, _staff in DEMO_USERS:
