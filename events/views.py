@@ -1,5 +1,221 @@
+"""The public calendar: month grid with the upcoming list, any month, the archive."""
+
+from dataclasses import replace
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import time_format
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from . import cache
+from .calendar import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Entry,
+    Month,
+    OccurrenceList,
+    day_bounds,
+    entries_on,
+    lean,
+    month_grid,
+    valid_month,
+    weekday_names,
+)
+from .filters import event_filterset, is_canonical
+from .selectors import occurrences_in, public_events
 
-class CalendarView(TemplateView):
+PAGE_SIZE = 20
+
+
+def parse_day(value: str) -> date | None:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return day if len(value) == 10 and MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def options(choices, selected) -> str:
+    """The <option> elements of a select, the selected values marked."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value in selected else "", label) for value, label in choices),
+    )
+
+
+def _page_number_is_plain(value: str) -> bool:
+    return value.isdigit() and len(value) <= 4
+
+
+def calendar_query_is_canonical(request) -> bool:
+    """Cache calendar pages only for queries the portal's own links and form produce."""
+    return is_canonical(
+        request.GET,
+        language=get_language(),
+        extra={"tag": lambda v: parse_day(v) is not None, "page": _page_number_is_plain},
+    )
+
+
+cache_page = method_decorator(
+    cache.cache_calendar_page(query_is_canonical=calendar_query_is_canonical), name="dispatch"
+)
+
+
+class FilteredEventsMixin:
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = event_filterset(self.request.GET)
+        return self._filterset
+
+    def paginate(self, object_list):
+        """A page number out of range or not a number shows the nearest page, never a 404.
+
+        The occurrences carry lean events (calendar.lean); the page's events are fetched in
+        full, with their audiences: two queries, whatever the amount of data."""
+        page = Paginator(object_list, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        ids = {occurrence.event.pk for occurrence in page.object_list}
+        if ids:
+            full = {event.pk: event for event in public_events().filter(pk__in=ids)}
+            page.object_list = [
+                replace(occurrence, event=full[occurrence.event.pk])
+                for occurrence in page.object_list
+                if occurrence.event.pk in full  # unless it went away in between
+            ]
+        return page
+
+    def filter_context(self) -> dict:
+        filterset = self.get_filterset()
+        filters = filterset.canonical_query()
+        selected = filterset.selected()
+        return {
+            "filterset": filterset,
+            "selected": selected,
+            "choices": filterset.choices,
+            "format_choices": filterset.filters["format"].extra["choices"],
+            "network_choices": filterset.filters["netzwerk"].extra["choices"],
+            "notices": filterset.notices,
+            "filter_query": filters.urlencode(),
+            # Built here, not in a template loop: a network may list hundreds of organisers.
+            "options": {
+                name: options(choices, selected[name])
+                for name, choices in (
+                    ("bundesland", filterset.filters["bundesland"].extra["choices"]),
+                    ("organisation", filterset.choices["organisation"]),
+                    ("programm", filterset.choices["programm"]),
+                )
+            },
+        }
+
+
+@cache_page
+class CalendarView(FilteredEventsMixin, TemplateView):
+    """`/veranstaltungen/`: this month's grid and the upcoming list; with a year and month in the
+    path, that month's grid and its events. `?tag=YYYY-MM-DD` lists one day's events instead
+    (the grid's "+N more" links)."""
+
     template_name = "events/calendar.html"
+
+    def get_month(self) -> Month:
+        year, month = self.kwargs.get("year"), self.kwargs.get("month")
+        if year is None:
+            return Month.of(timezone.localdate())
+        if not valid_month(year, month):
+            raise Http404(_("There is no such month in the calendar."))
+        return Month(year, month)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.filter_context())
+        month = self.get_month()
+        filterset = self.get_filterset()
+        queryset = filterset.qs
+        today = timezone.localdate()
+        start, end = month.bounds()
+        # The grid shows no audiences: no prefetch for the month's many events.
+        month_occurrences = occurrences_in(lean(queryset), start=start, end=end)
+        grid = month_grid(month, month_occurrences, today=today)
+        # Hundreds of links: the detail path is reversed once and filled in per event.
+        prefix, suffix = reverse("events:detail", kwargs={"slug": "0"}).rsplit("0", 1)
+        for grid_day in grid.days:
+            for entry in grid_day.shown:
+                entry.url = f"{prefix}{entry.event.slug}{suffix}"
+                entry.time_label = time_format(entry.local_start, "TIME_FORMAT")
+
+        day = None
+        if "tag" in self.request.GET:
+            day = parse_day(self.request.GET["tag"])
+            if day is None:
+                filterset.notices.append(_("Please give a day as YYYY-MM-DD; showing all."))
+        if day is not None:
+            if month.first_day <= day <= month.last_day:
+                day_occurrences = month_occurrences
+            else:
+                day_start, day_end = day_bounds(day)
+                day_occurrences = occurrences_in(lean(queryset), start=day_start, end=day_end)
+            listed = [entry.occurrence for entry in entries_on(day_occurrences, day)]
+            list_kind = "day"
+        elif self.kwargs.get("year") is None:
+            listed = OccurrenceList(queryset, now=timezone.now())
+            list_kind = "upcoming"
+        else:
+            listed = [entry.occurrence for entry in self._month_entries(grid)]
+            list_kind = "month"
+        page = self.paginate(listed)
+        list_query = context["filter_query"]
+        if day is not None:
+            list_query = "&".join(q for q in (list_query, f"tag={day.isoformat()}") if q)
+        context.update(
+            month=month,
+            grid=grid,
+            weekdays=weekday_names(),
+            today=today,
+            is_current_month=month == Month.of(today),
+            month_url=reverse("events:month", args=[month.year, month.month]),
+            this_month=Month.of(today),
+            day=day,
+            list_kind=list_kind,
+            page_obj=page,
+            occurrences=page.object_list,
+            query_string=list_query,
+        )
+        return context
+
+    @staticmethod
+    def _month_entries(grid) -> list[Entry]:
+        """Each occurrence of the month once, on the first day it shows in this month."""
+        seen, found = set(), []
+        for day in grid.days:
+            for entry in day.entries:
+                key = (entry.occurrence.event.pk, entry.occurrence.starts_at)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(entry)
+        found.sort(key=lambda e: (e.occurrence.starts_at, e.occurrence.event.pk))
+        return found
+
+
+@cache_page
+class ArchiveView(FilteredEventsMixin, TemplateView):
+    """Past occurrences, newest first, with the calendar's filters."""
+
+    template_name = "events/archive.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.filter_context())
+        page = self.paginate(OccurrenceList(self.get_filterset().qs, now=timezone.now(), past=True))
+        context.update(
+            page_obj=page,
+            occurrences=page.object_list,
+            query_string=context["filter_query"],
+            this_month=Month.of(timezone.localdate()),
+        )
+        return context

@@ -1,0 +1,184 @@
+"""Benchmark of the event calendar with 5,000 events (QUALITY.md, events issue).
+
+Creates the scale data set on PostgreSQL (`load_demo --programs 10000 --events 5000`,
+idempotent), then:
+
+1. starts gunicorn (2 sync workers, production settings, plain HTTP on 127.0.0.1) and measures
+   with wrk (-t2 -c32) the calendar `/veranstaltungen/`, this month's page
+   `/veranstaltungen/<yyyy>/<mm>/` and the feed `/veranstaltungen/kalender.ics`, all anonymous,
+   each against the trivial view `/bench/trivial` in the same run;
+2. renders the month page in-process with Django's test client: the median server time and the
+   query count, once as a visitor with a session (no page cache: the full render) and once
+   anonymous (the cached page).
+
+Prints one line per figure. Bars: public pages >= 25% of the trivial view, p99 < 100 ms, 0 errors;
+the month with 5,000 events stored renders in < 50 ms server time.
+Run: `make bench` (or `.venv/bin/python bench/events.py`). Needs wrk, PostgreSQL and Redis
+(BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1). BENCH_EVENTS changes the size.
+"""
+
+import importlib.util
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# The shared set-up of bench/programs.py (bench/ is a folder of scripts, not a package).
+_spec = importlib.util.spec_from_file_location(
+    "bench_programs", Path(__file__).with_name("programs.py")
+)
+common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(common)
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "5000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+# Runs inside Django with the bench database: prints one line per figure.
+MEASURE = r"""
+import statistics, sys, time
+import django
+django.setup()
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from events.models import Event
+from events.calendar import Month
+from events.selectors import occurrences_in, public_events
+
+REPEAT = int(sys.argv[1])
+month = Month.of(timezone.localdate())
+start, end = month.bounds()
+in_month = len(occurrences_in(public_events().prefetch_related(None), start=start, end=end))
+print(f"data: {Event.objects.count()} events stored, {Event.objects.published().count()} public, "
+      f"{in_month} public occurrences in {month.year}-{month.month:02}; {REPEAT} requests, "
+      "in-process test client")
+
+def measure(client, path):
+    response = client.get(path)  # warm caches and connections once
+    assert response.status_code == 200, (path, response.status_code)
+    times = []
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+
+trivial, _, _ = measure(Client(), "/bench/trivial")
+path = f"/veranstaltungen/{month.year}/{month.month}/"
+# A session cookie (even an unknown one) bypasses the anonymous page cache: the full render.
+with_session = Client()
+with_session.cookies[settings.SESSION_COOKIE_NAME] = "bench-no-such-session"
+clients = (("month page, full render", with_session), ("month page, anonymous (cached)", Client()))
+for name, client in clients:
+    median, p95, queries = measure(client, path)
+    bar = "; bar < 50 ms" if "full" in name else ""
+    print(f"{name} {path}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries, "
+          f"{median / trivial:.0f}x the trivial view ({trivial:.2f} ms){bar}")
+"""
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def main() -> int:
+    common.ensure_database()
+    static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DATABASE_URL": common.DATABASE_URL,
+        "REDIS_URL": common.REDIS_URL,
+        "STATIC_ROOT": str(static_root),
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "BENCHMARK_VIEWS": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [common.PYTHON, "manage.py"]
+    run = common.run
+    run(*manage, "migrate", "-v0", env=env)
+    run(
+        *manage, "load_demo", "--programs", str(common.PROGRAMS), "--events", str(EVENTS),
+        env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
+    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
+    run(common.PYTHON, "-c", "import django; django.setup(); from django.db import connection; "
+        "connection.cursor().execute('ANALYZE')", env=env)  # fmt: skip
+
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    month_path = f"/veranstaltungen/{today.year}/{today.month}/"
+    port = common.free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [common.PYTHON, "-m", "gunicorn", "mentoring.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=common.ROOT, env=env,
+    )  # fmt: skip
+    results = {}
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/bench/trivial", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        feed_status = status_of(f"{base}/veranstaltungen/kalender.ics")
+        pages = [
+            ("calendar /veranstaltungen/", "/veranstaltungen/"),
+            ("month " + month_path, month_path),
+        ]
+        if feed_status == 200:
+            pages.append(("feed /veranstaltungen/kalender.ics", "/veranstaltungen/kalender.ics"))
+        # Warm every cache once, as after any data change.
+        for _name, path in pages:
+            assert status_of(f"{base}{path}") == 200, path
+        trivial = common.wrk(f"{base}/bench/trivial")
+        for name, path in pages:
+            results[name] = common.wrk(f"{base}{path}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(f"data: {EVENTS} generated events on PostgreSQL; gunicorn 2 sync workers; "
+          f"wrk -t2 -c32 -d{common.DURATION}")  # fmt: skip
+    for name, result in results.items():
+        print(
+            f"{name} vs trivial view: {result['rate'] / trivial['rate']:.0%} "
+            f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
+            f"errors {result['errors']}, socket errors {result['socket_errors']}); "
+            "bar >= 25%, p99 < 100 ms"
+        )
+    if feed_status != 200:
+        print(f"feed: not available yet (/veranstaltungen/kalender.ics answered {feed_status})")
+    subprocess.run(
+        [common.PYTHON, "-c", MEASURE, str(REPEAT)], cwd=common.ROOT, env=env, check=True
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
