@@ -1,0 +1,41 @@
+"""Read paths of registrations: the participant list of an event and a waiting-list position."""
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from .models import Event, Registration
+
+STATUS_ORDER = Case(
+    When(status=Registration.Status.CONFIRMED, then=Value(0)),
+    When(status=Registration.Status.WAITING, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def participants(*, event: Event) -> QuerySet[Registration]:
+    """Confirmed first, then the waiting list in its order, then the cancelled."""
+    return event.registrations.alias(status_order=STATUS_ORDER).order_by(
+        "status_order", "created_at", "pk"
+    )
+
+
+def registration_counts(*, event: Event) -> dict[str, int]:
+    S = Registration.Status
+    return event.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=S.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=S.WAITING)),
+        cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when the registration is not waiting."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITING
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
