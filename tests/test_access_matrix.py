@@ -10,6 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from events import services as event_services
+from events.tokens import cancel_token
 from programs.models import Program
 from tandems import services
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
@@ -46,6 +48,17 @@ MENTOR_OF_A = {
     "coordinator_a": 404,
     "coordinator_b": 404,
     "staff": 404,
+}
+
+# Every coordinator and staff, each seeing only their own (or, for staff, all) records.
+ANY_COORDINATOR = {
+    "anonymous": LOGIN,
+    "volunteer": 403,
+    "applicant": 403,
+    "mentor": 403,
+    "coordinator_a": 200,
+    "coordinator_b": 200,
+    "staff": 200,
 }
 
 # Network staff only: everybody else signed in gets 403, as on the review queue.
@@ -147,6 +160,8 @@ MATRIX = {
         },
     ),  # fmt: skip
     "veranstaltungen/": ("/veranstaltungen/", 200),
+    "veranstaltungen/<int:year>/<int:month>/": ("/veranstaltungen/2027/3/", 200),
+    "veranstaltungen/archiv/": ("/veranstaltungen/archiv/", 200),
     "koordination/programme/<slug:slug>/bewerbungen/": (
         "/koordination/programme/{program_a}/bewerbungen/",
         PEOPLE_OF_A,
@@ -192,6 +207,48 @@ MATRIX = {
     "koordination/mentees/<int:pk>/vorschlagen/": (
         "/koordination/mentees/{mentee}/vorschlagen/",
         405,
+    ),
+    # The event calendar: public event pages and iCalendar files.
+    "veranstaltungen/kalender.ics": ("/veranstaltungen/kalender.ics", 200),
+    "veranstaltungen/<slug:slug>.ics": ("/veranstaltungen/{event}.ics", 200),
+    "veranstaltungen/<slug:slug>/": ("/veranstaltungen/{event}/", 200),
+    # Events of coordinators' programs: submission, and the network's review of them.
+    "koordination/veranstaltungen/": ("/koordination/veranstaltungen/", ANY_COORDINATOR),
+    "koordination/veranstaltungen/neu/": ("/koordination/veranstaltungen/neu/", ANY_COORDINATOR),
+    "koordination/veranstaltungen/pruefung/": (
+        "/koordination/veranstaltungen/pruefung/",
+        STAFF_ONLY,
+    ),
+    "koordination/veranstaltungen/<slug:slug>/bearbeiten/": (
+        "/koordination/veranstaltungen/{event}/bearbeiten/",
+        {**PEOPLE_OF_A, "staff": 200},
+    ),
+    "koordination/veranstaltungen/<slug:slug>/einreichen/": (
+        "/koordination/veranstaltungen/{event}/einreichen/",
+        405,
+    ),
+    "koordination/veranstaltungen/<slug:slug>/absagen/": (
+        "/koordination/veranstaltungen/{event}/absagen/",
+        405,
+    ),
+    "koordination/veranstaltungen/<slug:slug>/veroeffentlichen/": (
+        "/koordination/veranstaltungen/{event}/veroeffentlichen/",
+        405,
+    ),
+    "koordination/veranstaltungen/<slug:slug>/zurueckweisen/": (
+        "/koordination/veranstaltungen/{event}/zurueckweisen/",
+        405,
+    ),
+    # Registration without an account; the cancel link's signed token is its key.
+    "veranstaltungen/<slug:slug>/anmelden/": ("/veranstaltungen/{event}/anmelden/", 200),
+    "veranstaltungen/abmelden/<str:token>/": ("/veranstaltungen/abmelden/{cancel_token}/", 200),
+    "koordination/veranstaltungen/<slug:slug>/teilnehmende/": (
+        "/koordination/veranstaltungen/{event}/teilnehmende/",
+        {**PEOPLE_OF_A, "staff": 200},
+    ),
+    "koordination/veranstaltungen/<slug:slug>/teilnehmende.csv": (
+        "/koordination/veranstaltungen/{event}/teilnehmende.csv",
+        {**PEOPLE_OF_A, "staff": 200},
     ),
     "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/": (
         "/mein-bereich/bewerbungen/{application}/zurueckziehen/",
@@ -289,6 +346,26 @@ def test_matrix_covers_every_url_pattern():
     assert sorted(set(MATRIX) - all_routes()) == []
 
 
+def _event(program, *, title: str):
+    """A published event of the program with registration on the portal, a week from now."""
+    from events.models import Event, EventType
+
+    starts_at = timezone.now() + timedelta(days=7)
+    event = Event(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        event_type=EventType.objects.get(slug="netzwerktreffen"),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        postcode="04109",
+        program=program,
+        registration=Event.Registration.PORTAL,
+        capacity=20,
+    )
+    event = event_services.event_save(event=event)
+    return event_services.event_publish(event=event, by=None)
+
+
 @pytest.fixture
 def world(db):
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
@@ -326,6 +403,10 @@ def world(db):
     checkin = tandem.checkins.get(respondent="mentee", occasion="start")
     mentor_checkin = tandem.checkins.get(respondent="mentor", occasion="start")
     feed = lifecycle.calendar_feed_for(user=tandem.mentor)
+    event = _event(coordinator_a.program, title="Netzwerktreffen A")
+    registration = event_services.registration_create(
+        event=event, name="Teilnehmerin A", email="teilnahme-a@example.org", consent_version="1"
+    )
     return {
         "users": {
             "anonymous": None,
@@ -346,6 +427,8 @@ def world(db):
             "checkin": checkin.pk,
             "mentor_checkin": mentor_checkin.pk,
             "feed_token": feed.token,
+            "event": event.slug,
+            "cancel_token": cancel_token(registration),
         },
     }
 
@@ -387,6 +470,8 @@ CANARIES = [
     "KANARIE-TREFFEN-B",
     "KANARIE-ZIEL-B",
     "KANARIE-ORT-B",
+    "KANARIE-TEILNAHME-B",
+    "KANARIE-BEDARF-B",
 ]
 
 
@@ -437,6 +522,18 @@ def _tandem_of_program_b(program_b) -> None:
     lifecycle.goal_add(tandem=tandem, title=CANARIES[6])
 
 
+def _event_of_program_b(program_b) -> None:
+    """A public event of B whose registration carries canaries (name and needs)."""
+    event = _event(program_b, title="Treffen B")
+    event_services.registration_create(
+        event=event,
+        name=CANARIES[8],
+        email="kanarie-b@example.org",
+        consent_version="1",
+        accessibility_needs=CANARIES[9],
+    )
+
+
 @pytest.mark.parametrize(
     "role", ["coordinator_a", "mentor", "volunteer", "applicant", "anonymous", "staff"]
 )
@@ -458,6 +555,7 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
         )
     )  # fmt: skip
     _tandem_of_program_b(program_b)
+    _event_of_program_b(program_b)
     assert VolunteerProfile.objects.filter(name=CANARIES[0]).exists()
     user = world["users"][role]
     if user is not None:
