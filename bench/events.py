@@ -147,18 +147,21 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         feed_status = status_of(f"{base}/veranstaltungen/kalender.ics")
+        # (name, path, gzip): calendar apps ask for the feed with Accept-Encoding: gzip.
         pages = [
-            ("calendar /veranstaltungen/", "/veranstaltungen/"),
-            ("month " + month_path, month_path),
+            ("calendar /veranstaltungen/", "/veranstaltungen/", False),
+            ("month " + month_path, month_path, False),
         ]
         if feed_status == 200:
-            pages.append(("feed /veranstaltungen/kalender.ics", "/veranstaltungen/kalender.ics"))
+            feed = "/veranstaltungen/kalender.ics"
+            pages.append((f"feed {feed} (gzip)", feed, True))
+            pages.append((f"feed {feed} (no gzip)", feed, False))
         # Warm every cache once, as after any data change.
-        for _name, path in pages:
+        for _name, path, _gzip in pages:
             assert status_of(f"{base}{path}") == 200, path
         trivial = common.wrk(f"{base}/bench/trivial")
-        for name, path in pages:
-            results[name] = common.wrk(f"{base}{path}")
+        for name, path, gzip in pages:
+            results[name] = common.wrk(f"{base}{path}", gzip=gzip)
     finally:
         server.terminate()
         server.wait(timeout=30)

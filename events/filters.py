@@ -123,12 +123,18 @@ class EventFilterSet(django_filters.FilterSet):
         for name in ("typ", "zielgruppe", "programm", "organisation"):
             self.filters[name].extra["choices"] = choices[name]
         self.notices: list[str] = []
+        self._known_values: dict[str, set[str]] = {}
 
     def filter_noop(self, qs, name, value):
         return qs
 
     def _known(self, name) -> set[str]:
-        return {str(value) for value, _label in self.filters[name].extra.get("choices", [])}
+        # Asked once per value given: the sets of thousands of organisers are built once.
+        if name not in self._known_values:
+            self._known_values[name] = {
+                str(value) for value, _label in self.filters[name].extra.get("choices", [])
+            }
+        return self._known_values[name]
 
     def _unknown_values(self) -> list[str]:
         if not self.is_bound:

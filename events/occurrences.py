@@ -6,6 +6,7 @@ Rules are expanded in local time (Europe/Berlin), so a monthly Stammtisch at 19:
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from dateutil.rrule import rrulestr
 from django.utils import timezone
@@ -21,22 +22,22 @@ class Occurrence:
     event: Event
     starts_at: datetime
     ends_at: datetime
-    # 0 for a single event; for a series the position of this date in it.
-    index: int = 0
 
-    @property
+    # Cached: the grid asks each occurrence for its local days many times (frozen dataclasses
+    # allow it, cached_property writes to the instance's __dict__ directly).
+    @cached_property
     def local_start(self) -> datetime:
         return timezone.localtime(self.starts_at)
 
-    @property
+    @cached_property
     def local_end(self) -> datetime:
         return timezone.localtime(self.ends_at)
 
-    @property
+    @cached_property
     def first_day(self) -> date:
         return self.local_start.date()
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         """The last calendar day it touches (an all-day event ends at the next midnight)."""
         end = self.local_end
@@ -55,16 +56,23 @@ def occurrences(event: Event, *, start: datetime | None = None, end: datetime | 
         duration = event.ends_at - event.starts_at
         skipped = set(event.exdates or [])
         rule = rrulestr(event.recurrence, dtstart=local_start)
+        if start is None:
+            moments = iter(rule)
+        else:
+            # Begin just before the window: an occurrence that started up to its duration
+            # earlier still overlaps it (an hour more covers a change of the clocks).
+            after = timezone.localtime(start - duration - timedelta(hours=1)).replace(tzinfo=None)
+            moments = rule.xafter(after, inc=True)
         found = []
-        for index, moment in enumerate(rule):
-            if index >= MAX_OCCURRENCES:
+        for count, moment in enumerate(moments):
+            if count >= MAX_OCCURRENCES:
                 break
             starts_at = timezone.make_aware(moment, tz)
             if end is not None and starts_at >= end:
                 break
             if moment.date().isoformat() in skipped:
                 continue
-            found.append(Occurrence(event, starts_at, starts_at + duration, index))
+            found.append(Occurrence(event, starts_at, starts_at + duration))
     return [
         occurrence
         for occurrence in found

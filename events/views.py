@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
+from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
@@ -91,6 +92,17 @@ class FilteredEventsMixin:
             ]
         return page
 
+    def options(self, name: str, choices, selected) -> str:
+        """The select's options; with nothing chosen (most visits) kept per data generation."""
+        if selected:
+            return options(choices, selected)
+        key = cache.key("options", get_language(), name)
+        html = django_cache.get(key)
+        if html is None:
+            html = options(choices, selected)
+            django_cache.set(key, html, cache.PAGE_TIMEOUT)
+        return html
+
     def filter_context(self) -> dict:
         filterset = self.get_filterset()
         filters = filterset.canonical_query()
@@ -103,9 +115,9 @@ class FilteredEventsMixin:
             "network_choices": filterset.filters["netzwerk"].extra["choices"],
             "notices": filterset.notices,
             "filter_query": filters.urlencode(),
-            # Built here, not in a template loop: a network may list hundreds of organisers.
+            # Built here, not in a template loop: a network may list thousands of organisers.
             "options": {
-                name: options(choices, selected[name])
+                name: self.options(name, choices, selected[name])
                 for name, choices in (
                     ("bundesland", filterset.filters["bundesland"].extra["choices"]),
                     ("organisation", filterset.choices["organisation"]),
