@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "programs",
     "tandems",
     "events",
+    "news",
+    "pages",
 ]
 
 MIDDLEWARE = [

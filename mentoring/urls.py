@@ -39,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("", include("programs.urls")),
     path("", include("events.urls")),
     path("", include("tandems.urls")),
+    path("", include("news.urls")),
+    path("", include("pages.urls")),
     prefix_default_language=False,
 )
 
