@@ -1,14 +1,11 @@
 """Registration for an event without an account, cancelling through the signed link, and the
 organisers' participant list (on screen and as CSV)."""
 
-import csv
-from datetime import date, datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -16,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
+
+from mentoring.spreadsheet import csv_response
 
 from . import registration_selectors as selectors
 from . import services
@@ -25,7 +24,6 @@ from .registration_forms import REGISTRATION_PRIVACY_VERSION, RegistrationForm, 
 from .tokens import registration_pk_from_token
 
 PAGE_SIZE = 100
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _event_facts(event: Event) -> dict:
@@ -194,35 +192,21 @@ CSV_COLUMNS = (
 )
 
 
-def csv_value(value) -> str:
-    """Times as ISO 8601 in Europe/Berlin; text that starts like a formula gets an apostrophe."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 class ParticipantsCsvView(OrganiserMixin, View):
     def get(self, request, *args, **kwargs):
         event = self.event
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"{event.slug}-{_('participants')}-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        # The byte order mark makes Excel read the file as UTF-8 (umlauts), `;` is its delimiter
-        # in German locales.
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([csv_value(label) for label in CSV_COLUMNS])
-        for registration in selectors.participants(event=event).iterator(chunk_size=1000):
-            writer.writerow(
+        return csv_response(
+            filename=filename,
+            header=CSV_COLUMNS,
+            rows=(
                 [
-                    csv_value(registration.name),
-                    csv_value(registration.email),
-                    csv_value(registration.accessibility_needs),
-                    csv_value(registration.get_status_display()),
-                    csv_value(registration.created_at),
+                    registration.name,
+                    registration.email,
+                    registration.accessibility_needs,
+                    registration.get_status_display(),
+                    registration.created_at,
                 ]
-            )
-        return response
+                for registration in selectors.participants(event=event).iterator(chunk_size=1000)
+            ),
+        )

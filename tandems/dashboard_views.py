@@ -6,13 +6,12 @@ as delimiter, as German Excel expects, and cells that a spreadsheet would read a
 defused with a leading apostrophe.
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -20,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from mentoring.spreadsheet import csv_response
+
 from . import dashboard
 from .coordination_views import ProgramPeopleMixin
 
 PAGE_SIZE = 50
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -172,18 +172,6 @@ def display(value) -> str:
     return str(value)
 
 
-def csv_value(value):
-    """Dates as ISO 8601; text that starts like a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 class ActionListMixin(ProgramPeopleMixin):
     """One program's list of one kind; another program, or a kind we do not know, is 404."""
 
@@ -266,14 +254,12 @@ class ActionListCsvView(ActionListMixin, View):
     def get(self, request, *args, **kwargs):
         found = self.action_list
         columns = self.kind.columns
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"{self.program.slug}-{self.kind_name}-{found.scope.today.isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        # The byte order mark makes Excel read the file as UTF-8 (umlauts), `;` is its delimiter
-        # in German locales.
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([csv_value(str(column.label)) for column in columns])
-        for row in found.queryset.iterator(chunk_size=1000):
-            writer.writerow([csv_value(column.value(row, found.scope)) for column in columns])
-        return response
+        return csv_response(
+            filename=filename,
+            header=[column.label for column in columns],
+            rows=(
+                [column.value(row, found.scope) for column in columns]
+                for row in found.queryset.iterator(chunk_size=1000)
+            ),
+        )

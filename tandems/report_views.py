@@ -5,16 +5,14 @@ German settings open it as it is). A period that cannot be read is explained on 
 the current year is shown instead: never an error page.
 """
 
-import csv
-
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from mentoring.spreadsheet import csv_response
 from programs.rules import is_network_staff
 
 from .charts import Series, line_chart
@@ -178,16 +176,6 @@ def report_rows(report, program=None) -> list[tuple[str, str]]:
     ]
 
 
-def csv_response(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Figure"), _("Value")])
-    writer.writerows(rows)
-    return response
-
-
 class ReportMixin:
     """The period asked for and the report of it; `program` is None for the whole network."""
 
@@ -235,7 +223,11 @@ class ProgramReportCsvView(ProgramPeopleMixin, ReportMixin, View):
         period = period_form(request).period()
         report = period_report(period=period, program=self.program)
         filename = f"bericht-{self.program.slug}-{period.start}-{period.end}.csv"
-        return csv_response(report_rows(report, program=self.program), filename)
+        return csv_response(
+            filename=filename,
+            header=[_("Figure"), _("Value")],
+            rows=report_rows(report, program=self.program),
+        )
 
 
 class NetworkStaffMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -257,5 +249,7 @@ class NetworkReportCsvView(NetworkStaffMixin, ReportMixin, View):
         period = period_form(request).period()
         report = period_report(period=period)
         return csv_response(
-            report_rows(report), f"bericht-netzwerk-{period.start}-{period.end}.csv"
+            filename=f"bericht-netzwerk-{period.start}-{period.end}.csv",
+            header=[_("Figure"), _("Value")],
+            rows=report_rows(report),
         )

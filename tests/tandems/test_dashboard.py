@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mentoring.spreadsheet import cell
 from tandems import lifecycle, services
 from tandems.dashboard import reinspection_cutoff
-from tandems.dashboard_views import csv_value
 from tandems.models import (
     Application,
     CheckIn,
@@ -557,8 +557,8 @@ def test_csv_export_of_applications_and_reinspections(client, case):
         (None, ""),
     ],
 )
-def test_csv_value_defuses_formula_cells(value, expected):
-    assert csv_value(value) == expected
+def test_csv_cells_defuse_formulas(value, expected):
+    assert cell(value) == expected
 
 
 # --- Denials -----------------------------------------------------------------------------------

@@ -590,3 +590,15 @@ def test_report_chart_coordinates_have_no_decimal_comma_in_german(client, coordi
     assert len(coordinates) > 20
     assert [value for value in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", value)] == []
     assert "<td>200,3</td>" in content
+
+
+def test_report_csv_defuses_a_program_name_that_looks_like_a_formula(client, coordinator, program):
+    from programs.models import Program
+
+    Program.objects.filter(pk=program.pk).update(name='=HYPERLINK("http://x.example")')
+    client.force_login(coordinator)
+
+    response = client.get(EN + report_url(program, "bericht.csv"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert dict(rows[1:])["Program"] == '\'=HYPERLINK("http://x.example")'
