@@ -19,7 +19,7 @@ from django.views.generic import DetailView
 
 from programs import cache as programs_cache
 from programs.models import Program
-from programs.views import etag_matches, json_ld, map_config
+from programs.views import accepts_gzip, etag_matches, json_ld, map_config
 
 from . import cache as events_cache
 from . import ics
@@ -360,16 +360,19 @@ def feed_payload(query) -> FeedPayload:
 @require_safe
 def events_feed(request):
     payload = feed_payload(request.GET)
-    if etag_matches(request.headers.get("If-None-Match", ""), payload.etag):
+    gzip_ok = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    # Each representation has its own validator, as for the GeoJSON.
+    etag = payload.etag if gzip_ok else payload.etag[:-1] + '-identity"'
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+    elif gzip_ok:
         response = HttpResponse(payload.gzipped, content_type="text/calendar; charset=utf-8")
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(
             gzip.decompress(payload.gzipped), content_type="text/calendar; charset=utf-8"
         )
-    response["ETag"] = payload.etag
+    response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     return response

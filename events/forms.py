@@ -307,7 +307,10 @@ class EventForm(forms.ModelForm):
             event.slug = unique_event_slug(event.title)
         try:
             return services.event_save(
-                event=event, audiences=self.cleaned_data["audiences"], by=self.user
+                event=event,
+                audiences=self.cleaned_data["audiences"],
+                by=self.user,
+                needs_review=not self.user.has_perm("events.moderate_events"),
             )
         except ValidationError as error:
             self.add_service_errors(error)

@@ -89,6 +89,14 @@ class EventFormMixin:
                 self.request,
                 _("The draft has been saved. Submit it for review when it is complete."),
             )
+        elif event.status == Event.Status.REVIEW:
+            messages.success(
+                self.request,
+                _(
+                    "The changes have been saved. The network reviews them before the event "
+                    "is shown again."
+                ),
+            )
         else:
             messages.success(self.request, _("The event has been saved."))
         return redirect("events:event_edit", slug=event.slug)

@@ -95,11 +95,23 @@ def _locate(event: Event) -> None:
 
 
 @transaction.atomic
-def event_save(*, event: Event, audiences=None, by=None) -> Event:
+def event_save(*, event: Event, audiences=None, by=None, needs_review: bool = False) -> Event:
     """Create or change an event: validated, located, its description rendered to safe HTML.
 
-    A change to what calendars show raises the SEQUENCE of a public event.
+    A change to what calendars show raises the SEQUENCE of a public event. With `needs_review`
+    (an organiser who does not moderate), a published event that is changed goes back to the
+    network's review: what was checked once cannot be swapped for something unchecked. More
+    places on a published event let the longest waiting move up at once.
     """
+    before = None
+    if event.pk:
+        # Locked as registration_create locks it: places are counted against this row.
+        before = (
+            Event.objects.select_for_update()
+            .filter(pk=event.pk)
+            .values("status", "capacity", *CALENDAR_FIELDS)
+            .first()
+        )
     if event.all_day:
         first = timezone.localtime(event.starts_at).date()
         last = max(timezone.localtime(event.ends_at - timedelta(seconds=1)).date(), first)
@@ -107,18 +119,21 @@ def event_save(*, event: Event, audiences=None, by=None) -> Event:
     event_validate(event=event)
     _locate(event)
     event.description_html = markdown.render(event.description)
-    if event.pk:
-        before = Event.objects.filter(pk=event.pk).values(*CALENDAR_FIELDS).first()
-        if before and any(before[name] != getattr(event, name) for name in CALENDAR_FIELDS):
-            event.sequence += 1
-    elif by is not None:
+    if before and any(before[name] != getattr(event, name) for name in CALENDAR_FIELDS):
+        event.sequence += 1
+    if needs_review and before and before["status"] == Event.Status.PUBLISHED:
+        event.status = Event.Status.REVIEW
+    if not event.pk and by is not None:
         event.created_by = by
     event.full_clean()
     event.save()
     if audiences is not None:
         event.audiences.set(audiences)
-    # More places: the longest waiting move up at once.
-    _move_up(event)
+    more_places = before is not None and (
+        event.capacity is None or (before["capacity"] or 0) < event.capacity
+    )
+    if event.status == Event.Status.PUBLISHED and more_places:
+        _move_up(event)
     return event
 
 

@@ -115,7 +115,8 @@ def contact_status(*, tandem: Tandem, no_contact_days: int, today) -> dict | Non
     return {
         "days": days,
         "threshold": no_contact_days,
-        "overdue": days >= no_contact_days,
+        # As the dashboard counts: more than the threshold, and only while the tandem is active.
+        "overdue": tandem.status == Tandem.Status.ACTIVE and days > no_contact_days,
         "ever": tandem.last_contact_on is not None,
     }
 

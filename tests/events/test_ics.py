@@ -377,6 +377,9 @@ def test_feed_is_served_as_gzip_to_clients_that_take_it(client, program):
 
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip"
+    refused = client.get(FEED, headers={"accept-encoding": "gzip;q=0"})
+
     assert gzip.decompress(packed.content) == plain.content
-    assert packed["ETag"] == plain["ETag"]
+    assert "Content-Encoding" not in refused
+    assert packed["ETag"] != plain["ETag"] == refused["ETag"]
     assert packed["Vary"] == "Accept-Encoding"

@@ -262,6 +262,32 @@ def test_event_edit_keeps_slug_and_saves(client, coordinator, program):
     )
 
 
+def test_coordinator_edit_of_a_published_event_goes_back_to_review(client, coordinator, program):
+    event = services.event_publish(event=draft_of(program), by=None)
+    client.force_login(coordinator)
+
+    response = client.post(
+        EN + url(event, "bearbeiten"), form_data(program, title="Neu"), follow=True
+    )
+
+    event.refresh_from_db()
+    assert (event.title, event.status) == ("Neu", Event.Status.REVIEW)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The changes have been saved. The network reviews them before the event is shown again."
+    ]
+    assert client.get(f"/veranstaltungen/{event.slug}/").status_code == 404
+
+
+def test_staff_edit_of_a_published_event_stays_published(client, staff_user, program):
+    event = services.event_publish(event=draft_of(program), by=None)
+    client.force_login(staff_user)
+
+    client.post(EN + url(event, "bearbeiten"), form_data(program, title="Neu"))
+
+    event.refresh_from_db()
+    assert (event.title, event.status) == ("Neu", Event.Status.PUBLISHED)
+
+
 def test_event_edit_other_programs_event_is_404(client, other_coordinator, program):
     event = draft_of(program)
     client.force_login(other_coordinator)

@@ -349,3 +349,35 @@ def test_event_cancel_draft_refused():
 
     assert caught.value.messages == ["Only a published event can be cancelled."]
     assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
+
+
+def test_more_places_move_the_waiting_up_only_on_a_published_event(program):
+    from events.models import Registration
+    from tests.factories import EventFactory
+
+    event = EventFactory(program=program, capacity=1)
+    for n in range(3):
+        services.registration_create(
+            event=event, name=f"Person {n}", email=f"p{n}@example.org", consent_version="1"
+        )
+    services.event_cancel(event=event, by=None)
+    event.refresh_from_db()
+    event.capacity = 3
+    services.event_save(event=event)
+    cancelled = sorted(event.registrations.values_list("status", flat=True))
+    other = EventFactory(program=program, capacity=1)
+    for n in range(3):
+        services.registration_create(
+            event=other, name=f"Person {n}", email=f"p{n}@example.org", consent_version="1"
+        )
+    other.capacity = 2
+    services.event_save(event=other)
+
+    assert cancelled == ["confirmed", "waiting", "waiting"]
+    assert list(
+        other.registrations.order_by("created_at", "pk").values_list("status", flat=True)
+    ) == [
+        Registration.Status.CONFIRMED,
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITING,
+    ]

@@ -731,3 +731,20 @@ def test_goal_denials(client, coordinator, tandem, other_coordinator, staff_user
     assert (anonymous.status_code, get.status_code) == (302, 405)
     assert statuses == [(404, 404), (404, 404), (404, 404)]
     assert (Goal.objects.count(), goal.progress) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "overdue"),
+    [(21, "active", False), (22, "active", True), (30, "paused", False)],
+)
+def test_contact_is_overdue_as_the_dashboard_counts_it(days, status, overdue):
+    from tandems.tandem_views import contact_status
+
+    today = TODAY()
+    tandem = Tandem(
+        status=status,
+        started_on=today - timedelta(days=60),
+        last_contact_on=today - timedelta(days=days),
+    )
+
+    assert contact_status(tandem=tandem, no_contact_days=21, today=today)["overdue"] is overdue
