@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401 (filled in by this part)
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "news"
 
-urlpatterns = []
+# feed/ before <slug>/, which would take it; the services refuse "feed" as a slug.
+urlpatterns = [
+    path("aktuelles/", views.NewsListView.as_view(), name="list"),
+    path("aktuelles/feed/", feeds.NewsFeed(), name="feed"),
+    path("aktuelles/<slug:slug>/", views.NewsDetailView.as_view(), name="detail"),
+    path(
+        "koordination/meldungen/",
+        views.CoordinationNewsListView.as_view(),
+        name="coordination_list",
+    ),
+    path("koordination/meldungen/neu/", views.NewsProposeView.as_view(), name="propose"),
+]

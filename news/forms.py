@@ -1,0 +1,65 @@
+"""The proposal form of coordinators: an item about one of their own programs."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from programs.forms import VocabularyChoiceField
+from programs.models import Program
+
+from . import services
+from .models import NewsItem, NewsTag
+
+
+class NewsProposalForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    teaser = forms.CharField(
+        label=_("teaser"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NewsItem._meta.get_field("teaser").help_text,
+    )
+    body = forms.CharField(
+        label=_("text"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=NewsItem._meta.get_field("body").help_text,
+    )
+    tags = VocabularyChoiceField(NewsTag.objects.all(), label=_("tags"), required=False)
+    program = forms.ModelChoiceField(
+        Program.objects.none(), label=_("the program it is about"), empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Another program's id in the POST is not among the choices: "select a valid choice".
+        self.fields["program"].queryset = (
+            Program.objects.filter(memberships__user=user).distinct().order_by("name")
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError(_("Please give a title."))
+        return title
+
+    def save(self) -> NewsItem:
+        data = self.cleaned_data
+        try:
+            return services.news_item_propose(
+                by=self.user,
+                program=data["program"],
+                title=data["title"],
+                teaser=data["teaser"],
+                body=data["body"],
+                tags=data["tags"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, messages in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
+            else:
+                self.add_error(None, error)
+            raise

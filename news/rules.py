@@ -1,0 +1,9 @@
+"""Who may propose news: the coordinators of the program an item is about. Staff write in the
+admin."""
+
+import rules
+
+from programs.rules import is_network_staff, is_program_coordinator
+
+rules.add_perm("news.propose_item", is_program_coordinator)
+rules.add_perm("news.moderate_items", is_network_staff)

@@ -1,0 +1,92 @@
+"""Everything that writes news items. Refusals are ValidationErrors in the user's language;
+nothing is written then."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from events.forms import german_slug
+from mentoring import markdown
+from programs.models import Program
+
+from .models import RESERVED_SLUGS, NewsItem
+
+
+def unique_news_slug(title: str) -> str:
+    base = german_slug(title)[:180].strip("-") or "meldung"
+    if base in RESERVED_SLUGS:
+        base = f"meldung-{base}"
+    taken = set(NewsItem.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def news_item_save(*, item: NewsItem, tags=None, programs=None, events=None, by=None) -> NewsItem:
+    """Create or change an item: validated, its body rendered to sanitised HTML."""
+    if not item.slug:
+        item.slug = unique_news_slug(item.title)
+    item.body_html = markdown.render(item.body)
+    if not item.pk and by is not None:
+        item.created_by = by
+    item.full_clean()
+    item.save()
+    if tags is not None:
+        item.tags.set(tags)
+    if programs is not None:
+        item.programs.set(programs)
+    if events is not None:
+        item.events.set(events)
+    return item
+
+
+@transaction.atomic
+def news_item_propose(
+    *, by, program: Program, title: str, teaser: str, body: str = "", tags=()
+) -> NewsItem:
+    """A coordinator proposes an item about one of their programs; staff review it."""
+    if not by.is_authenticated or not program.memberships.filter(user=by).exists():
+        raise ValidationError({"program": _("You can only write about your own programs.")})
+    item = NewsItem(
+        title=title.strip(),
+        teaser=teaser.strip(),
+        body=body,
+        organization=program.organization,
+        status=NewsItem.Status.REVIEW,
+    )
+    return news_item_save(item=item, tags=list(tags), programs=[program], by=by)
+
+
+def _move(item: NewsItem, *, allowed: set[str], to: str, message: str) -> NewsItem:
+    item = NewsItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in allowed:
+        raise ValidationError(message)
+    item.status = to
+    if to == NewsItem.Status.PUBLISHED:
+        item.review_note = ""
+    item.save(update_fields=["status", "review_note", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def news_item_publish(*, item: NewsItem, by) -> NewsItem:
+    return _move(
+        item,
+        allowed={NewsItem.Status.DRAFT, NewsItem.Status.REVIEW},
+        to=NewsItem.Status.PUBLISHED,
+        message=_("This item is already published."),
+    )
+
+
+@transaction.atomic
+def news_item_unpublish(*, item: NewsItem, by) -> NewsItem:
+    """Take an item offline: it goes back to the drafts."""
+    return _move(
+        item,
+        allowed={NewsItem.Status.PUBLISHED},
+        to=NewsItem.Status.DRAFT,
+        message=_("Only a published item can be taken offline."),
+    )

@@ -1,0 +1,95 @@
+"""The public news pages and the coordinators' proposals. Drafts and items in review answer
+404 to everyone on the public pages; staff see them in the admin."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import selectors
+from .forms import NewsProposalForm
+
+PAGE_SIZE = 10
+
+
+class NearestPageMixin:
+    """A page number out of range or not a number shows the nearest page, never an error."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class NewsListView(NearestPageMixin, ListView):
+    template_name = "news/newsitem_list.html"
+    context_object_name = "items"
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.tags = selectors.news_tags()
+        self.tag_slug = request.GET.get("thema", "").strip()
+        self.tag = next((tag for tag in self.tags if tag.slug == self.tag_slug), None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.tag_slug and self.tag is None:
+            return selectors.public_news().none()
+        return selectors.news_with_tag(self.tag)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            tags=self.tags,
+            current_tag=self.tag,
+            unknown_tag=bool(self.tag_slug) and self.tag is None,
+            query_string=f"thema={self.tag.slug}" if self.tag else "",
+        )
+        return context
+
+
+class NewsDetailView(DetailView):
+    template_name = "news/newsitem_detail.html"
+    context_object_name = "item"
+
+    def get_object(self, queryset=None):
+        item = selectors.news_item_public(slug=self.kwargs["slug"])
+        if item is None:
+            raise Http404
+        return item
+
+
+class CoordinationAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = "programs.access_coordination"
+
+
+class CoordinationNewsListView(CoordinationAccessMixin, NearestPageMixin, ListView):
+    template_name = "news/coordination/newsitem_list.html"
+    context_object_name = "items"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.news_of_coordinator(user=self.request.user)
+
+
+class NewsProposeView(CoordinationAccessMixin, FormView):
+    template_name = "news/coordination/newsitem_form.html"
+    form_class = NewsProposalForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except ValidationError:
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Thank you! The network staff will review your item before it is published."),
+        )
+        return redirect("news:coordination_list")
