@@ -8,15 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from news import selectors as news_selectors
+from pages.views import PartnersInFooterMixin
+
+from . import markdown
+
 
 class HomeView(TemplateView):
     template_name = "mentoring/home.html"
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "latest_news": news_selectors.latest_news()}
 
-class LegalPageView(TemplateView):
+
+class LegalPageView(PartnersInFooterMixin, TemplateView):
     """A legal page: the staff's text for this language if there is one, else the default text.
 
-    Staff edit the texts as flat pages in the admin (URL `/impressum/`, `/en/impressum/`, ...).
+    Staff edit the texts as flat pages in the admin (URL `/impressum/`, `/en/impressum/`, ...),
+    like the editorial pages (pages app); a legal page is never unpublished.
     """
 
     page = ""
@@ -36,6 +45,9 @@ class LegalPageView(TemplateView):
             .only("title", "content")
             .first()
         )
+        if context["custom_page"] is not None:
+            # Markdown or HTML as staff wrote it, sanitised like every staff text.
+            context["custom_body"] = markdown.render(context["custom_page"].content)
         context["default_title"] = self.titles[self.page]
         context["operator"] = settings.OPERATOR
         return context
