@@ -66,10 +66,12 @@ def _vocabularies_after_a_flush(request):
         return
     request.getfixturevalue("_django_db_helper")
     from events.demo import ensure_vocabularies as ensure_event_vocabularies
+    from news.demo import ensure_vocabularies as ensure_news_vocabularies
     from programs.demo import ensure_vocabularies as ensure_program_vocabularies
 
     ensure_program_vocabularies()
     ensure_event_vocabularies()
+    ensure_news_vocabularies()
 
 
 @pytest.fixture(autouse=True)

@@ -250,6 +250,13 @@ MATRIX = {
         "/koordination/veranstaltungen/{event}/teilnehmende.csv",
         {**PEOPLE_OF_A, "staff": 200},
     ),
+    # News and the staff's editorial pages (the catch-all page path comes last of all).
+    "aktuelles/": ("/aktuelles/", 200),
+    "aktuelles/feed/": ("/aktuelles/feed/", 200),
+    "aktuelles/<slug:slug>/": ("/aktuelles/{news}/", 200),
+    "koordination/meldungen/": ("/koordination/meldungen/", ANY_COORDINATOR),
+    "koordination/meldungen/neu/": ("/koordination/meldungen/neu/", ANY_COORDINATOR),
+    "<slug:slug>/": ("/{page}/", 200),
     "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/": (
         "/mein-bereich/bewerbungen/{application}/zurueckziehen/",
         405,
@@ -366,6 +373,30 @@ def _event(program, *, title: str):
     return event_services.event_publish(event=event, by=None)
 
 
+def _published_news(program):
+    from news.models import NewsItem
+
+    return NewsItem.objects.create(
+        title="Meldung A",
+        slug="meldung-a",
+        published_on=timezone.localdate(),
+        teaser="Neues aus Programm A.",
+        status=NewsItem.Status.PUBLISHED,
+    )
+
+
+def _editorial_page() -> str:
+    from django.contrib.flatpages.models import FlatPage
+
+    from pages import services as page_services
+
+    page_services.page_save(
+        page=FlatPage(url="/ueber-mentoring/", title="Über soziales Mentoring", content="Text"),
+        published=True,
+    )
+    return "ueber-mentoring"
+
+
 @pytest.fixture
 def world(db):
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
@@ -404,6 +435,8 @@ def world(db):
     mentor_checkin = tandem.checkins.get(respondent="mentor", occasion="start")
     feed = lifecycle.calendar_feed_for(user=tandem.mentor)
     event = _event(coordinator_a.program, title="Netzwerktreffen A")
+    news = _published_news(coordinator_a.program)
+    page = _editorial_page()
     registration = event_services.registration_create(
         event=event, name="Teilnehmerin A", email="teilnahme-a@example.org", consent_version="1"
     )
@@ -429,6 +462,8 @@ def world(db):
             "feed_token": feed.token,
             "event": event.slug,
             "cancel_token": cancel_token(registration),
+            "news": news.slug,
+            "page": page,
         },
     }
 

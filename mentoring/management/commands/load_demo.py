@@ -3,6 +3,8 @@ from django.db import transaction
 
 from events.demo import create_demo_events, generate_events
 from mentoring.services import user_create_verified
+from news.demo import create_demo_news
+from pages.demo import create_demo_pages
 from programs.demo import create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
 from tandems.demo import create_demo_people, generate_tandems
@@ -65,6 +67,8 @@ class Command(BaseCommand):
             password=password,
         )
         create_demo_events()
+        create_demo_news()
+        create_demo_pages()
         if options["programs"]:
             created = generate_programs(count=options["programs"], seed=options["seed"])
             self.stdout.write(f"{created} generated programs added.")
