@@ -74,7 +74,7 @@ def test_admin_refuses_to_unpublish_a_legal_page(admin_client, client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["published"] == [
-        "Legal pages are always online; they cannot be unpublished."
+        "Rechtliche Seiten sind immer online; ihre Veröffentlichung lässt sich nicht zurücknehmen."
     ]
     assert PageSettings.objects.get(page=page).published is True
     assert "Unser Text." in client.get("/datenschutz/").content.decode()
@@ -100,7 +100,8 @@ def test_admin_list_shows_language_and_legal_pages(admin_client):
     assert "/impressum/" in html
     assert "/en/kontakt/" in html
     assert (
-        "German page: /name/" in admin_client.get("/admin/flatpages/flatpage/add/").content.decode()
+        "Deutsche Seite: /name/"
+        in admin_client.get("/admin/flatpages/flatpage/add/").content.decode()
     )
 
 

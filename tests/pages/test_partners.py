@@ -89,7 +89,9 @@ def test_what_is_not_a_jpeg_png_or_webp_is_refused(data, name):
     with pytest.raises(ValidationError) as error:
         save_partner(upload(data, name))
 
-    assert error.value.message_dict == {"logo": ["Please upload a JPEG, PNG or WebP image."]}
+    assert error.value.message_dict == {
+        "logo": ["Bitte laden Sie ein Bild im Format JPEG, PNG oder WebP hoch."]
+    }
     assert Partner.objects.count() == 0
 
 
@@ -99,7 +101,7 @@ def test_logo_over_2_mb_is_refused():
     with pytest.raises(ValidationError) as error:
         save_partner(upload(data))
 
-    assert error.value.message_dict == {"logo": ["The logo may be at most 2 MB."]}
+    assert error.value.message_dict == {"logo": ["Das Logo darf höchstens 2 MB groß sein."]}
 
 
 def test_image_with_too_many_pixels_is_refused():
@@ -109,7 +111,7 @@ def test_image_with_too_many_pixels_is_refused():
     with pytest.raises(ValidationError) as error:
         save_partner(upload(buffer.getvalue()))
 
-    assert error.value.message_dict == {"logo": ["The image has too many pixels."]}
+    assert error.value.message_dict == {"logo": ["Das Bild hat zu viele Pixel."]}
 
 
 def test_partner_without_alt_text_is_refused():
