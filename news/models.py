@@ -124,7 +124,10 @@ class NewsItem(models.Model):
             errors["slug"] = _("This address is reserved; please choose another.")
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = _("Please describe the image for people who cannot see it.")
-        if self.image and getattr(self.image, "size", 0) > MAX_IMAGE_BYTES:
+        # Only a new upload is measured: asking the storage about a stored file that has gone
+        # missing would fail every later save of the item.
+        uploaded = self.image and not getattr(self.image, "_committed", True)
+        if uploaded and self.image.size > MAX_IMAGE_BYTES:
             errors["image"] = _("The image is too large; at most 5 MB, please.")
         if errors:
             raise ValidationError(errors)

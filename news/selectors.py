@@ -69,15 +69,21 @@ def news_item_public(*, slug: str) -> NewsItem | None:
 
 
 def news_of_coordinator(*, user) -> QuerySet[NewsItem]:
-    """The items a coordinator proposed, and those about the programs they coordinate."""
+    """A coordinator's items about their programs, their team's proposals, the published ones."""
     if not user.is_authenticated:
         return NewsItem.objects.none()
     programs = Program.objects.filter(memberships__user=user).values("pk")
     return (
         NewsItem.objects.filter(
-            pk__in=NewsItem.objects.filter(Q(created_by=user) | Q(programs__in=programs)).values(
-                "pk"
-            )
+            # Their own items, and the proposals and published items of their programs' team:
+            # never the staff's drafts about a program.
+            pk__in=NewsItem.objects.filter(
+                Q(created_by=user, programs__in=programs)
+                | Q(
+                    programs__in=programs,
+                    status__in=[NewsItem.Status.REVIEW, NewsItem.Status.PUBLISHED],
+                )
+            ).values("pk")
         )
         .prefetch_related("programs")
         .order_by("-created_at", "-pk")

@@ -60,6 +60,13 @@ def page_validate(*, page: FlatPage, published: bool) -> None:
             }
         )
     slug, language = parts
+    if FlatPage.objects.filter(url=page.url).exclude(pk=page.pk).exists():
+        raise ValidationError({"url": _("A page with this address already exists.")})
+    if slug in {code for code, _name in settings.LANGUAGES}:
+        # /en/ is the English home page: a page there could never be reached.
+        raise ValidationError(
+            {"url": _("This address belongs to another part of the portal; choose another.")}
+        )
     if slug in LEGAL_SLUGS:
         if not published:
             raise ValidationError(
@@ -76,9 +83,6 @@ def page_validate(*, page: FlatPage, published: bool) -> None:
         raise ValidationError(
             {"url": _("This address belongs to another part of the portal; choose another.")}
         )
-    duplicate = FlatPage.objects.filter(url=page.url).exclude(pk=page.pk)
-    if duplicate.exists():
-        raise ValidationError({"url": _("A page with this address already exists.")})
 
 
 @transaction.atomic

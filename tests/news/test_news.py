@@ -409,6 +409,16 @@ def test_coordinator_sees_only_items_of_own_programs(client, coordinator, progra
     assert [item.title for item in response.context["items"]] == ["Meine Meldung"]
 
 
+def test_coordinator_does_not_see_a_staff_draft_about_their_program(client, coordinator, program):
+    draft = news("Entwurf der Redaktion", status="draft")
+    draft.programs.set([program])
+    client.force_login(coordinator)
+
+    response = client.get("/koordination/meldungen/")
+
+    assert list(response.context["items"]) == []
+
+
 def test_coordination_list_query_count_constant(client, coordinator, program):
     client.force_login(coordinator)
     for n in range(3):
@@ -522,3 +532,13 @@ def test_home_news_links_follow_the_language(client):
     client.get("/")
 
     assert f'href="/en/aktuelles/{item.slug}/"' in client.get("/en/").content.decode()
+
+
+def test_an_item_whose_stored_image_went_missing_can_still_be_saved(db):
+    item = news("Mit Bild")
+    item.image.name = "news/gibt-es-nicht.jpg"
+    item.image_alt = "Ein Foto"
+
+    item.full_clean()
+
+    assert item.image.name == "news/gibt-es-nicht.jpg"

@@ -241,3 +241,20 @@ def test_footer_links_to_the_editorial_pages(client):
 
     assert '<a href="/en/ueber-mentoring/">' in html
     assert '<a href="/en/kontakt/">' in html
+
+
+def test_a_page_at_a_language_prefix_or_a_second_legal_page_is_refused(db):
+    from django.contrib.flatpages.models import FlatPage
+
+    from pages import services
+
+    services.page_save(page=FlatPage(url="/impressum/", title="Impressum", content="A"))
+    errors = []
+    for url in ("/en/", "/impressum/"):
+        try:
+            services.page_save(page=FlatPage(url=url, title="X", content="B"))
+        except ValidationError as error:
+            errors.append(error.message_dict)
+
+    assert [list(e) for e in errors] == [["url"], ["url"]]
+    assert FlatPage.objects.filter(url__in=["/en/", "/impressum/"]).count() == 1
