@@ -42,7 +42,7 @@ test: $(VENV)/.installed-dev compile
 worker: $(VENV)/.installed compile
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker" && exit 1)
 	mkdir -p var
-	$(PY) -m celery -A mentoring worker --beat --schedule var/celerybeat-schedule --loglevel INFO
+	$(PY) -m celery -A mentoring worker --beat --queues celery,mail --schedule var/celerybeat-schedule --loglevel INFO
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

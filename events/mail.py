@@ -1,16 +1,14 @@
-"""The e-mails of registrations, each in the language the person registered in.
+"""What the e-mails of registrations say, each in the language the person registered in.
 
 A confirmed place comes with the event as an .ics file; every mail carries the signed link to
-cancel. Sent by the tasks in events/tasks.py, after the registration's transaction committed.
+cancel. The mails go through the outbox (notifications.kinds) once the registration committed.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 
 from .models import Event, Registration
 from .registration_selectors import waiting_position
@@ -58,36 +56,16 @@ def event_ics(event: Event) -> bytes:
     return event_calendar([event])
 
 
-def _send(registration: Registration, *, template: str, with_ics: bool) -> None:
+def context(registration: Registration) -> dict:
+    """What the registration mails say; call it with the person's language active."""
     event = registration.event
-    with translation.override(registration.language):
-        context = {
-            "registration": registration,
-            "event": event,
-            "when": event_when(event),
-            "place": event_place(event),
-            "position": waiting_position(registration),
-            "event_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
-            "cancel_url": cancel_url(registration),
-            "SITE_URL": settings.SITE_URL,
-        }
-        subject = render_to_string(f"events/email/{template}_subject.txt", context)
-        body = render_to_string(f"events/email/{template}.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, None, [registration.email])
-    if with_ics:
-        message.attach(f"{event.slug}.ics", event_ics(event), ICS_MIMETYPE)
-    message.send()
-
-
-def send_registration_confirmation(*, registration: Registration) -> None:
-    """Confirm a registration: a place (with the .ics) or a position on the waiting list."""
-    _send(
-        registration,
-        template="registration_confirmation",
-        with_ics=registration.status == Registration.Status.CONFIRMED,
-    )
-
-
-def send_place_free(*, registration: Registration) -> None:
-    """Tell someone from the waiting list that a place became free and is now theirs."""
-    _send(registration, template="registration_place_free", with_ics=True)
+    return {
+        "registration": registration,
+        "event": event,
+        "when": event_when(event),
+        "place": event_place(event),
+        "position": waiting_position(registration),
+        "event_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+        "cancel_url": cancel_url(registration),
+        "SITE_URL": settings.SITE_URL,
+    }

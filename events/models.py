@@ -270,6 +270,11 @@ class Registration(models.Model):
         help_text=_("e.g. step-free access, sign-language interpretation, large print"),
     )
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    reminders = models.BooleanField(
+        _("reminder the day before"),
+        default=True,
+        help_text=_("Switched off with the link in the reminder mail."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status)
     consent_version = models.CharField(_("version of the privacy notice"), max_length=40)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)

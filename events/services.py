@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring import markdown
+from notifications.models import Notification
+from notifications.services import notify
 from programs import gazetteer
 
-from . import tasks
 from .models import Event, Registration
 
 # Far enough for a congress planned years ahead, near enough to catch a mistyped year.
@@ -236,9 +237,7 @@ def registration_create(
             registration.save()
     except IntegrityError as error:  # the same address in a parallel request
         raise ValidationError({"email": _("This e-mail address is already registered.")}) from error
-    transaction.on_commit(
-        lambda: tasks.send_registration_confirmation.delay(registration_id=registration.pk)
-    )
+    notify(Notification.Kind.REGISTRATION_CONFIRMATION, about=registration, to=registration)
     return registration
 
 
@@ -272,7 +271,10 @@ def _move_up(event: Event) -> list[Registration]:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = timezone.now()
         registration.save(update_fields=["status", "status_changed_at"])
-        transaction.on_commit(
-            lambda pk=registration.pk: tasks.send_registration_place_free.delay(registration_id=pk)
+        notify(
+            Notification.Kind.REGISTRATION_PLACE_FREE,
+            about=registration,
+            to=registration,
+            occurrence=registration.status_changed_at.isoformat(),
         )
     return moved

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "events",
     "news",
     "pages",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -133,13 +134,26 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection before and after every task unless this
+# is set: a new PostgreSQL connection per task, 10-20 ms, most of what a reminder mail costs.
+# mentoring/celery.py closes them instead as Django does around a request (CONN_MAX_AGE, and
+# after an error if the connection no longer works).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest countdown a task is queued with, so Redis does not hand it out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "Europe/Berlin"
+# Queue names: the scan and other light work on "celery", mails on "mail" (a worker can serve one).
+CELERY_TASK_ROUTES = {"notifications.send": {"queue": "mail"}}
 CELERY_BEAT_SCHEDULE = {
+    # Creates the reminders that came due and queues every due, unsent row (see notifications/).
+    "notification-scan": {
+        "task": "notifications.scan",
+        "schedule": env.float("NOTIFICATION_SCAN_SECONDS", default=60.0),
+        "options": {"expires": 60},
+    },
     # Expired sessions pile up in the database; once a night, when nobody is signed in.
     "clear-expired-sessions": {
         "task": "mentoring.clear_expired_sessions",
@@ -220,6 +234,10 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25"
 )
 vars().update(EMAIL_CONFIG)
+# A mail server that does not answer must not hold a worker for long; the row is tried again.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox: how long a queued row may wait for its worker before a scan queues it again.
+NOTIFICATION_REQUEUE_SECONDS = env.int("NOTIFICATION_REQUEUE_SECONDS", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentoring-Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,6 +1,7 @@
 """Forms of the coordinators' screens. They validate; saving hands over to the services."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,7 @@ class MenteeForm(forms.ModelForm):
             "guardian_contact",
             "guardian_consent",
             "reminder_email",
+            "reminder_language",
             "reminder_consent",
         ]
         widgets = {"goals_and_needs": forms.Textarea(attrs={"rows": 3})}
@@ -124,9 +126,14 @@ class MenteeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.program = program
         self.consent_version = consent_version
+        # Reminders are in German unless the coordinator picks English for the mentee.
+        self.fields["reminder_language"].required = False
         self.fields["guardian_consent"].label = _(
             "The guardian has consented (version %(version)s); required for minors."
         ) % {"version": consent_version}
+
+    def clean_reminder_language(self):
+        return self.cleaned_data["reminder_language"] or settings.LANGUAGE_CODE
 
     def save(self, commit=True):
         data = self.cleaned_data

@@ -85,9 +85,20 @@ def _calendar(meetings: list[Meeting], *, name: str) -> Calendar:
     return calendar
 
 
-def meeting_calendar(meeting: Meeting) -> Calendar:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _calendar([meeting], name=_("Mentoring meeting"))
+def meeting_calendar(meeting: Meeting, *, for_mentee: bool = False, language: str = "") -> Calendar:
+    """One meeting; for the mentee (or guardian) titled without their own name and without the
+    link into the mentor's area."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        calendar = _calendar([meeting], name=_("Mentoring meeting"))
+        if for_mentee:
+            for event in calendar.walk("VEVENT"):
+                event.pop("url", None)
+                event.pop("summary", None)
+                event.add(
+                    "summary",
+                    _("Mentoring meeting (%(program)s)") % {"program": meeting.tandem.program.name},
+                )
+    return calendar
 
 
 def feed_meetings(*, user) -> QuerySet[Meeting]:

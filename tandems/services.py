@@ -81,9 +81,21 @@ def volunteer_profile_save(*, profile: VolunteerProfile, interests=None, target_
 
 
 def _queue_status_mail(application: Application) -> None:
-    from .tasks import send_application_status_mail
+    from notifications.models import Notification
+    from notifications.services import notify
 
-    transaction.on_commit(lambda: send_application_status_mail.delay(application_id=application.pk))
+    # One mail per state of the application: stage, status and the moment it changed. The
+    # moment as microseconds since 1970: an ISO time would not fit the outbox's 40 characters
+    # after "<stage>:rejected:" (PostgreSQL refuses it, and the rejection with it).
+    changed = int(application.stage_changed_at.timestamp()) * 1_000_000
+    changed += application.stage_changed_at.microsecond
+    occurrence = f"{application.stage_id}:{application.status}:{changed}"
+    notify(
+        Notification.Kind.APPLICATION_STATUS,
+        about=application,
+        to=application.volunteer,
+        occurrence=occurrence,
+    )
 
 
 @transaction.atomic

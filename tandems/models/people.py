@@ -442,6 +442,12 @@ class Mentee(models.Model):
         blank=True,
         help_text=_("Only with consent: reminders go to the mentee or guardian."),
     )
+    reminder_language = models.CharField(
+        _("language of the reminders"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
     waiting_since = models.DateField(_("waiting since"), default=timezone.localdate)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)

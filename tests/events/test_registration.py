@@ -501,16 +501,20 @@ def test_confirmation_mail_in_german_for_german_request(
     )
 
 
-def test_confirmation_task_skips_gone_registration(mailoutbox):
-    from events import tasks
+def test_confirmation_skipped_when_cancelled_before_sending_and_gone_with_the_registration(
+    mailoutbox,
+):
+    from notifications.models import Notification
+    from notifications.sending import deliver
 
     registration = register(EventFactory())
-    pk = registration.pk
-    registration.delete()
+    row = Notification.objects.get(kind="registration", registration=registration)
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
 
-    assert tasks.send_registration_confirmation(registration_id=pk) is False
-    assert tasks.send_registration_place_free(registration_id=pk) is False
+    assert deliver(row.pk) == "skipped"
     assert mailoutbox == []
+    registration.delete()
+    assert not Notification.objects.filter(pk=row.pk).exists()
 
 
 def test_event_save_with_more_places_mails_who_moved_up(

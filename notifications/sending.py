@@ -1,0 +1,200 @@
+"""Sending one outbox row: lock it, build its mail, send, mark it sent in the same transaction.
+
+`deliver()` is what the Celery task runs. The row is locked with SKIP LOCKED, so a second worker
+holding the same id (a queue message delivered twice, or a scan that queued it again) passes on
+at once; a row no longer pending is left alone. Failures count as attempts: a refusal that will
+not change (no or an invalid address, a permanent 5xx answer) ends the row as failed at once;
+anything else is tried again later with a growing delay, and after the last attempt the row is
+failed with the error, visible in the admin.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import recipients as recipients_
+from .kinds import KINDS, Mail, Skip
+from .mailer import commit_then, mailer
+from .models import Notification
+from .tokens import unsubscribe_token
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after the 1st, 2nd, ... failed attempt; one more failure and the row is failed.
+RETRY_DELAYS = getattr(settings, "NOTIFICATION_RETRY_DELAYS", (1, 5, 30, 120))
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, (PermanentFailure, recipients_.NoAddress)):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _response in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, (PermanentFailure, recipients_.NoAddress)):
+        return str(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = [
+            f"{code} {response.decode(errors='replace')}"
+            for code, response in exc.recipients.values()
+        ]
+        return "SMTP: " + "; ".join(parts)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error
+        if isinstance(message, bytes):
+            message = message.decode(errors="replace")
+        return f"SMTP {exc.smtp_code}: {message}"
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def record_failure(notification: Notification, exc: Exception, *, now=None) -> None:
+    """Count a failed attempt on the (locked) row: later again, or failed for good."""
+    now = now or timezone.now()
+    notification.attempts += 1
+    notification.error = _describe(exc)
+    delays = getattr(settings, "NOTIFICATION_RETRY_DELAYS", RETRY_DELAYS)
+    if _permanent(exc) or notification.attempts > len(delays):
+        notification.state = Notification.State.FAILED
+    else:
+        notification.next_attempt_at = now + timedelta(minutes=delays[notification.attempts - 1])
+        notification.enqueued_at = None
+    notification.save(
+        update_fields=["attempts", "error", "state", "next_attempt_at", "enqueued_at", "sent_at"]
+    )
+    logger.warning(
+        "notification %s attempt %s failed: %s",
+        notification.pk,
+        notification.attempts,
+        notification.error,
+    )
+
+
+def urls(notification: Notification, recipient) -> dict:
+    """The links every mail ends with: settings for accounts, a one-click unsubscribe."""
+    found = {"site_url": settings.SITE_URL, "SITE_URL": settings.SITE_URL}
+    if recipient.has_account:
+        found["settings_url"] = settings.SITE_URL + reverse("notifications:settings")
+    kind = KINDS[notification.kind]
+    if (
+        kind.setting is not None
+        or recipient.mentee
+        or kind.kind == Notification.Kind.EVENT_REMINDER
+    ):
+        token = unsubscribe_token(recipient.key, notification.kind)
+        found["unsubscribe_url"] = settings.SITE_URL + reverse(
+            "notifications:unsubscribe", kwargs={"token": token}
+        )
+    return found
+
+
+def render(notification: Notification, recipient, mail: Mail) -> EmailMultiAlternatives:
+    with translation.override(recipient.language):
+        context = {
+            **mail.context,
+            **urls(notification, recipient),
+            "recipient": recipient,
+            "notification": notification,
+        }
+        subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
+        context["subject"] = subject
+        text = render_to_string(f"{mail.template}.txt", context).rstrip() + "\n"
+        text += render_to_string("notifications/email/footer.txt", context)
+        html = render_to_string(f"{mail.template}.html", context)
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    headers = {
+        # The outbox row is the message: a receiver can recognise a copy by its Message-ID.
+        "Message-ID": f"<notification-{notification.pk}@{host}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    if "unsubscribe_url" in context:
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject, text, None, [recipient.email], headers=headers)
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in mail.attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def _pending(notification_id: int):
+    return (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("user__notification_settings", "user__volunteer_profile", "mentee")
+        .select_related("registration")
+        .filter(pk=notification_id, state=Notification.State.PENDING)
+    )
+
+
+def deliver(notification_id: int) -> str:
+    """Send one due row if nobody else is; returns the row's state afterwards ("" if untouched)."""
+    now = timezone.now()
+    session = None
+    try:
+        with transaction.atomic():
+            notification = _pending(notification_id).first()
+            if notification is None or notification.next_attempt_at > now:
+                return ""
+            kind = KINDS[notification.kind]
+            try:
+                recipient = recipients_.of(notification)
+                if not kind.wanted_by(recipient):
+                    raise Skip(_("The recipient switched this notification off."))
+                with translation.override(recipient.language):
+                    mail = kind.build(notification, recipient)
+                message = render(notification, recipient, mail)
+            except Skip as skip:
+                notification.state = Notification.State.SKIPPED
+                notification.error = str(skip)
+                notification.save(update_fields=["state", "error"])
+                return notification.state
+            except Exception as exc:
+                record_failure(notification, exc, now=now)
+                return notification.state
+            try:
+                session = mailer().start(message)
+            except Exception as exc:
+                record_failure(notification, exc, now=now)
+                return notification.state
+            notification.state = Notification.State.SENT
+            notification.sent_at = now
+            notification.attempts += 1
+            notification.error = ""
+            notification.save(update_fields=["state", "sent_at", "attempts", "error"])
+            # The commit, with the message's final dot written right behind the COMMIT: a
+            # worker killed in between neither loses nor doubles the mail (see mailer.py).
+            commit_then(session.send_end)
+    except BaseException:
+        if session is not None:
+            session.abort()
+        raise
+    try:
+        session.finish()
+    except Exception as exc:
+        # The server refused the message at its end (or the connection broke): undo "sent".
+        with transaction.atomic():
+            notification = Notification.objects.select_for_update().get(pk=notification_id)
+            notification.state = Notification.State.PENDING
+            notification.sent_at = None
+            notification.attempts -= 1
+            record_failure(notification, exc)
+            return notification.state
+    return Notification.State.SENT

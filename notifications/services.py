@@ -1,0 +1,155 @@
+"""Writing to the outbox: the minutely scan, notifications on the spot, retries and opting out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .kinds import KINDS, content_type
+from .models import Notification, NotificationSettings
+from .recipients import links
+
+logger = logging.getLogger(__name__)
+
+# A pending row whose queue message has not led to a send within this time is queued again: the
+# message was lost (a killed worker, a restarted Redis). Shorter than Redis's visibility timeout,
+# so the scan, not Redis, brings it back.
+REQUEUE_AFTER = timedelta(seconds=getattr(settings, "NOTIFICATION_REQUEUE_SECONDS", 600))
+ENQUEUE_LIMIT = 10_000
+
+
+@dataclass
+class ScanResult:
+    created: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
+
+    def __str__(self):
+        made = ", ".join(f"{kind} {n}" for kind, n in self.created.items() if n) or "none"
+        return f"created: {made}; queued: {self.queued}"
+
+
+def create_due(now: datetime) -> dict[str, int]:
+    """Insert the rows every kind finds due; a row that exists already is left as it is."""
+    created = {}
+    for name, kind in KINDS.items():
+        rows = kind.scan(now)
+        if rows:
+            made = Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            created[name] = len(made)
+    return created
+
+
+def _queue(ids: list[int]) -> None:
+    from .tasks import send
+
+    if not ids:
+        return
+    if send.app.conf.task_always_eager:
+        for pk in ids:
+            send.delay(pk)
+        return
+    with send.app.producer_or_acquire() as producer:
+        for pk in ids:
+            send.apply_async((pk,), producer=producer)
+
+
+def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:
+    """Claim due rows not queued lately (SKIP LOCKED: two scans claim different rows), mark them
+    queued and put their ids on the queue once the claim is committed."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=Notification.State.PENDING, next_attempt_at__lte=now)
+            .exclude(enqueued_at__gt=now - REQUEUE_AFTER)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
+        transaction.on_commit(lambda: _queue(ids))
+    return len(ids)
+
+
+def scan(now: datetime | None = None) -> ScanResult:
+    now = now or timezone.now()
+    result = ScanResult(created=create_due(now))
+    result.queued = enqueue_due(now)
+    if result.queued or any(result.created.values()):
+        logger.info("notification scan: %s", result)
+    return result
+
+
+def notify(kind: str, *, about, to, occurrence: str = "", due_at=None) -> Notification:
+    """A notification on the spot (an application changed, a registration arrived): a row now,
+    queued when the caller's transaction commits; the scan takes it up if that message is lost."""
+    now = timezone.now()
+    due_at = due_at or now
+    notification, _created = Notification.objects.get_or_create(
+        kind=kind,
+        content_type=content_type(type(about)),
+        object_id=about.pk,
+        recipient=links(to)["recipient"],
+        occurrence=occurrence,
+        defaults={**links(to), "due_at": due_at, "next_attempt_at": due_at, "enqueued_at": now},
+    )
+    if notification.state == Notification.State.PENDING and due_at <= now:
+        transaction.on_commit(lambda: _queue([notification.pk]))
+    return notification
+
+
+def retry(queryset) -> int:
+    """Staff: try failed rows again from the start."""
+    return queryset.filter(state=Notification.State.FAILED).update(
+        state=Notification.State.PENDING,
+        attempts=0,
+        error="",
+        next_attempt_at=timezone.now(),
+        enqueued_at=None,
+    )
+
+
+def settings_of(user) -> NotificationSettings:
+    found, _created = NotificationSettings.objects.get_or_create(user=user)
+    return found
+
+
+def unsubscribe(recipient: str, kind: str) -> bool:
+    """Switch one kind of mail off for the recipient of a token; False if there is none such.
+
+    A user's setting goes off, a mentee's consent to reminders is withdrawn (recorded with the
+    time), a registration gets no reminder before the event. Doing it again changes nothing.
+    """
+    from django.contrib.auth import get_user_model
+
+    from events.models import Registration
+    from tandems.models import ConsentRecord, Mentee
+
+    User = get_user_model()
+
+    name, _sep, pk = recipient.partition(":")
+    if kind not in KINDS or not pk.isdigit():
+        return False
+    setting = KINDS[kind].setting
+    if name == "user" and setting:
+        user = User.objects.filter(pk=pk).first()
+        if user is None:
+            return False
+        found = settings_of(user)
+        value = NotificationSettings.Lead.OFF if setting == "meeting_lead_hours" else False
+        setattr(found, setting, value)
+        found.save(update_fields=[setting])
+        return True
+    if name == "mentee" and kind == Notification.Kind.MEETING_REMINDER:
+        if not Mentee.objects.filter(pk=pk).exists():
+            return False
+        ConsentRecord.objects.filter(
+            mentee_id=pk, scope=ConsentRecord.Scope.REMINDERS, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+        return True
+    if name == "registration" and kind == Notification.Kind.EVENT_REMINDER:
+        return bool(Registration.objects.filter(pk=pk).update(reminders=False))
+    return False

@@ -1,0 +1,74 @@
+"""The outbox in one process: due rows made once, sent once, skipped when no longer wanted."""
+
+from datetime import datetime, time
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import Notification, NotificationSettings
+from notifications.sending import deliver
+from tandems import lifecycle
+from tests.factories import ProgramFactory, running_tandem
+
+BERLIN = timezone.get_default_timezone()
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def tandem():
+    with time_machine.travel(at(2027, 3, 1, 9, 0), tick=False):
+        return running_tandem(ProgramFactory(), started_on=at(2027, 3, 1).date())
+
+
+def plan(tandem, day, clock=time(18, 0)):
+    return lifecycle.meeting_plan(
+        tandem=tandem, by=tandem.mentor, day=day, start=clock, end=time(clock.hour + 1, 0)
+    )
+
+
+def test_meeting_reminder_once_at_the_lead_time(
+    tandem, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        meeting = plan(tandem, at(2027, 3, 10).date())
+    with time_machine.travel(at(2027, 3, 9, 17, 59), tick=False):
+        assert services.scan().created.get("meeting_reminder", 0) == 0
+    with (
+        time_machine.travel(at(2027, 3, 9, 18, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = services.scan()
+        assert result.created["meeting_reminder"] == 1
+        again = services.scan()
+    assert again.created.get("meeting_reminder", 0) == 0
+    row = Notification.objects.get(kind="meeting_reminder")
+    assert (row.object_id, row.user_id, row.state) == (meeting.pk, tandem.mentor_id, "sent")
+    assert row.due_at == at(2027, 3, 9, 18, 0)
+    reminders = [
+        m
+        for m in mailoutbox
+        if m.extra_headers["Message-ID"].startswith(f"<notification-{row.pk}@")
+    ]
+    assert [m.to for m in reminders] == [[tandem.mentor.email]]
+    mail = reminders[0]
+    assert mail.attachments[0][0] == "treffen.ics"
+    assert "List-Unsubscribe" in mail.extra_headers
+    assert deliver(row.pk) == ""  # a second delivery of the id does nothing
+
+
+def test_no_reminder_when_switched_off(tandem, mailoutbox, django_capture_on_commit_callbacks):
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        plan(tandem, at(2027, 3, 10).date())
+    NotificationSettings.objects.create(user=tandem.mentor, meeting_lead_hours=0)
+    with (
+        time_machine.travel(at(2027, 3, 9, 18, 30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.scan()
+    assert not Notification.objects.filter(kind="meeting_reminder").exists()
