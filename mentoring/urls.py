@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("tandems.urls")),
     path("", include("news.urls")),
+    path("", include("notifications.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.tokens import cancel_token
+from notifications.tokens import unsubscribe_token
 from programs.models import Program
 from tandems import services
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
@@ -329,6 +330,23 @@ MATRIX = {
     "koordination/netzwerk/bericht/": ("/koordination/netzwerk/bericht/", STAFF_ONLY),
     "koordination/netzwerk/bericht.csv": ("/koordination/netzwerk/bericht.csv", STAFF_ONLY),
     "mentoring-wirkt/": ("/mentoring-wirkt/", 200),
+    # Everybody's own notification settings; the one-click unsubscribe link needs no login (its
+    # signed token is the key), so a valid token answers 200 to every role. A GET changes nothing.
+    "mein-bereich/benachrichtigungen/": (
+        "/mein-bereich/benachrichtigungen/",
+        {
+            "anonymous": LOGIN,
+            "volunteer": 200,
+            "applicant": 200,
+            "coordinator_a": 200,
+            "coordinator_b": 200,
+            "staff": 200,
+        },
+    ),  # fmt: skip
+    "benachrichtigungen/abbestellen/<str:token>/": (
+        "/benachrichtigungen/abbestellen/{unsubscribe_token}/",
+        200,
+    ),
 }
 
 
@@ -462,6 +480,7 @@ def world(db):
             "feed_token": feed.token,
             "event": event.slug,
             "cancel_token": cancel_token(registration),
+            "unsubscribe_token": unsubscribe_token(f"user:{tandem.mentor.pk}", "meeting_reminder"),
             "news": news.slug,
             "page": page,
         },
