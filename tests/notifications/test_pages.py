@@ -70,7 +70,7 @@ def test_saving_changes_the_settings_and_the_language(client, user):
     assert 'value="2" required id="id_meeting_lead_hours_0" checked>' in page
     assert 'id="id_checkin_reminders" checked' not in page
     assert '<option value="en" selected>English</option>' in page
-    assert "Your notification settings are saved." in page
+    assert "Ihre Benachrichtigungseinstellungen wurden gespeichert." in page
 
 
 def test_the_saved_lead_time_is_checked_on_the_page(client, user):
