@@ -1,0 +1,289 @@
+"""The outbox with a real Celery worker, real beat and a real Redis (QUALITY.md, Reliability).
+
+Every test starts its own redis-server, an SMTP sink that counts messages by Message-ID (each
+row's mail carries `<notification-PK@host>`), and Celery worker and beat processes against the
+test database. The claims: killed workers, a restarted Redis and two beats neither lose a
+reminder nor send one twice. PostgreSQL only: the worker must see the test's committed rows.
+"""
+
+import shutil
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.db import IntegrityError, connection
+from django.db.models import Count
+from django.utils import timezone
+
+from notifications import mailer as mailer_module
+from notifications import services
+from notifications.mailer import mailer
+from notifications.models import Notification, NotificationSettings
+from notifications.sending import deliver
+from tandems.models import Meeting
+from tests.conftest import require_service
+from tests.factories import ProgramFactory, running_tandem
+from tests.notifications.worker_support import (
+    Processes,
+    RedisServer,
+    SMTPSink,
+    celery_env,
+    database_url,
+    tail,
+    wait_until,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOST = "portal.test"  # SITE_URL's host: the Message-IDs end with it
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    """Redis, SMTP sink and a (not yet started) set of Celery processes for this test."""
+    require_service(
+        connection.vendor == "postgresql", "a real Celery worker needs PostgreSQL (DATABASE_URL)"
+    )
+    require_service(shutil.which("redis-server") is not None, "redis-server is not installed")
+    require_service(shutil.which("redis-cli") is not None, "redis-cli is not installed")
+    sink = SMTPSink()
+    redis = RedisServer(tmp_path)
+    processes = None
+    try:
+        sink.start()
+        redis.start()
+        env = celery_env(database=database_url(connection.settings_dict), redis=redis, sink=sink)
+        processes = Processes(tmp_path, env)
+        yield SimpleNamespace(sink=sink, redis=redis, processes=processes)
+    finally:
+        if processes is not None:
+            processes.stop_all()
+        redis.stop()
+        sink.stop()
+
+
+def active_tandems(count: int) -> list:
+    program = ProgramFactory()
+    tandems = [running_tandem(program, mentee_name=f"Kind {n}") for n in range(count)]
+    # Only meeting reminders here: no check-in reminders (the first check-in is due at the
+    # start), and none of the mails that setting the tandems up wrote (sent in this process).
+    NotificationSettings.objects.bulk_create(
+        NotificationSettings(user_id=tandem.mentor_id, checkin_reminders=False)
+        for tandem in tandems
+    )
+    Notification.objects.all().delete()
+    return tandems
+
+
+def plan_meetings(tandems: list, starts: list) -> list[Meeting]:
+    return Meeting.objects.bulk_create(
+        Meeting(tandem=tandems[n % len(tandems)], starts_at=starts_at)
+        for n, starts_at in enumerate(starts)
+    )
+
+
+def describe(outbox) -> str:
+    states = dict(
+        Notification.objects.values_list("state").annotate(n=Count("pk")).order_by("state")
+    )
+    return (
+        f"rows by state {states}, sink {outbox.sink.total()} messages, "
+        f"redis queue 'mail' {outbox.redis.queue_length('mail') if outbox.redis.answers() else '?'}"
+        f"\n{outbox.processes.logs()}"
+    )
+
+
+def wait_for_sink(outbox, count: int, *, timeout: float = 30) -> None:
+    def reached():
+        outbox.processes.check_alive()
+        return outbox.sink.total() >= count
+
+    wait_until(
+        reached,
+        timeout=timeout,
+        interval=0.005,
+        describe=lambda: f"waiting for {count} mails; {describe(outbox)}",
+    )
+
+
+def wait_until_sent(outbox, count: int, *, timeout: float = 90) -> None:
+    """All `count` rows sent and their mails in the sink; then a scan interval more, in which a
+    second copy would show up."""
+
+    def done():
+        outbox.processes.check_alive()
+        sent = Notification.objects.filter(state=Notification.State.SENT).count()
+        return sent >= count and outbox.sink.total() >= count
+
+    wait_until(
+        done,
+        timeout=timeout,
+        interval=0.1,
+        describe=lambda: f"waiting for {count} rows sent; {describe(outbox)}",
+    )
+    time.sleep(1.5)
+    outbox.processes.stop_all()
+
+
+def assert_each_sent_once(outbox, count: int) -> None:
+    rows = list(Notification.objects.select_related("user"))
+    assert len(rows) == count
+    assert {row.state for row in rows} == {Notification.State.SENT}
+    assert all(row.sent_at and row.attempts == 1 and row.error == "" for row in rows)
+    expected = {f"<notification-{row.pk}@{HOST}>": [row.user.email] for row in rows}
+    counts = outbox.sink.snapshot()
+    twice = {message_id: n for message_id, n in counts.items() if n > 1}
+    missing = set(expected) - set(counts)
+    unknown = set(counts) - set(expected)
+    assert (twice, missing, unknown) == ({}, set(), set()), describe(outbox)
+    assert sum(counts.values()) == count
+    assert outbox.sink.recipients == expected
+
+
+def test_worker_group_killed_three_times_each_of_500_reminders_sent_once(outbox):
+    tandems = active_tandems(10)
+    now = timezone.now()
+    meetings = plan_meetings(tandems, [now + timedelta(hours=2, minutes=n) for n in range(500)])
+    processes = outbox.processes
+    processes.start_beat()
+    processes.start_worker()
+
+    for count in (100, 250, 400):
+        wait_for_sink(outbox, count)
+        processes.kill_worker()
+        assert processes.worker.returncode == -9
+        processes.start_worker()
+    wait_until_sent(outbox, 500)
+
+    assert_each_sent_once(outbox, 500)
+    assert set(Notification.objects.values_list("object_id", flat=True)) == {
+        meeting.pk for meeting in meetings
+    }
+    assert len(processes.started) == 5  # one beat, four workers: the kills really happened
+
+
+def test_redis_restarted_mid_run_nothing_lost(outbox):
+    tandems = active_tandems(6)
+    now = timezone.now()
+    plan_meetings(tandems, [now + timedelta(hours=3, minutes=n) for n in range(300)])
+    processes = outbox.processes
+    processes.start_beat()
+    processes.start_worker()
+
+    wait_for_sink(outbox, 60)
+    queued = outbox.redis.queue_length("mail")
+    outbox.redis.shutdown_nosave()
+    restarted_at = timezone.now()
+    outbox.redis.start()
+    assert outbox.redis.queue_length("mail") == 0  # the queued ids went with the old Redis
+    wait_until_sent(outbox, 300, timeout=60)
+
+    assert queued > 0, "Redis held no queued mail when it was shut down: nothing was tested"
+    assert_each_sent_once(outbox, 300)
+    # The lost ids came back through the scan, not through Redis.
+    assert Notification.objects.filter(enqueued_at__gt=restarted_at).exists()
+    assert Notification.objects.filter(sent_at__gt=restarted_at).exists()
+
+
+def test_two_beats_for_several_scan_intervals_no_duplicate(outbox):
+    tandems = active_tandems(6)
+    now = timezone.now()
+    plan_meetings(tandems, [now + timedelta(hours=1, minutes=n) for n in range(40)])
+    processes = outbox.processes
+    processes.start_worker()
+    processes.start_beat(loglevel="INFO")
+    processes.start_beat(loglevel="INFO")
+    wait_for_sink(outbox, 40)
+
+    # Reminders that come due one after the other over the next six scan intervals (1 s each):
+    # meetings 24 h and a little later, with the default lead time of 24 h.
+    start = timezone.now() + timedelta(hours=24)
+    plan_meetings(tandems, [start + timedelta(seconds=0.5 + n * 0.1) for n in range(60)])
+    time.sleep(7)
+    wait_until_sent(outbox, 100, timeout=30)
+
+    assert_each_sent_once(outbox, 100)
+    per_occurrence = (
+        Notification.objects.values("kind", "object_id", "recipient", "occurrence")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert list(per_occurrence) == []
+    for _beat, log in processes.beats:
+        sent_scans = tail(log, 1000).count("Sending due task notification-scan")
+        assert sent_scans >= 6, f"{log.name} sent {sent_scans} scans:\n{tail(log)}"
+
+
+# --- The commit and the final dot, in this process ---------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    """The SMTP sink as this process's mail server (Django's SMTP backend, the mailer's path)."""
+    require_service(connection.vendor == "postgresql", "the pipelined commit needs PostgreSQL")
+    sink = SMTPSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.SITE_URL = f"http://{HOST}"
+    mailer().drop()  # the process's mailer keeps its backend
+    yield sink
+    mailer().drop()
+    sink.stop()
+
+
+def due_reminder() -> Notification:
+    (tandem,) = active_tandems(1)
+    plan_meetings([tandem], [timezone.now() + timedelta(hours=2)])
+    services.create_due(timezone.now())
+    return Notification.objects.get()
+
+
+def test_the_final_dot_is_written_while_the_commit_is_on_its_way(smtp, monkeypatch):
+    from psycopg import pq
+
+    row = due_reminder()
+    seen = []
+    send_end = mailer_module._SMTPSession.send_end
+
+    def recording(session):
+        seen.append(connection.connection.pgconn.transaction_status)
+        send_end(session)
+
+    monkeypatch.setattr(mailer_module._SMTPSession, "send_end", recording)
+
+    assert deliver(row.pk) == Notification.State.SENT
+
+    # The COMMIT had left and not been answered yet: a worker killed now has both on their way.
+    assert seen == [pq.TransactionStatus.ACTIVE]
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (Notification.State.SENT, 1)
+    assert smtp.snapshot()[f"<notification-{row.pk}@{HOST}>"] == 1
+    assert not connection.in_atomic_block and connection.get_autocommit()
+    assert deliver(row.pk) == ""
+
+
+def test_a_commit_that_fails_after_the_dot_leaves_the_row_due(smtp, monkeypatch):
+    row = due_reminder()
+    save = Notification.save
+
+    def save_then_break_a_deferred_key(notification, *args, **kwargs):
+        save(notification, *args, **kwargs)
+        # The foreign key is checked at the COMMIT (DEFERRABLE INITIALLY DEFERRED).
+        Notification.objects.filter(pk=notification.pk).update(user_id=10**12)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Notification, "save", save_then_break_a_deferred_key)
+        with pytest.raises(IntegrityError):
+            deliver(row.pk)
+
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.sent_at) == (Notification.State.PENDING, 0, None)
+    # The connection works on, and the row goes out when tried again. The mail had gone out
+    # with the dot before the COMMIT failed: the one case of a second copy (see mailer.py).
+    assert deliver(row.pk) == Notification.State.SENT
+    assert smtp.snapshot()[f"<notification-{row.pk}@{HOST}>"] == 2

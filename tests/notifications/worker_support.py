@@ -1,0 +1,256 @@
+"""Real processes for the outbox tests: a private Redis, an SMTP sink, Celery workers and beats.
+
+Each test gets its own redis-server on a free port (so restarting it disturbs no other test, also
+under xdist), an aiosmtpd server in this process that counts every message by its Message-ID, and
+Celery worker and beat processes in process groups of their own, killed with SIGKILL at the end
+whatever happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.parser
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = [sys.executable, "-m", "celery", "-A", "mentoring"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of the database this test runs on (the test database), for the subprocesses."""
+    user = quote(settings_dict.get("USER") or "")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password)}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{quote(settings_dict['NAME'])}"
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return f"({path} unreadable)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_until(condition, *, timeout: float, describe, interval: float = 0.02):
+    """Poll `condition()` until it is true; on timeout fail with `describe()`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s: {describe()}")
+        time.sleep(interval)
+
+
+def kill_group(process: subprocess.Popen | None) -> None:
+    """SIGKILL the process group of a process started with start_new_session=True."""
+    if process is None or process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of this test alone, without persistence: a restart starts it empty."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.directory / f"redis-{self.starts}.log"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--bind", "127.0.0.1", "--dir", str(self.directory), "--logfile", str(log)],
+            start_new_session=True,
+        )  # fmt: skip
+        wait_until(
+            self.answers, timeout=10, describe=lambda: f"redis-server does not answer: {tail(log)}"
+        )
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=2)
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(self.client().ping())
+        except redis.RedisError:
+            return False
+
+    def queue_length(self, queue: str) -> int:
+        return self.client().llen(queue)
+
+    def shutdown_nosave(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+            capture_output=True,
+            timeout=10,
+        )
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        kill_group(self.process)
+
+
+# --- SMTP sink --------------------------------------------------------------------------------
+
+
+class SMTPSink:
+    """An SMTP server in this process that accepts everything and counts it by Message-ID."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.counts: Counter[str] = Counter()
+        self.recipients: dict[str, list[str]] = {}
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        headers = email.parser.BytesHeaderParser().parsebytes(envelope.original_content)
+        message_id = str(headers.get("Message-ID", "")).strip()
+        with self.lock:
+            self.counts[message_id] += 1
+            self.recipients[message_id] = list(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        # aiosmtpd logs every command at INFO; the counts are what the tests look at.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(self.counts.values())
+
+    def snapshot(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.counts)
+
+
+# --- Celery -----------------------------------------------------------------------------------
+
+
+def celery_env(*, database: str, redis: RedisServer, sink: SMTPSink, **extra) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
+        "DATABASE_URL": database,
+        "REDIS_URL": redis.url,
+        "EMAIL_URL": sink.url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "NOTIFICATION_REQUEUE_SECONDS": "3",
+        "NOTIFICATION_SCAN_SECONDS": "1",
+        "SECRET_KEY": "only-for-tests",
+        "DEBUG": "true",
+        "SITE_URL": "http://portal.test",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+class Processes:
+    """Celery workers and beats of one test; every one is SIGKILLed (its group) at the end."""
+
+    def __init__(self, directory: Path, env: dict):
+        self.directory = directory
+        self.env = env
+        self.started: list[tuple[subprocess.Popen, Path]] = []
+        self.worker: subprocess.Popen | None = None
+        self.worker_log: Path | None = None
+        self.beats: list[tuple[subprocess.Popen, Path]] = []
+
+    def _start(self, name: str, args: list[str]) -> tuple[subprocess.Popen, Path]:
+        log = self.directory / f"{name}-{len(self.started) + 1}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [*CELERY, *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.started.append((process, log))
+        return process, log
+
+    def start_worker(self, concurrency: int = 2) -> subprocess.Popen:
+        assert self.worker is None or self.worker.returncode is not None, "worker still running"
+        self.worker, self.worker_log = self._start(
+            "worker",
+            ["worker", "--queues", "celery,mail", "--concurrency", str(concurrency),
+             "--pool", "prefork", "--loglevel", "WARNING", "--without-heartbeat",
+             "--without-gossip", "--without-mingle",
+             "--hostname", f"outbox-{os.getpid()}-{len(self.started)}@localhost"],
+        )  # fmt: skip
+        return self.worker
+
+    def kill_worker(self) -> None:
+        """The worker's process group killed with SIGKILL: main process and pool children."""
+        kill_group(self.worker)
+
+    def start_beat(self, loglevel: str = "WARNING") -> subprocess.Popen:
+        schedule = self.directory / f"beat-{len(self.beats) + 1}"
+        beat = self._start("beat", ["beat", "--schedule", str(schedule), "--loglevel", loglevel])
+        self.beats.append(beat)
+        return beat[0]
+
+    def stop_all(self) -> None:
+        for process, _log in self.started:
+            kill_group(process)
+
+    def check_alive(self) -> None:
+        """Fail at once with the log of a worker or beat that died on its own."""
+        for process, log in [(self.worker, self.worker_log), *self.beats]:
+            if process is not None and process.poll() is not None and process.returncode >= 0:
+                raise AssertionError(
+                    f"celery process exited with {process.returncode}:\n{tail(log)}"
+                )
+
+    def logs(self) -> str:
+        parts = []
+        for process, log in self.started:
+            parts.append(f"--- {log.name} (exit {process.returncode}):\n{tail(log, 15)}")
+        return "\n".join(parts)
