@@ -191,7 +191,9 @@ def commit_then(action, *, using=None) -> bool:
             action()
         finally:
             results = raw.wait(generators.fetch_many(pgconn))
-        if not results or results[-1].status != pq.ExecStatus.COMMAND_OK:
+        if not results:
+            raise errors.InternalError("no answer to COMMIT")
+        if results[-1].status != pq.ExecStatus.COMMAND_OK:
             raise errors.error_from_result(results[-1], encoding=raw.info.encoding)
     return True
 
