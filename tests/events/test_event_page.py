@@ -351,13 +351,14 @@ def test_event_page_external_registration_links_out(client, program):
 
 
 def test_event_page_lists_the_organisers_other_upcoming_public_events(client, event, program):
-    soon = timezone.now() + timedelta(days=3)
+    # Fixed local times around the series' next Monday, so the order holds at any hour of the run.
+    series_start = next_weekday(0, after=timezone.localdate())
+    soon = local(series_start, time(18, 0))
     later = EventFactory(program=program, title="Später", starts_at=soon + timedelta(days=20))
     sooner = EventFactory(program=program, title="Bald", starts_at=soon)
     EventFactory(program=program, title="Entwurf", status=Event.Status.DRAFT)
     EventFactory(program=program, title="Vorbei", starts_at=timezone.now() - timedelta(days=9))
     EventFactory(title="Anderes Programm")
-    series_start = next_weekday(0, after=timezone.localdate())
     series = EventFactory(
         program=program,
         title="Stammtisch",
