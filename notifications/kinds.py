@@ -119,7 +119,13 @@ class Kind:
     def scan(self, now: datetime) -> list[Notification]:
         return []
 
-    def build(self, notification: Notification, recipient: Recipient) -> Mail:
+    def load(self, object_ids: list[int]) -> dict:
+        """What a batch of rows is about, by id, read at once for `build()`. Empty: each `build()`
+        reads its own (kinds that send a few mails at a time)."""
+        return {}
+
+    def build(self, notification: Notification, recipient: Recipient, about=None) -> Mail:
+        """The mail; `about` is what `load()` found for the row, or None."""
         raise NotImplementedError
 
     def wanted_by(self, recipient: Recipient) -> bool:
@@ -223,14 +229,17 @@ class MeetingReminder(Kind):
             return mentee_consents(recipient.mentee)
         return _settings(recipient.user).meeting_lead_hours != NotificationSettings.Lead.OFF
 
-    def build(self, notification, recipient):
+    @staticmethod
+    def _with_tandem():
+        return Meeting.objects.select_related("tandem__program", "tandem__mentee", "tandem__mentor")
+
+    def load(self, object_ids):
+        return self._with_tandem().in_bulk(object_ids)
+
+    def build(self, notification, recipient, about=None):
         from tandems.ics import meeting_calendar
 
-        meeting = (
-            Meeting.objects.select_related("tandem__program", "tandem__mentee", "tandem__mentor")
-            .filter(pk=notification.object_id)
-            .first()
-        )
+        meeting = about or self._with_tandem().filter(pk=notification.object_id).first()
         if meeting is None:
             raise Skip(_("The meeting was deleted."))
         if meeting.status != Meeting.Status.PLANNED:
@@ -324,7 +333,7 @@ class CheckInDue(Kind):
             for tandem_id, due_on, mentor_id in due
         ]
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         due_on = date.fromisoformat(notification.occurrence)
         checkins = list(
             self._open(timezone.localdate())
@@ -412,7 +421,7 @@ class EventReminder(Kind):
     def wanted_by(self, recipient):
         return recipient.registration.reminders
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         from events import mail as event_mail
 
         registration = recipient.registration
@@ -487,7 +496,7 @@ class CoordinatorDigest(Kind):
             for pk in coordinators
         ]
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         from programs.selectors import programs_coordinated_by
         from tandems import dashboard
 
@@ -572,7 +581,7 @@ class ListingReview(Kind):
             )
         return rows
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         program = Program.objects.filter(pk=notification.object_id).first()
         if program is None or program.status != Program.Status.PUBLISHED:
             raise Skip(_("The program is no longer published."))
@@ -598,7 +607,7 @@ class ListingReview(Kind):
 class ApplicationStatus(Kind):
     kind = Notification.Kind.APPLICATION_STATUS
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         application = (
             Application.objects.select_related("program", "volunteer", "stage")
             .filter(pk=notification.object_id)
@@ -631,7 +640,7 @@ class RegistrationConfirmation(Kind):
     def with_ics(self, registration) -> bool:
         return registration.status == Registration.Status.CONFIRMED
 
-    def build(self, notification, recipient):
+    def build(self, notification, recipient, about=None):
         from events import mail as event_mail
 
         registration = self.registration(notification)

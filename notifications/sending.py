@@ -1,11 +1,11 @@
-"""Sending one outbox row: lock it, build its mail, send, mark it sent in the same transaction.
+"""Sending outbox rows: for each, lock it, send its mail, mark it sent in the same transaction.
 
-`deliver()` is what the Celery task runs. The row is locked with SKIP LOCKED, so a second worker
-holding the same id (a queue message delivered twice, or a scan that queued it again) passes on
-at once; a row no longer pending is left alone. Failures count as attempts: a refusal that will
-not change (no or an invalid address, a permanent 5xx answer) ends the row as failed at once;
-anything else is tried again later with a growing delay, and after the last attempt the row is
-failed with the error, visible in the admin.
+`deliver_many()` is what the Celery task runs, for a batch of ids. Each row is locked with SKIP
+LOCKED, so a second worker holding the same id (a queue message delivered twice, or a scan that
+queued it again) passes on at once; a row no longer pending is left alone. Failures count as
+attempts: a refusal that will not change (no or an invalid address, a permanent 5xx answer) ends
+the row as failed at once; anything else is tried again later with a growing delay, and after
+the last attempt the row is failed with the error, visible in the admin.
 """
 
 from __future__ import annotations
@@ -135,42 +135,90 @@ def render(notification: Notification, recipient, mail: Mail) -> EmailMultiAlter
     return message
 
 
-def _pending(notification_id: int):
+def _due(ids, now):
+    """The rows of `ids` still due, with what their recipient needs; read without a lock."""
     return (
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        Notification.objects.filter(
+            pk__in=ids, state=Notification.State.PENDING, next_attempt_at__lte=now
+        )
         .select_related("user__notification_settings", "user__volunteer_profile", "mentee")
         .select_related("registration")
-        .filter(pk=notification_id, state=Notification.State.PENDING)
+        .order_by("pk")
     )
+
+
+def _lock(notification_id: int, now) -> int | None:
+    """Lock the row if it is still due and nobody else holds it; its attempts so far, or None."""
+    found = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(pk=notification_id, state=Notification.State.PENDING, next_attempt_at__lte=now)
+        .order_by()
+        .values_list("attempts", flat=True)
+    )
+    return next(iter(found), None)
+
+
+def _prepare(notification: Notification, about) -> EmailMultiAlternatives | Exception:
+    """The row's mail, or why there is none: a Skip, or the error of a failed attempt."""
+    kind = KINDS[notification.kind]
+    try:
+        recipient = recipients_.of(notification)
+        if not kind.wanted_by(recipient):
+            raise Skip(_("The recipient switched this notification off."))
+        with translation.override(recipient.language):
+            mail = kind.build(notification, recipient, about)
+        return render(notification, recipient, mail)
+    except Exception as exc:
+        return exc
+
+
+def deliver_many(notification_ids) -> dict[int, str]:
+    """Send the due rows among `notification_ids`, each in a transaction of its own; returns the
+    state of each row handled here (rows gone, no longer due or held by another worker are left
+    out).
+
+    What the rows are about (meetings, with tandem, program and people) is read for all of them
+    at once, before the rows are locked one by one: building a query costs more than sending a
+    mail, and the reads are at most one batch's sending time old (as unlocked as before; the
+    checks of each kind still run just before the mail is sent).
+    """
+    now = timezone.now()
+    rows = list(_due(notification_ids, now))
+    about = {}
+    for kind_name in {row.kind for row in rows}:
+        ids = [row.object_id for row in rows if row.kind == kind_name]
+        about[kind_name] = KINDS[kind_name].load(ids)
+    states = {}
+    for row in rows:
+        state = _deliver(row, _prepare(row, about[row.kind].get(row.object_id)), now=now)
+        if state:
+            states[row.pk] = state
+    return states
 
 
 def deliver(notification_id: int) -> str:
     """Send one due row if nobody else is; returns the row's state afterwards ("" if untouched)."""
-    now = timezone.now()
+    return deliver_many([notification_id]).get(notification_id, "")
+
+
+def _deliver(notification: Notification, prepared, *, now) -> str:
     session = None
     try:
         with transaction.atomic():
-            notification = _pending(notification_id).first()
-            if notification is None or notification.next_attempt_at > now:
+            attempts = _lock(notification.pk, now)
+            if attempts is None:
                 return ""
-            kind = KINDS[notification.kind]
-            try:
-                recipient = recipients_.of(notification)
-                if not kind.wanted_by(recipient):
-                    raise Skip(_("The recipient switched this notification off."))
-                with translation.override(recipient.language):
-                    mail = kind.build(notification, recipient)
-                message = render(notification, recipient, mail)
-            except Skip as skip:
+            notification.attempts = attempts
+            if isinstance(prepared, Skip):
                 notification.state = Notification.State.SKIPPED
-                notification.error = str(skip)
+                notification.error = str(prepared)
                 notification.save(update_fields=["state", "error"])
                 return notification.state
-            except Exception as exc:
-                record_failure(notification, exc, now=now)
+            if isinstance(prepared, Exception):
+                record_failure(notification, prepared, now=now)
                 return notification.state
             try:
-                session = mailer().start(message)
+                session = mailer().start(prepared)
             except Exception as exc:
                 record_failure(notification, exc, now=now)
                 return notification.state
@@ -191,7 +239,7 @@ def deliver(notification_id: int) -> str:
     except Exception as exc:
         # The server refused the message at its end (or the connection broke): undo "sent".
         with transaction.atomic():
-            notification = Notification.objects.select_for_update().get(pk=notification_id)
+            notification = Notification.objects.select_for_update().get(pk=notification.pk)
             notification.state = Notification.State.PENDING
             notification.sent_at = None
             notification.attempts -= 1

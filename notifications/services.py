@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 # so the scan, not Redis, brings it back.
 REQUEUE_AFTER = timedelta(seconds=getattr(settings, "NOTIFICATION_REQUEUE_SECONDS", 600))
 ENQUEUE_LIMIT = 10_000
+# Ids per queue message. Small enough that two worker processes share a backlog evenly and a
+# killed worker's batch (sent again; its sent rows pass) costs little.
+SEND_BATCH = 20
 
 
 @dataclass
@@ -45,17 +48,18 @@ def create_due(now: datetime) -> dict[str, int]:
 
 
 def _queue(ids: list[int]) -> None:
+    """Put the ids on the queue, SEND_BATCH to a message: a message costs the scan and the worker
+    more than the row's mail, and a batch's rows are read together (sending.deliver_many)."""
     from .tasks import send
 
-    if not ids:
-        return
+    batches = [ids[start : start + SEND_BATCH] for start in range(0, len(ids), SEND_BATCH)]
     if send.app.conf.task_always_eager:
-        for pk in ids:
-            send.delay(pk)
+        for batch in batches:
+            send.delay(batch)
         return
     with send.app.producer_or_acquire() as producer:
-        for pk in ids:
-            send.apply_async((pk,), producer=producer)
+        for batch in batches:
+            send.apply_async((batch,), producer=producer)
 
 
 def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:

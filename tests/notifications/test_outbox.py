@@ -1,15 +1,18 @@
 """The outbox in one process: due rows made once, sent once, skipped when no longer wanted."""
 
 from datetime import datetime, time
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
-from notifications import services
+from notifications import sending, services
 from notifications.models import Notification, NotificationSettings
 from notifications.sending import deliver
 from tandems import lifecycle
+from tandems.models import Meeting
 from tests.factories import ProgramFactory, running_tandem
 
 BERLIN = timezone.get_default_timezone()
@@ -72,3 +75,27 @@ def test_no_reminder_when_switched_off(tandem, mailoutbox, django_capture_on_com
     ):
         services.scan()
     assert not Notification.objects.filter(kind="meeting_reminder").exists()
+
+
+def test_deliver_many_sends_each_due_row_once_and_passes_over_the_rest(tandem, mailoutbox):
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        meetings = [plan(tandem, at(2027, 3, 12).date(), time(hour, 0)) for hour in (18, 19, 20)]
+        plan(tandem, at(2027, 3, 20).date())
+    with time_machine.travel(at(2027, 3, 11, 20, 0), tick=False):
+        services.create_due(timezone.now())
+    rows = Notification.objects.filter(kind="meeting_reminder").order_by("due_at")
+    cancelled, sent_before, due = rows
+    assert [row.object_id for row in rows] == [meeting.pk for meeting in meetings]
+    Meeting.objects.filter(pk=cancelled.object_id).update(status=Meeting.Status.CANCELLED)
+    Notification.objects.filter(pk=sent_before.pk).update(state=Notification.State.SENT)
+    mailoutbox.clear()
+
+    with time_machine.travel(at(2027, 3, 11, 20, 1), tick=False):
+        states = sending.deliver_many([cancelled.pk, sent_before.pk, due.pk, 10**9])
+        again = sending.deliver_many([cancelled.pk, sent_before.pk, due.pk])
+
+    assert states == {cancelled.pk: "skipped", due.pk: "sent"}
+    assert again == {}
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [
+        f"<notification-{due.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+    ]

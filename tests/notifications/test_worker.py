@@ -224,6 +224,40 @@ def test_two_beats_for_several_scan_intervals_no_duplicate(outbox):
         assert sent_scans >= 6, f"{log.name} sent {sent_scans} scans:\n{tail(log)}"
 
 
+def test_due_rows_go_onto_the_queue_twenty_ids_to_a_message(outbox, tmp_path):
+    import base64
+    import json
+
+    tandems = active_tandems(5)
+    now = timezone.now()
+    plan_meetings(tandems, [now + timedelta(hours=2, minutes=n) for n in range(45)])
+    # The scans run, but nobody takes the mail queue; no requeue while the test reads it.
+    processes = Processes(tmp_path, {**outbox.processes.env, "NOTIFICATION_REQUEUE_SECONDS": "600"})
+    processes.start_worker(concurrency=1, queues="celery")
+    processes.start_beat()
+    try:
+        wait_until(
+            lambda: Notification.objects.exclude(enqueued_at=None).count() == 45,
+            timeout=30,
+            describe=lambda: f"waiting for 45 queued rows; {describe(outbox)}",
+        )
+        wait_until(
+            lambda: outbox.redis.queue_length("mail") == 3,
+            timeout=10,
+            describe=lambda: f"waiting for 3 messages; {describe(outbox)}",
+        )
+    finally:
+        processes.stop_all()
+
+    messages = [json.loads(raw) for raw in outbox.redis.client().lrange("mail", 0, -1)]
+    batches = [json.loads(base64.b64decode(m["body"]))[0][0] for m in messages]
+    assert {m["headers"]["task"] for m in messages} == {"notifications.send"}
+    assert sorted(len(batch) for batch in batches) == [5, 20, 20]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(
+        Notification.objects.values_list("pk", flat=True)
+    )
+
+
 # --- The commit and the final dot, in this process ---------------------------------------------
 
 

@@ -216,11 +216,11 @@ class Processes:
         self.started.append((process, log))
         return process, log
 
-    def start_worker(self, concurrency: int = 2) -> subprocess.Popen:
+    def start_worker(self, concurrency: int = 2, queues: str = "celery,mail") -> subprocess.Popen:
         assert self.worker is None or self.worker.returncode is not None, "worker still running"
         self.worker, self.worker_log = self._start(
             "worker",
-            ["worker", "--queues", "celery,mail", "--concurrency", str(concurrency),
+            ["worker", "--queues", queues, "--concurrency", str(concurrency),
              "--pool", "prefork", "--loglevel", "WARNING", "--without-heartbeat",
              "--without-gossip", "--without-mingle",
              "--hostname", f"outbox-{os.getpid()}-{len(self.started)}@localhost"],
