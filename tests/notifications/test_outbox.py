@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import sending, services
+from notifications import kinds, sending, services
 from notifications.models import Notification, NotificationSettings
 from notifications.sending import deliver
 from tandems import lifecycle
@@ -99,3 +99,20 @@ def test_deliver_many_sends_each_due_row_once_and_passes_over_the_rest(tandem, m
     assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [
         f"<notification-{due.pk}@{urlsplit(settings.SITE_URL).hostname}>"
     ]
+
+
+def test_scan_creates_the_soonest_due_first_when_a_batch_is_full(tandem, monkeypatch):
+    monkeypatch.setattr(kinds, "BATCH", 2)
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        # Made first, so that an unordered batch would meet them first: inside the hour the
+        # scan looks ahead, but not due yet (reminders at 18:20, 18:40, 18:50).
+        for clock in (time(18, 20), time(18, 40), time(18, 50)):
+            plan(tandem, at(2027, 3, 10).date(), clock)
+        due = [plan(tandem, at(2027, 3, 10).date(), clock) for clock in (time(17, 0), time(18, 0))]
+
+    with time_machine.travel(at(2027, 3, 9, 18, 0), tick=False):
+        created = services.create_due(timezone.now())
+
+    assert created["meeting_reminder"] == 2
+    reminders = Notification.objects.filter(kind="meeting_reminder")
+    assert set(reminders.values_list("object_id", flat=True)) == {m.pk for m in due}
