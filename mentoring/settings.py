@@ -8,6 +8,7 @@ defaults are the secure ones and ``SECRET_KEY`` is required to serve.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "news",
     "pages",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,13 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "mentoring.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    # Deletes and anonymises personal data whose period is over (privacy/retention.py). Daily at
+    # 03:30 local time: at night, and outside 02:00-03:00, which the changes of the clocks skip
+    # or repeat.
+    "retention": {
+        "task": "privacy.retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -328,6 +337,12 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
+
+# --- Retention (privacy/retention.py; the programs set their own periods) -----------------------
+# Registrations for events of the network or an organisation (no program): months after the event.
+REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=3)
+# Finished outbox rows (sent, skipped, failed): days after they were due.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 
 # bench/ switches on a trivial view as the baseline of its measurements; off everywhere else.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)

@@ -685,6 +685,32 @@ class RegistrationPlaceFree(RegistrationConfirmation):
         return registration
 
 
+class PersonErased(Kind):
+    """To a program's coordinators when a volunteer deleted their account: what it changed for
+    the program, never who it was."""
+
+    kind = Notification.Kind.PERSON_ERASED
+
+    def build(self, notification, recipient, about=None):
+        from privacy.models import Erasure
+
+        erasure = Erasure.objects.select_related("program").filter(pk=notification.object_id)
+        erasure = erasure.first()
+        if erasure is None or erasure.program is None:
+            raise Skip(_("The program no longer exists."))
+        return Mail(
+            "privacy/email/person_erased",
+            {
+                "erasure": erasure,
+                "program": erasure.program,
+                "tandems": [
+                    (pk, site_url(reverse("tandems:coordination_tandem", kwargs={"pk": pk})))
+                    for pk in erasure.tandem_ids
+                ],
+            },
+        )
+
+
 KINDS: dict[str, Kind] = {
     kind.kind: kind
     for kind in (
@@ -696,5 +722,6 @@ KINDS: dict[str, Kind] = {
         ApplicationStatus(),
         RegistrationConfirmation(),
         RegistrationPlaceFree(),
+        PersonErased(),
     )
 }

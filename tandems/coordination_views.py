@@ -318,6 +318,7 @@ class MenteeDetailView(CoordinatorPermissionMixin, DetailView):
             age=mentee.age_on(timezone.localdate()),
             availability=[slots.get(slot, slot) for slot in mentee.availability],
             tandems=mentee.tandems.select_related("mentor"),
+            consents=mentee.consents.order_by("given_at"),
             candidates=[
                 {
                     "match": match,

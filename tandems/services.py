@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,8 +186,21 @@ def _close(*, application: Application, status: str, reason: str, by) -> Applica
     ApplicationEvent.objects.create(
         application=application, from_stage=application.stage, status=status, by=by
     )
+    _forget_screening_if_not_starting(application)
     _queue_status_mail(application)
     return application
+
+
+def _forget_screening_if_not_starting(application: Application) -> None:
+    """§ 72a SGB VIII: a person who does not start keeps no record of their inspection, from the
+    moment that is clear (their last open application in the program is closed, and they have
+    never begun a tandem there)."""
+    program, volunteer = application.program_id, application.volunteer_id
+    still_applying = Application.objects.open().filter(program=program, volunteer=volunteer)
+    tandems = Tandem.objects.filter(program=program, mentor=volunteer)
+    started = tandems.filter(Q(started_on__isnull=False) | Q(status__in=Tandem.CURRENT))
+    if not still_applying.exists() and not started.exists():
+        ScreeningRecord.objects.filter(program=program, volunteer=volunteer).delete()
 
 
 def application_reject(*, application: Application, reason: str, by) -> Application:

@@ -62,6 +62,16 @@ ANY_COORDINATOR = {
     "staff": 200,
 }
 
+# Every signed-in person, each seeing their own.
+SIGNED_IN = {
+    "anonymous": LOGIN,
+    "volunteer": 200,
+    "applicant": 200,
+    "coordinator_a": 200,
+    "coordinator_b": 200,
+    "staff": 200,
+}
+
 # Network staff only: everybody else signed in gets 403, as on the review queue.
 STAFF_ONLY = {
     "anonymous": LOGIN,
@@ -347,6 +357,32 @@ MATRIX = {
         "/benachrichtigungen/abbestellen/{unsubscribe_token}/",
         200,
     ),
+    # The privacy self-service: each person's own data only (no ids in these paths), a mentee's
+    # export and erasure for the coordinators of the mentee's program.
+    "mein-bereich/meine-daten/": ("/mein-bereich/meine-daten/", SIGNED_IN),
+    "mein-bereich/meine-daten/export.zip": ("/mein-bereich/meine-daten/export.zip", SIGNED_IN),
+    "mein-bereich/konto-loeschen/": ("/mein-bereich/konto-loeschen/", SIGNED_IN),
+    "mein-bereich/einwilligungen/": ("/mein-bereich/einwilligungen/", SIGNED_IN),
+    "mein-bereich/einwilligungen/<int:pk>/widerrufen/": (
+        "/mein-bereich/einwilligungen/{volunteer_consent}/widerrufen/",
+        405,
+    ),
+    "koordination/mentees/<int:pk>/export.zip": (
+        "/koordination/mentees/{mentee}/export.zip",
+        PEOPLE_OF_A,
+    ),
+    "koordination/mentees/<int:pk>/loeschen/": (
+        "/koordination/mentees/{mentee}/loeschen/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/einwilligungen/<int:pk>/widerrufen/": (
+        "/koordination/einwilligungen/{mentee_consent}/widerrufen/",
+        405,
+    ),
+    "koordination/programme/<slug:slug>/aufbewahrung/": (
+        "/koordination/programme/{program_a}/aufbewahrung/",
+        PEOPLE_OF_A,
+    ),
 }
 
 
@@ -420,7 +456,7 @@ def world(db):
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
     a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed."""
     from tandems import lifecycle
-    from tandems.models import Mentee
+    from tandems.models import ConsentRecord, Mentee
     from tests.factories import running_tandem
     from tests.tandems.test_domain import profile_for
 
@@ -483,6 +519,10 @@ def world(db):
             "unsubscribe_token": unsubscribe_token(f"user:{tandem.mentor.pk}", "meeting_reminder"),
             "news": news.slug,
             "page": page,
+            "volunteer_consent": applicant.consents.get().pk,
+            "mentee_consent": ConsentRecord.objects.create(
+                scope=ConsentRecord.Scope.REMINDERS, mentee=mentee, text_version="1"
+            ).pk,
         },
     }
 
@@ -542,12 +582,23 @@ def _crawl(client, start: list[str], limit: int = 300) -> dict[str, str]:
         response = client.get(path)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             if response.status_code == 200:
-                pages[path] = response.content.decode(errors="replace")
+                pages[path] = _readable(response)
             continue
         html = response.content.decode()
         pages[path] = html
         queue += [link for link in re.findall(r'href="(/[^"#]*)"', html) if link not in seen]
     return pages
+
+
+def _readable(response) -> str:
+    """A response's text; every file of a ZIP (the data exports), unpacked."""
+    import io
+    import zipfile
+
+    if response.get("Content-Type") != "application/zip":
+        return response.content.decode(errors="replace")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
 
 
 def _tandem_of_program_b(program_b) -> None:

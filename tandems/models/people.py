@@ -102,6 +102,27 @@ class ProgramTandemSettings(models.Model):
     mentors_may_have_several_tandems = models.BooleanField(
         _("a volunteer may accompany several mentees at once"), default=False
     )
+    # Retention (privacy/retention.py): how long personal data is kept once it is not needed.
+    retention_applications_months = models.PositiveSmallIntegerField(
+        _("keep rejected or withdrawn applications for (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    retention_people_months = models.PositiveSmallIntegerField(
+        _("keep mentees' and volunteers' data after their last tandem for (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Counted from the end of the person's last tandem in the program (or the closing of "
+            "their application). Afterwards tandems, meetings and check-ins stay as anonymous "
+            "records for the statistics."
+        ),
+    )
+    retention_registrations_months = models.PositiveSmallIntegerField(
+        _("keep event registrations after the event for (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
 
     class Meta:
         verbose_name = _("tandem settings of a program")
@@ -451,6 +472,9 @@ class Mentee(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
     waiting_since = models.DateField(_("waiting since"), default=timezone.localdate)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # Set when the personal data was erased (on request or after the retention period): the row
+    # stays, empty, so that the tandems' statistics stay whole.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mentee")

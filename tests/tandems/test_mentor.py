@@ -183,7 +183,7 @@ def test_my_area_shows_the_running_tandem(client, tandem, program):
     assert "Petra Programm" in content
     for checkin in shown.due:
         assert f'href="{EN}/mein-bereich/checkins/{checkin.pk}/"' in content
-    assert "complete export of all your data" in content
+    assert f'href="{EN}/mein-bereich/meine-daten/"' in content
 
 
 def test_my_area_shows_profile_data_and_applications_without_tandem(client, program):

@@ -1,0 +1,276 @@
+"""Where a person's data lives: every model that refers to a user or a mentee, and what of it the
+data export shows.
+
+One `Part` per relation to the person: a model and the lookup from it to the person. A test
+enumerates every relation to the user and mentee models and fails when one is not listed here, so
+a new model that refers to a person cannot be forgotten in the export (Art. 15 and 20 DSGVO).
+
+Parts marked `actor` list what the person did to other people's records (who moved an
+application, who inspected a certificate): only the record's number and the time, never the other
+person's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Registration
+from news.models import NewsItem
+from notifications.models import Notification, NotificationSettings
+from programs.models import ProgramChange, ProgramCoordinator
+from tandems.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    CalendarFeed,
+    CheckIn,
+    CodeOfConductSignature,
+    ConsentRecord,
+    Goal,
+    Meeting,
+    Mentee,
+    ScreeningRecord,
+    Tandem,
+    TandemStatusChange,
+    Training,
+    VolunteerProfile,
+)
+
+CHECKIN_ANSWERS = (
+    "wellbeing",
+    "self_efficacy_1",
+    "self_efficacy_2",
+    "self_efficacy_3",
+    "satisfaction",
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    label: str  # the file's name in the export, e.g. "bewerbungen"
+    title: str
+    model: type
+    # The lookup from the model to the person ("pk": the person's own row). With `by_email`, the
+    # rows whose e-mail address is one of the person's (registrations need no account).
+    path: str
+    fields: tuple[str, ...]
+    filter: Q | None = None
+    actor: bool = False
+    by_email: bool = False
+
+
+def _user_parts() -> list[Part]:
+    User = get_user_model()
+    return [
+        Part(
+            "konto",
+            _("Account"),
+            User,
+            "pk",
+            ("email", "name", "language", "date_joined", "last_login", "is_staff", "groups"),
+        ),
+        Part("e-mail-adressen", _("E-mail addresses"), EmailAddress, "user",
+             ("email", "verified", "primary")),
+        Part(
+            "profil",
+            _("Volunteer profile"),
+            VolunteerProfile,
+            "user",
+            ("name", "form_of_address", "year_of_birth", "postcode", "city", "languages",
+             "interests", "availability", "preferred_age_groups", "preferred_target_groups",
+             "motivation", "heard_from", "updated_at"),
+        ),
+        Part(
+            "bewerbungen",
+            _("Applications"),
+            Application,
+            "volunteer",
+            ("program", "stage", "status", "reason", "created_at", "stage_changed_at"),
+        ),
+        Part(
+            "bewerbungsverlauf",
+            _("Steps of your applications"),
+            ApplicationEvent,
+            "application__volunteer",
+            ("application_id", "from_stage", "to_stage", "status", "at"),
+        ),
+        Part(
+            "notizen-zu-bewerbungen",
+            _("Coordinators' notes on your applications"),
+            ApplicationNote,
+            "application__volunteer",
+            ("application_id", "text", "created_at"),
+        ),
+        Part(
+            "fuehrungszeugnis",
+            _("§ 72a records (never the certificate itself)"),
+            ScreeningRecord,
+            "volunteer",
+            ("program", "inspected", "certificate_issued_on", "inspected_on", "relevant_entry"),
+        ),
+        Part("schulungen", _("Trainings"), Training, "volunteer",
+             ("program", "title", "attended_on")),
+        Part("verhaltenskodex", _("Signed codes of conduct"), CodeOfConductSignature,
+             "volunteer", ("program", "version", "signed_on")),
+        Part(
+            "einwilligungen",
+            _("Consents"),
+            ConsentRecord,
+            "user",
+            ("scope", "program", "text_version", "given_at", "withdrawn_at"),
+        ),
+        Part(
+            "tandems",
+            _("Tandems as mentor"),
+            Tandem,
+            "mentor",
+            ("program", "mentee", "status", "started_on", "planned_end_on", "ended_on",
+             "end_reason", "end_note", "rhythm", "preferred_weekday", "preferred_time",
+             "created_at"),
+        ),
+        Part(
+            "tandem-verlauf",
+            _("Status changes of your tandems"),
+            TandemStatusChange,
+            "tandem__mentor",
+            ("tandem_id", "from_status", "to_status", "at", "note"),
+        ),
+        Part(
+            "treffen",
+            _("Meetings"),
+            Meeting,
+            "tandem__mentor",
+            ("tandem_id", "status", "starts_at", "duration_minutes", "place", "online", "activity",
+             "note", "logged_at"),
+        ),
+        Part("ziele", _("Goals of your tandems"), Goal, "tandem__mentor",
+             ("tandem_id", "title", "progress", "created_at", "updated_at")),
+        Part(
+            "check-ins",
+            _("Your check-in answers"),
+            CheckIn,
+            "tandem__mentor",
+            ("tandem_id", "occasion", "due_on", "completed_at", *CHECKIN_ANSWERS),
+            filter=Q(respondent=CheckIn.Respondent.MENTOR),
+        ),
+        Part("kalender", _("Private calendar address"), CalendarFeed, "user", ("created_at",)),
+        Part(
+            "benachrichtigungen",
+            _("E-mails the portal sent or will send you"),
+            Notification,
+            "user",
+            ("kind", "due_at", "state", "sent_at", "error"),
+        ),
+        Part(
+            "benachrichtigungs-einstellungen",
+            _("Notification settings"),
+            NotificationSettings,
+            "user",
+            ("meeting_lead_hours", "checkin_reminders", "coordinator_digest",
+             "listing_reminders"),
+        ),
+        Part("koordination", _("Programs you coordinate"), ProgramCoordinator, "user",
+             ("program",)),
+        Part(
+            "veranstaltungs-anmeldungen",
+            _("Event registrations with your e-mail address"),
+            Registration,
+            "email",
+            ("event", "name", "email", "accessibility_needs", "language", "reminders", "status",
+             "created_at"),
+            by_email=True,
+        ),
+        # What the person did to other people's records: number and time only.
+        *(
+            Part(label, title, model, path, fields, actor=True)
+            for label, title, model, path, fields in (
+                ("schritte-an-bewerbungen", _("Application steps you made"), ApplicationEvent,
+                 "by", ("id", "at")),
+                ("geschriebene-notizen", _("Notes you wrote"), ApplicationNote, "author",
+                 ("id", "created_at")),
+                ("gepruefte-fuehrungszeugnisse", _("Certificates you inspected"),
+                 ScreeningRecord, "inspected_by", ("id", "inspected_on")),
+                ("vorgeschlagene-tandems", _("Tandems you proposed"), Tandem, "created_by",
+                 ("id", "created_at")),
+                ("tandem-statuswechsel", _("Tandem status changes you made"),
+                 TandemStatusChange, "by", ("id", "at")),
+                ("geplante-treffen", _("Meetings you planned"), Meeting, "created_by",
+                 ("id", "created_at")),
+                ("eingetragene-treffen", _("Meetings you logged"), Meeting, "logged_by",
+                 ("id", "logged_at")),
+                ("ausgefuellte-check-ins", _("Check-ins you filled in"), CheckIn, "filled_by",
+                 ("id", "completed_at")),
+                ("eingereichte-aenderungen", _("Listing changes you submitted"), ProgramChange,
+                 "submitted_by", ("id", "program", "submitted_at")),
+                ("gepruefte-aenderungen", _("Listing changes you reviewed"), ProgramChange,
+                 "reviewed_by", ("id", "program", "reviewed_at")),
+                ("angelegte-veranstaltungen", _("Events you created"), Event, "created_by",
+                 ("id", "title", "created_at")),
+                ("angelegte-meldungen", _("News items you created"), NewsItem, "created_by",
+                 ("id", "title", "created_at")),
+                ("admin-aktionen", _("Your actions in the administration"), AdminLogEntry,
+                 "user", ("id", "action_time", "content_type", "action_flag")),
+            )
+        ),
+    ]  # fmt: skip
+
+
+def _mentee_parts() -> list[Part]:
+    return [
+        Part(
+            "mentee",
+            _("Mentee"),
+            Mentee,
+            "pk",
+            ("program", "first_name", "year_of_birth", "postcode", "city", "languages",
+             "interests", "target_groups", "availability", "goals_and_needs", "guardian_name",
+             "guardian_contact", "reminder_email", "reminder_language", "status",
+             "waiting_since", "created_at"),
+        ),
+        Part("einwilligungen", _("Consents"), ConsentRecord, "mentee",
+             ("scope", "program", "text_version", "given_at", "withdrawn_at")),
+        Part(
+            "tandems",
+            _("Tandems"),
+            Tandem,
+            "mentee",
+            ("program", "status", "started_on", "planned_end_on", "ended_on", "end_reason",
+             "end_note", "rhythm", "created_at"),
+        ),
+        Part("tandem-verlauf", _("Status changes of the tandems"), TandemStatusChange,
+             "tandem__mentee", ("tandem_id", "from_status", "to_status", "at", "note")),
+        Part(
+            "treffen",
+            _("Meetings"),
+            Meeting,
+            "tandem__mentee",
+            ("tandem_id", "status", "starts_at", "duration_minutes", "place", "online", "activity",
+             "note"),
+        ),
+        Part("ziele", _("Goals"), Goal, "tandem__mentee",
+             ("tandem_id", "title", "progress", "created_at", "updated_at")),
+        Part(
+            "check-ins",
+            _("Check-in answers"),
+            CheckIn,
+            "tandem__mentee",
+            ("tandem_id", "occasion", "due_on", "completed_at", "answered_by", *CHECKIN_ANSWERS),
+            filter=Q(respondent=CheckIn.Respondent.MENTEE),
+        ),
+        Part("benachrichtigungen", _("Reminders sent by e-mail"), Notification, "mentee",
+             ("kind", "due_at", "state", "sent_at")),
+    ]  # fmt: skip
+
+
+def user_parts() -> list[Part]:
+    return _user_parts()
+
+
+def mentee_parts() -> list[Part]:
+    return _mentee_parts()

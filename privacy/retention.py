@@ -1,0 +1,271 @@
+"""Retention: personal data is deleted or anonymised when its period is over; statistics stay.
+
+Each program sets its periods (`ProgramTandemSettings`); what the law fixes is fixed here:
+
+- rejected or withdrawn applications: deleted N months (default 6) after the decision;
+- § 72a records: deleted at once when the person does not start in the program, at the latest
+  3 months after their activity there ends (§ 72a SGB VIII);
+- a volunteer's records in a program (applications, trainings, signed codes of conduct,
+  consents; their tandems become anonymous): N months (default 12) after their activity ends;
+- mentees: anonymised N months (default 12) after their last tandem ended (or, without a tandem,
+  after they stopped waiting);
+- event registrations: anonymised N months (default 3) after the event;
+- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90).
+
+A volunteer's activity in a program ends when they have no current tandem and no open application
+there any more: on the later of the day their last tandem ended and the day their last
+application was closed. A period of N months is over on the same day N months later (the month's
+last day where it is shorter).
+
+`plan()` finds what is due without changing anything (the dry run and the coordinators' preview);
+`run()` carries it out. Tandems, meetings and check-ins are never deleted: the reports count them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Registration
+from events.occurrences import occurrences
+from notifications.models import Notification
+from programs.models import Program
+from tandems.lifecycle import add_months, local_datetime
+from tandems.models import (
+    Application,
+    CodeOfConductSignature,
+    ConsentRecord,
+    Mentee,
+    ProgramTandemSettings,
+    ScreeningRecord,
+    Tandem,
+    Training,
+)
+
+from . import services
+from .models import RetentionRun
+
+logger = logging.getLogger(__name__)
+
+SCREENING_MONTHS = 3
+CLOSED = (Application.Status.REJECTED, Application.Status.WITHDRAWN)
+ANONYMOUS_EMAIL = "@anonym.invalid"
+
+CATEGORIES = {
+    "applications": _("rejected or withdrawn applications"),
+    "screening": _("§ 72a records"),
+    "volunteers": _("volunteers whose records in a program are erased"),
+    "mentees": _("mentees who are anonymised"),
+    "registrations": _("event registrations that are anonymised"),
+    "notifications": _("e-mails sent long ago (outbox rows)"),
+}
+
+
+def last_day_over(today: date, months: int) -> date:
+    """The last day whose period of `months` months is over by `today`."""
+    day = add_months(today, -months)
+    if (today + timedelta(days=1)).day == 1:
+        # Today is a month's last day: so is the end of every longer month's period.
+        day = add_months(day.replace(day=1), 1) - timedelta(days=1)
+    return day
+
+
+def _local_day(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+@dataclass
+class Plan:
+    today: date
+    applications: list[int] = field(default_factory=list)
+    screening: list[int] = field(default_factory=list)
+    volunteers: list[tuple[int, int]] = field(default_factory=list)  # (program, volunteer)
+    mentees: list[int] = field(default_factory=list)
+    registrations: list[int] = field(default_factory=list)
+    notifications: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "applications": len(self.applications),
+            "screening": len(self.screening),
+            "volunteers": len(self.volunteers),
+            "mentees": len(self.mentees),
+            "registrations": len(self.registrations),
+            "notifications": self.notifications,
+        }
+
+
+def _months_by_program(programs: list[int] | None, field_name: str) -> dict[int, list[int]]:
+    """Program ids grouped by their setting, so each distinct period costs one query."""
+    default = ProgramTandemSettings._meta.get_field(field_name).default
+    chosen = dict(
+        ProgramTandemSettings.objects.filter(
+            **({} if programs is None else {"program__in": programs})
+        ).values_list("program_id", field_name)
+    )
+    ids = programs if programs is not None else Program.objects.values_list("pk", flat=True)
+    grouped = defaultdict(list)
+    for pk in ids:
+        grouped[chosen.get(pk, default)].append(pk)
+    return grouped
+
+
+def _pairs(model, person_field: str, queryset=None) -> set[tuple[int, int]]:
+    queryset = model.objects.all() if queryset is None else queryset
+    return set(
+        queryset.exclude(**{f"{person_field}__isnull": True})
+        .values_list("program_id", f"{person_field}_id")
+        .distinct()
+    )
+
+
+def _volunteer_activity(programs: list[int] | None):
+    """Per (program, volunteer): still active there?, ever started?, and when activity ended."""
+    scope = Q() if programs is None else Q(program__in=programs)
+    tandems = Tandem.objects.filter(scope).exclude(mentor__email=services.PLACEHOLDER_EMAIL)
+    applications = Application.objects.filter(scope)
+    everyone = set()
+    for model, person in (
+        (Application, "volunteer"),
+        (ScreeningRecord, "volunteer"),
+        (Training, "volunteer"),
+        (CodeOfConductSignature, "volunteer"),
+        (ConsentRecord, "user"),
+    ):
+        everyone |= _pairs(model, person, model.objects.filter(scope))
+    everyone |= _pairs(Tandem, "mentor", tandems)
+    active = _pairs(Tandem, "mentor", tandems.current()) | _pairs(
+        Application, "volunteer", applications.open()
+    )
+    started = _pairs(Tandem, "mentor", tandems.filter(started_on__isnull=False))
+    ended = defaultdict(lambda: None)
+    for program, mentor, last in (
+        tandems.ended().values_list("program_id", "mentor_id").annotate(last=Max("ended_on"))
+    ):
+        ended[(program, mentor)] = last
+    for program, volunteer, last in (
+        applications.filter(status__in=CLOSED)
+        .values_list("program_id", "volunteer_id")
+        .annotate(last=Max("stage_changed_at"))
+    ):
+        day = _local_day(last)
+        ended[(program, volunteer)] = max(filter(None, [ended[(program, volunteer)], day]))
+    return everyone - active, started, ended
+
+
+def plan(*, now=None, programs: list[int] | None = None) -> Plan:
+    """What is due for deletion or anonymisation at `now` (nothing is changed)."""
+    now = now or timezone.now()
+    today = _local_day(now)
+    found = Plan(today=today)
+
+    for months, ids in _months_by_program(programs, "retention_applications_months").items():
+        before = local_datetime(last_day_over(today, months) + timedelta(days=1), time(0, 0))
+        found.applications += list(
+            Application.objects.filter(
+                program__in=ids, status__in=CLOSED, stage_changed_at__lt=before
+            ).values_list("pk", flat=True)
+        )
+
+    inactive, started, ended = _volunteer_activity(programs)
+    screening_over = last_day_over(today, SCREENING_MONTHS)
+    screening_due = {
+        pair
+        for pair in inactive
+        if pair not in started or ended[pair] is None or ended[pair] <= screening_over
+    }
+    if screening_due:
+        records = ScreeningRecord.objects.values_list("pk", "program_id", "volunteer_id")
+        if programs is not None:
+            records = records.filter(program__in=programs)
+        found.screening = [pk for pk, *pair in records if tuple(pair) in screening_due]
+
+    people = _months_by_program(programs, "retention_people_months")
+    people_over = {
+        program: last_day_over(today, months) for months, ids in people.items() for program in ids
+    }
+    found.volunteers = sorted(
+        pair for pair in inactive if ended[pair] is None or ended[pair] <= people_over[pair[0]]
+    )
+
+    for months, ids in people.items():
+        over = last_day_over(today, months)
+        candidates = (
+            Mentee.objects.filter(program__in=ids, anonymised_at__isnull=True)
+            .exclude(status=Mentee.Status.WAITING)
+            .exclude(tandems__status__in=Tandem.CURRENT)
+            .values_list("pk", "waiting_since", "created_at")
+            .annotate(last_end=Max("tandems__ended_on"))
+        )
+        for pk, waiting_since, created_at, last_end in candidates:
+            if max(filter(None, [waiting_since, _local_day(created_at), last_end])) <= over:
+                found.mentees.append(pk)
+
+    found.registrations = _registrations_due(today, programs)
+    if programs is None:
+        found.notifications = _old_notifications(now).count()
+    return found
+
+
+def _registrations_due(today: date, programs: list[int] | None) -> list[int]:
+    default = settings.REGISTRATION_RETENTION_MONTHS
+    months_of = {
+        program: months
+        for months, ids in _months_by_program(programs, "retention_registrations_months").items()
+        for program in ids
+    }
+    # Events that ended at least the shortest period ago: a repeating event's last date is
+    # looked up in Python (its row holds only the first).
+    shortest = min([*months_of.values(), default])
+    candidates = Event.objects.filter(
+        Q(ends_at__lt=local_datetime(last_day_over(today, shortest) + timedelta(days=1), time()))
+        | ~Q(recurrence=""),
+        pk__in=Registration.objects.exclude(email__endswith=ANONYMOUS_EMAIL).values("event"),
+    )
+    if programs is not None:
+        candidates = candidates.filter(program__in=programs)
+    due = []
+    for event in candidates:
+        months = months_of.get(event.program_id, default)
+        end = event.ends_at
+        if event.recurrence:
+            dates = occurrences(event)
+            end = dates[-1].ends_at if dates else event.ends_at
+        if _local_day(end) <= last_day_over(today, months):
+            due.append(event.pk)
+    return list(
+        Registration.objects.filter(event__in=due)
+        .exclude(email__endswith=ANONYMOUS_EMAIL)
+        .values_list("pk", flat=True)
+    )
+
+
+def _old_notifications(now):
+    """Finished outbox rows due N days ago or earlier (by local days, like the other periods)."""
+    days = settings.NOTIFICATION_RETENTION_DAYS
+    before = local_datetime(_local_day(now) - timedelta(days=days - 1), time(0, 0))
+    return Notification.objects.exclude(state=Notification.State.PENDING).filter(due_at__lt=before)
+
+
+def run(*, now=None) -> RetentionRun:
+    """Delete and anonymise what is due; one transaction, so a failure changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = plan(now=now)
+        Application.objects.filter(pk__in=due.applications).delete()
+        ScreeningRecord.objects.filter(pk__in=due.screening).delete()
+        services.volunteer_program_records_erase(pairs=due.volunteers)
+        services.mentees_anonymise(ids=due.mentees)
+        services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))
+        _old_notifications(now).delete()
+        result = RetentionRun.objects.create(at=now, counts=due.counts())
+    logger.info("retention: %s", ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    return result
