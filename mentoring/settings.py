@@ -111,7 +111,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering a miss instead of an error while Redis is down.
+            "BACKEND": "mentoring.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mentoring",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
