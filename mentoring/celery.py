@@ -21,3 +21,19 @@ def close_old_connections(task=None, **kwargs):
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def json_log_lines(logger=None, **kwargs):
+    """Celery sets up its own log handlers in worker and beat (the root logger too), with its own
+    line format; with LOG_FORMAT=json their lines become JSON like the web's. `--loglevel` keeps
+    working."""
+    from django.conf import settings
+
+    if settings.LOG_FORMAT != "json" or logger is None:
+        return
+    from .logs import JsonFormatter
+
+    for handler in logger.handlers:
+        handler.setFormatter(JsonFormatter())

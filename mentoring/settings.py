@@ -113,7 +113,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering a miss instead of an error while Redis is down.
+            "BACKEND": "mentoring.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mentoring",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -324,17 +325,33 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ----------------------------------------------------------------------------------
+# "plain" for a developer's terminal; "json" in production: one JSON object per line (time,
+# level, logger, message, request method and path where there is a request) for journald and log
+# collectors. gunicorn.conf.py reads the same variable for the server's own and access logs.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mentoring.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Rejected hosts are scanners, not errors of ours.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # Django's own handlers print plain lines with DEBUG on and mail ADMINS (none are set):
+        # in JSON mode its records go through the root handler alone.
+        **(
+            {"django": {"handlers": [], "level": env.str("LOG_LEVEL", default="INFO")}}
+            if LOG_FORMAT == "json"
+            else {}
+        ),
     },
 }
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .kinds import KINDS, content_type
 from .models import Notification, NotificationSettings
@@ -48,8 +49,14 @@ def create_due(now: datetime) -> dict[str, int]:
 
 
 def _queue(ids: list[int]) -> None:
-    """Put the ids on the queue, SEND_BATCH to a message: a message costs the scan and the worker
-    more than the row's mail, and a batch's rows are read together (sending.deliver_many)."""
+    """Put the ids on the queue after the commit that marked them queued, SEND_BATCH to a
+    message: a message costs the scan and the worker more than the row's mail, and a batch's
+    rows are read together (sending.deliver_many).
+
+    A broker that is down is logged, not raised: the rows are committed with `enqueued_at`, so a
+    scan queues them again after REQUEUE_AFTER, as for a lost message. Raising here would turn a
+    stored registration or application into a server error for its visitor, who would then try
+    again and be told the address is already registered."""
     from .tasks import send
 
     batches = [ids[start : start + SEND_BATCH] for start in range(0, len(ids), SEND_BATCH)]
@@ -57,9 +64,19 @@ def _queue(ids: list[int]) -> None:
         for batch in batches:
             send.delay(batch)
         return
-    with send.app.producer_or_acquire() as producer:
-        for batch in batches:
-            send.apply_async((batch,), producer=producer)
+    queued = 0
+    try:
+        with send.app.producer_or_acquire() as producer:
+            for batch in batches:
+                send.apply_async((batch,), producer=producer)
+                queued += len(batch)
+    except BrokerUnavailable as error:
+        logger.warning(
+            "broker unavailable, %d of %d notifications left to the next scan: %s",
+            len(ids) - queued,
+            len(ids),
+            error,
+        )
 
 
 def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:

@@ -27,15 +27,8 @@ from notifications.sending import deliver
 from tandems.models import Meeting
 from tests.conftest import require_service
 from tests.factories import ProgramFactory, running_tandem
-from tests.notifications.worker_support import (
-    Processes,
-    RedisServer,
-    SMTPSink,
-    celery_env,
-    database_url,
-    tail,
-    wait_until,
-)
+from tests.notifications.worker_support import Processes, SMTPSink, celery_env
+from tests.support.processes import RedisServer, database_url, tail, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
