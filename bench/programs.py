@@ -4,7 +4,8 @@ Creates the scale data set on PostgreSQL, starts gunicorn (2 sync workers, produ
 plain HTTP on 127.0.0.1), and measures with wrk (-t2 -c32) in one run:
 
 - GeoJSON of all programs (gzip) against whitenoise serving the same gzip bytes as a static file;
-- list page and map page against a trivial view behind the same middleware;
+- the home page, the list, a program's page and the map page against a trivial view behind the
+  same middleware;
 - the GeoJSON's gzip size and one client's p50 latency.
 
 Prints one line per figure: the ratio against its baseline and the absolute numbers.
@@ -109,6 +110,12 @@ def map_drawn_in_chromium(url: str) -> float | None:
     return sorted(times)[1]
 
 
+def first_program_path(base: str) -> str:
+    """The page of the first program the list shows."""
+    html = urllib.request.urlopen(f"{base}/programme/", timeout=60).read().decode()
+    return re.search(r'href="(/programme/[a-z0-9-]+/)"', html).group(1)
+
+
 def main() -> int:
     ensure_database()
     static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
@@ -166,8 +173,9 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
+        program_path = first_program_path(base)
         # Warm every cache once, as after any data change.
-        for path in ("/karte/programme.geojson", "/programme/", "/karte/"):
+        for path in ("/karte/programme.geojson", "/programme/", "/karte/", "/", program_path):
             urllib.request.urlopen(f"{base}{path}", timeout=60).read()
 
         trivial = wrk(f"{base}/bench/trivial")
@@ -181,6 +189,8 @@ def main() -> int:
         filtered = wrk(f"{base}{filtered_path}")
         listing = wrk(f"{base}/programme/")
         mapping = wrk(f"{base}/karte/")
+        home = wrk(f"{base}/")
+        program_page = wrk(f"{base}{program_path}")
         drawn_ms = map_drawn_in_chromium(f"{base}/karte/")
     finally:
         server.terminate()
@@ -196,7 +206,12 @@ def main() -> int:
         f"errors {geo['errors']}); bar >= 80%"
     )
     print(f"geojson one client p50: {single['p50']:.2f} ms; bar <= 3 ms")
-    for name, result in (("list page /programme/", listing), ("map page /karte/", mapping)):
+    for name, result in (
+        ("home page /", home),
+        ("list page /programme/", listing),
+        (f"program page {program_path}", program_page),
+        ("map page /karte/", mapping),
+    ):
         print(
             f"{name} vs trivial view: {result['rate'] / trivial['rate']:.0%} "
             f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
