@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "news",
     "pages",
     "notifications",
+    # django-auditlog records changes; audit/ registers the models, adds views and exports, and
+    # shows coordinators the trail of their program. auditlog first: audit/admin.py amends it.
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Who made a change, for the audit trail; read only when an entry is written.
+    "audit.middleware.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -203,6 +209,13 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# --- Audit trail (audit/, on django-auditlog) ------------------------------------------------
+# Data minimisation: no IP address in any entry. audit/middleware.py never records one; this keeps
+# it so should auditlog's own middleware ever be switched on.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Loading fixtures (raw saves) is not somebody changing a person's record.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
