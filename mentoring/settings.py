@@ -8,6 +8,7 @@ defaults are the secure ones and ``SECRET_KEY`` is required to serve.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,6 +166,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:30 Berlin time: at night, and
+    # outside the hour (02:00-03:00) that the changes of the clocks skip or repeat, so it runs
+    # exactly once on those days too.
+    "audit-prune": {
+        "task": "audit.prune",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -211,6 +219,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # --- Audit trail (audit/, on django-auditlog) ------------------------------------------------
+# How long entries of the audit trail are kept (days); older ones are deleted every night.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 # Data minimisation: no IP address in any entry. audit/middleware.py never records one; this keeps
 # it so should auditlog's own middleware ever be switched on.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
