@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("tandems.urls")),
     path("", include("news.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )
