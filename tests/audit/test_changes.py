@@ -1,4 +1,4 @@
-"""Changes to people's records are written by django-auditlog, as registered in audit/registry.py."""
+"""Changes to people's records are written by django-auditlog (see audit/registry.py)."""
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
