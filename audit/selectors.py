@@ -41,7 +41,10 @@ PAGES = {
 
 
 def program_trail(*, program, data: QueryDict | None) -> tuple[AuditTrailFilterSet, QuerySet]:
-    """The program's entries, newest first, filtered; no entries when the filter is invalid."""
+    """The program's entries, newest first, filtered; no entries when the filter is invalid.
+
+    Served by the index audit_entry_program_time (audit/migrations/0001_program_index.py).
+    """
     queryset = (
         LogEntry.objects.filter(additional_data__program=program.pk)
         .select_related("actor", "content_type")
