@@ -6,6 +6,9 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit import services
 from tandems.models import Mentee
@@ -241,3 +244,30 @@ def test_coordination_page_links_each_programs_trail(coordinator_client, program
     response = coordinator_client.get("/koordination/")
 
     assert f'href="{trail_url(program)}"' in response.content.decode()
+
+
+SCRIPT = "<script>alert(1)</script>"
+FILTER_VALUES = st.one_of(
+    st.text(max_size=120),
+    st.just(SCRIPT),
+    st.sampled_from(
+        ["", "0", "-1", "99999999999", "2026-02-30", "0001-01-01", "9999-12-31", "angelegt"]
+    ),
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(FILTER_VALUES, min_size=6, max_size=6))
+def test_trail_never_fails_on_any_filter_input(values):
+    coordinator = UserFactory()
+    program = ProgramCoordinatorFactory(user=coordinator).program
+    new_mentee(program, first_name=SCRIPT)
+    client = Client()
+    client.force_login(coordinator)
+    query = dict(zip(["aktion", "datensatz", "person", "von", "bis", "page"], values, strict=True))
+
+    response = client.get(trail_url(program), query)
+
+    assert response.status_code == 200
+    assert SCRIPT not in response.content.decode()
