@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from audit import services as audit_services
+from audit.mixins import AccessLogMixin
 from mentoring.spreadsheet import csv_response
 
 from . import registration_selectors as selectors
@@ -166,8 +168,12 @@ class OrganiserMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return super().handle_no_permission()
 
 
-class ParticipantsView(OrganiserMixin, TemplateView):
+class ParticipantsView(AccessLogMixin, OrganiserMixin, TemplateView):
     template_name = "events/participants.html"
+    audit_detail = "teilnehmende"
+
+    def audit_object(self):
+        return self.event
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,7 +198,13 @@ CSV_COLUMNS = (
 )
 
 
-class ParticipantsCsvView(OrganiserMixin, View):
+class ParticipantsCsvView(AccessLogMixin, OrganiserMixin, View):
+    audit_action = audit_services.EXPORTED
+    audit_detail = "teilnehmende.csv"
+
+    def audit_object(self):
+        return self.event
+
     def get(self, request, *args, **kwargs):
         event = self.event
         filename = f"{event.slug}-{_('participants')}-{timezone.localdate().isoformat()}.csv"

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "pages",
     "notifications",
     "privacy",
+    # django-auditlog records changes; audit/ registers the models, adds views and exports, and
+    # shows coordinators the trail of their program. auditlog first: audit/admin.py amends it.
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Who made a change, for the audit trail; read only when an entry is written.
+    "audit.middleware.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -169,6 +175,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:45 Berlin time, after the
+    # retention run: at night, and outside the hour (02:00-03:00) that the changes of the clocks
+    # skip or repeat, so it runs exactly once on those days too.
+    "audit-prune": {
+        "task": "audit.prune",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -213,6 +226,15 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# --- Audit trail (audit/, on django-auditlog) ------------------------------------------------
+# How long entries of the audit trail are kept (days); older ones are deleted every night.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# Data minimisation: no IP address in any entry. audit/middleware.py never records one; this keeps
+# it so should auditlog's own middleware ever be switched on.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Loading fixtures (raw saves) is not somebody changing a person's record.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"

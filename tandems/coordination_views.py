@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from audit.mixins import AccessLogMixin
 from programs.selectors import programs_coordinated_by
 
 from . import selectors, services
@@ -122,9 +123,12 @@ def screening_status(application: Application) -> dict:
     }
 
 
-class ApplicationDetailView(ApplicationMixin, DetailView):
+class ApplicationDetailView(AccessLogMixin, ApplicationMixin, DetailView):
     template_name = "tandems/coordination/application_detail.html"
     context_object_name = "application"
+
+    def audit_object(self):
+        return self.application
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -224,10 +228,14 @@ def application_note_view(request, pk):
     )
 
 
-class ScreeningRecordView(ApplicationMixin, FormView):
+class ScreeningRecordView(AccessLogMixin, ApplicationMixin, FormView):
     template_name = "tandems/coordination/screening_form.html"
     form_class = ScreeningRecordForm
     permission_required = "tandems.change_application"
+    audit_detail = "§ 72a"
+
+    def audit_object(self):
+        return self.application
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "application": self.application}
@@ -292,10 +300,13 @@ class MenteeCreateView(ProgramPeopleMixin, FormView):
         return redirect("tandems:coordination_mentee", pk=mentee.pk)
 
 
-class MenteeDetailView(CoordinatorPermissionMixin, DetailView):
+class MenteeDetailView(AccessLogMixin, CoordinatorPermissionMixin, DetailView):
     template_name = "tandems/coordination/mentee_detail.html"
     context_object_name = "mentee"
     permission_required = "tandems.view_mentee"
+
+    def audit_object(self):
+        return self.get_object()
 
     def get_queryset(self):
         return selectors.mentees_of_coordinator(user=self.request.user).prefetch_related(

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit import services as audit_services
+from audit.mixins import AccessLogMixin
 from mentoring.spreadsheet import csv_response
 
 from . import dashboard
@@ -250,7 +252,20 @@ class ActionListView(ActionListMixin, TemplateView):
         return f"{url}?{query}" if query else url
 
 
-class ActionListCsvView(ActionListMixin, View):
+class ActionListCsvView(AccessLogMixin, ActionListMixin, View):
+    """The list as a file: one "exported" entry in the program's audit trail per download."""
+
+    audit_action = audit_services.EXPORTED
+
+    @property
+    def audit_detail(self) -> str:
+        if self.kind_name == "tandems":
+            return "tandems.csv"
+        return f"handlungsbedarf/{self.kind_name}.csv"
+
+    def audit_program(self):
+        return self.program
+
     def get(self, request, *args, **kwargs):
         found = self.action_list
         columns = self.kind.columns

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from audit.mixins import AccessLogMixin
+
 from . import lifecycle, selectors, services
 from .charts import Series, line_chart
 from .coordination_forms import add_service_errors
@@ -141,8 +143,11 @@ class TandemMixin(CoordinatorPermissionMixin):
         }
 
 
-class TandemDetailView(TandemMixin, TemplateView):
+class TandemDetailView(AccessLogMixin, TandemMixin, TemplateView):
     template_name = "tandems/coordination/tandem_detail.html"
+
+    def audit_object(self):
+        return self.tandem
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,12 +320,15 @@ def goal_progress_view(request, pk):
     return redirect(goal.tandem)
 
 
-class CheckInAnswerView(CoordinatorPermissionMixin, FormView):
+class CheckInAnswerView(AccessLogMixin, CoordinatorPermissionMixin, FormView):
     """A coordinator answers a mentee's check-in that is due, with the mentee or the guardian."""
 
     template_name = "tandems/coordination/tandem_checkin.html"
     form_class = CheckInForm
     permission_required = "tandems.change_tandem"
+
+    def audit_object(self):
+        return self.checkin
 
     @cached_property
     def checkin(self) -> CheckIn:

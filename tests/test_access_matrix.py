@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from audit import services as audit_services
 from events import services as event_services
 from events.tokens import cancel_token
 from notifications.tokens import unsubscribe_token
@@ -340,6 +341,11 @@ MATRIX = {
     "koordination/netzwerk/bericht/": ("/koordination/netzwerk/bericht/", STAFF_ONLY),
     "koordination/netzwerk/bericht.csv": ("/koordination/netzwerk/bericht.csv", STAFF_ONLY),
     "mentoring-wirkt/": ("/mentoring-wirkt/", 200),
+    # A program's audit trail names its people: only its coordinators, as their records.
+    "koordination/programme/<slug:slug>/protokoll/": (
+        "/koordination/programme/{program_a}/protokoll/",
+        PEOPLE_OF_A,
+    ),
     # Everybody's own notification settings; the one-click unsubscribe link needs no login (its
     # signed token is the key), so a valid token answers 200 to every role. A GET changes nothing.
     "mein-bereich/benachrichtigungen/": (
@@ -566,6 +572,7 @@ CANARIES = [
     "KANARIE-ORT-B",
     "KANARIE-TEILNAHME-B",
     "KANARIE-BEDARF-B",
+    "KANARIE-PROTOKOLL-B",
 ]
 
 
@@ -661,6 +668,10 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     )  # fmt: skip
     _tandem_of_program_b(program_b)
     _event_of_program_b(program_b)
+    # B's audit trail: its entries name B's people (above) and here a list B exported.
+    audit_services.audit_record(
+        actor=None, action="exported", program=program_b, detail=CANARIES[10]
+    )
     assert VolunteerProfile.objects.filter(name=CANARIES[0]).exists()
     user = world["users"][role]
     if user is not None:
@@ -672,3 +683,6 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     leaks = {path: [c for c in CANARIES if c in html] for path, html in pages.items()}
     assert {path: found for path, found in leaks.items() if found} == {}
     assert len(pages) > 15
+    if role == "coordinator_a":
+        # A's audit trail was read (and holds entries of A only).
+        assert f"/koordination/programme/{world['values']['program_a']}/protokoll/" in pages
