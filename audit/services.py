@@ -45,7 +45,7 @@ def _content_type_id(model: type[Model]) -> Subquery:
 
 def _label(obj: Model) -> str:
     """A label without personal data, in no language: "<model> #<id>", e.g. "Mentee #12"."""
-    return f"{type(obj).__name__} #{obj.pk}"
+    return f"{obj._meta.object_name} #{obj.pk}"
 
 
 def audit_record(
@@ -70,7 +70,8 @@ def audit_record(
         raise ValueError("an audit entry needs the record (obj) or the program it is about")
     target = obj if obj is not None else program
     entry = LogEntry(
-        content_type_id=_content_type_id(type(target)),
+        # _meta, not type(): request.user arrives as a lazy object.
+        content_type_id=_content_type_id(target._meta.model),
         object_pk=str(target.pk),
         object_id=target.pk if isinstance(target.pk, int) else None,
         object_repr=_label(target) if action == ERASED else str(target),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from auditlog.models import LogEntry as AuditLogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -216,6 +217,8 @@ def _user_parts() -> list[Part]:
                  ("id", "title", "created_at")),
                 ("admin-aktionen", _("Your actions in the administration"), AdminLogEntry,
                  "user", ("id", "action_time", "content_type", "action_flag")),
+                ("protokoll", _("Your entries in the audit trail"), AuditLogEntry, "actor",
+                 ("id", "timestamp", "content_type", "action")),
             )
         ),
     ]  # fmt: skip

@@ -34,6 +34,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_forget
 from events.models import Event, Registration
 from events.occurrences import occurrences
 from notifications.models import Notification
@@ -260,8 +261,12 @@ def run(*, now=None) -> RetentionRun:
     now = now or timezone.now()
     with transaction.atomic():
         due = plan(now=now)
-        Application.objects.filter(pk__in=due.applications).delete()
-        ScreeningRecord.objects.filter(pk__in=due.screening).delete()
+        applications = Application.objects.filter(pk__in=due.applications)
+        records = ScreeningRecord.objects.filter(pk__in=due.screening)
+        # Their audit entries are labelled with the volunteer's name.
+        audit_forget(obj=[applications, records])
+        applications.delete()
+        records.delete()
         services.volunteer_program_records_erase(pairs=due.volunteers)
         services.mentees_anonymise(ids=due.mentees)
         services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))

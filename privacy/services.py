@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -22,13 +23,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import ERASED, audit_forget, audit_record
 from events import services as event_services
 from events.models import Registration
 from notifications.models import Notification
-from programs.models import ProgramCoordinator
+from programs.models import Program, ProgramCoordinator
 from tandems import lifecycle
 from tandems.models import (
     Application,
+    ApplicationNote,
     CheckIn,
     CodeOfConductSignature,
     ConsentRecord,
@@ -39,6 +42,7 @@ from tandems.models import (
     Tandem,
     TandemStatusChange,
     Training,
+    VolunteerProfile,
 )
 
 from .models import Erasure
@@ -192,8 +196,12 @@ def volunteer_erase(*, user, cause: str = Erasure.Cause.OWN_REQUEST) -> list[Era
     ).delete()
     scrub_tandems([pk for pk, _program in tandem_ids], mentee_side=False)
     registrations_anonymise(Registration.objects.filter(any_address(addresses_of(user))))
+    audit_forget(obj=_records_naming(user))
     _release_protected(user)
-    user.delete()
+    # Without the audit log's entries for each row the cascade deletes: they would name the
+    # person again, and the one "erased" entry per program below says what happened.
+    with disable_auditlog():
+        user.delete()
 
     for erasure in erasures.values():
         erasure.applications_withdrawn = withdrawn[erasure.program_id]
@@ -202,9 +210,30 @@ def volunteer_erase(*, user, cause: str = Erasure.Cause.OWN_REQUEST) -> list[Era
             pk for pk, program in tandem_ids if program == erasure.program_id
         )
         erasure.save()
+        audit_record(actor=None, action=ERASED, program=erasure.program, detail="volunteer")
     if cause == Erasure.Cause.OWN_REQUEST:
         _tell_coordinators(list(erasures.values()))
     return list(erasures.values())
+
+
+def _records_naming(user, *, program_id=None) -> list:
+    """The records whose audit entries name the volunteer (all, or those of one program)."""
+    scope = {} if program_id is None else {"program_id": program_id}
+    records = [
+        Application.objects.filter(volunteer=user, **scope),
+        ApplicationNote.objects.filter(
+            application__volunteer=user,
+            **{f"application__{key}": value for key, value in scope.items()},
+        ),
+        ScreeningRecord.objects.filter(volunteer=user, **scope),
+        Training.objects.filter(volunteer=user, **scope),
+        CodeOfConductSignature.objects.filter(volunteer=user, **scope),
+        ConsentRecord.objects.filter(user=user, **scope),
+        Tandem.objects.filter(mentor=user, **scope),
+    ]
+    if program_id is None:
+        records += [user, VolunteerProfile.objects.filter(user=user)]
+    return records
 
 
 def _release_protected(user) -> None:
@@ -223,7 +252,10 @@ def volunteer_program_records_erase(*, pairs: list[tuple[int, int]]) -> int:
     """Retention: for each (program, volunteer) whose activity there has ended long enough ago,
     remove the program's records of them; the account itself stays theirs."""
     placeholder = placeholder_user()
+    User = get_user_model()
     for program_id, user_id in pairs:
+        audit_forget(obj=_records_naming(User(pk=user_id), program_id=program_id))
+        audit_record(actor=None, action=ERASED, program=Program(pk=program_id), detail="volunteer")
         tandem_ids = list(
             Tandem.objects.filter(program_id=program_id, mentor_id=user_id).values_list(
                 "pk", flat=True
@@ -266,10 +298,18 @@ MENTEE_CLEARED = {
 }
 
 
-def mentees_anonymise(*, ids) -> int:
+def mentees_anonymise(*, ids, by=None) -> int:
     """Empty the mentees' rows and everything about them; the rows and tandems stay."""
     ids = list(ids)
     tandem_ids = list(Tandem.objects.filter(mentee__in=ids).values_list("pk", flat=True))
+    audit_forget(
+        obj=[
+            Mentee.objects.filter(pk__in=ids),
+            ConsentRecord.objects.filter(mentee__in=ids),
+            Tandem.objects.filter(pk__in=tandem_ids),
+            Goal.objects.filter(tandem__in=tandem_ids),
+        ]
+    )
     CheckIn.objects.open().filter(
         tandem__in=tandem_ids, respondent=CheckIn.Respondent.MENTEE
     ).delete()
@@ -280,7 +320,7 @@ def mentees_anonymise(*, ids) -> int:
     Mentee.target_groups.through.objects.filter(mentee__in=ids).delete()
     now = timezone.now()
     for mentee in Mentee.objects.filter(pk__in=ids, anonymised_at__isnull=True).only(
-        "pk", "year_of_birth"
+        "pk", "year_of_birth", "program_id"
     ):
         Mentee.objects.filter(pk=mentee.pk).update(
             **MENTEE_CLEARED,
@@ -289,6 +329,7 @@ def mentees_anonymise(*, ids) -> int:
             status=Mentee.Status.INACTIVE,
             anonymised_at=now,
         )
+        audit_record(actor=by, action=ERASED, obj=mentee, program=Program(pk=mentee.program_id))
     return len(ids)
 
 
@@ -303,7 +344,7 @@ def mentee_erase(*, mentee: Mentee, by) -> Erasure:
     ended = _end_current_tandems(
         tandems, reason=Tandem.EndReason.MENTEE_WITHDREW, mentee_waits_again=False
     )
-    mentees_anonymise(ids=[mentee.pk])
+    mentees_anonymise(ids=[mentee.pk], by=by)
     return Erasure.objects.create(
         person=Erasure.Person.MENTEE,
         cause=Erasure.Cause.COORDINATOR,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
+from audit.services import EXPORTED, audit_record
 from tandems import selectors as tandem_selectors
 from tandems import services as tandem_services
 from tandems.coordination_views import CoordinatorPermissionMixin, ProgramPeopleMixin
@@ -57,7 +58,9 @@ class MyDataView(LoginRequiredMixin, TemplateView):
 @login_required
 def my_data_export_view(request):
     stamp = timezone.localdate().isoformat()
-    return _zip_response(export.user_export(user=request.user), filename=f"meine-daten-{stamp}.zip")
+    content = export.user_export(user=request.user)
+    audit_record(actor=request.user, action=EXPORTED, obj=request.user, detail="meine-daten")
+    return _zip_response(content, filename=f"meine-daten-{stamp}.zip")
 
 
 class AccountDeleteView(LoginRequiredMixin, FormView):
@@ -134,10 +137,9 @@ class MenteeMixin(CoordinatorPermissionMixin):
 class MenteeExportView(MenteeMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         stamp = timezone.localdate().isoformat()
-        return _zip_response(
-            export.mentee_export(mentee=self.mentee),
-            filename=f"mentee-{self.mentee.pk}-{stamp}.zip",
-        )
+        content = export.mentee_export(mentee=self.mentee)
+        audit_record(actor=request.user, action=EXPORTED, obj=self.mentee, detail="export.zip")
+        return _zip_response(content, filename=f"mentee-{self.mentee.pk}-{stamp}.zip")
 
 
 class MenteeEraseView(MenteeMixin, FormView):

@@ -272,9 +272,9 @@ def test_the_prune_task_uses_the_clock(program):
     assert LogEntry.objects.count() == 1
 
 
-def test_the_prune_runs_nightly_at_half_past_three_berlin_time():
+def test_the_prune_runs_nightly_after_the_retention_run():
     entry = settings.CELERY_BEAT_SCHEDULE["audit-prune"]
 
     assert entry["task"] == "audit.prune"
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {45})
     assert settings.CELERY_TIMEZONE == "Europe/Berlin"

@@ -201,3 +201,20 @@ def test_not_starting_deletes_the_screening_record_at_once(coordinator_a):
     )
 
     assert not ScreeningRecord.objects.filter(volunteer=application.volunteer).exists()
+
+
+def test_erasures_are_written_to_the_audit_trail_without_names(
+    marked_mentor, marked_mentee, coordinator_a
+):
+    from auditlog.models import LogEntry
+
+    services.volunteer_erase(user=marked_mentor)
+    services.mentee_erase(mentee=marked_mentee, by=coordinator_a.user)
+
+    erased = LogEntry.objects.filter(additional_data__what="erased").order_by("pk")
+    assert [(e.actor, e.additional_data["program"]) for e in erased] == [
+        (None, coordinator_a.program.pk),
+        (coordinator_a.user, coordinator_a.program.pk),
+    ]
+    assert erased.last().object_repr == f"Mentee #{marked_mentee.pk}"
+    assert rows_with() == {}

@@ -144,3 +144,17 @@ def test_mentee_export_is_404_for_another_program(client, marked_mentee):
 
     assert client.get(f"/koordination/mentees/{marked_mentee.pk}/export.zip").status_code == 404
     assert client.get("/koordination/mentees/999999/export.zip").status_code == 404
+
+
+def test_mentee_export_is_written_to_the_audit_trail(client, marked_mentee, coordinator_a):
+    from auditlog.models import LogEntry
+
+    client.force_login(coordinator_a.user)
+    client.get(f"/koordination/mentees/{marked_mentee.pk}/export.zip")
+
+    entry = LogEntry.objects.filter(additional_data__what="exported").get()
+    assert (entry.actor, entry.object_pk, entry.additional_data["program"]) == (
+        coordinator_a.user,
+        str(marked_mentee.pk),
+        coordinator_a.program.pk,
+    )
