@@ -123,6 +123,7 @@ def _pairs(model, person_field: str, queryset=None) -> set[tuple[int, int]]:
     queryset = model.objects.all() if queryset is None else queryset
     return set(
         queryset.exclude(**{f"{person_field}__isnull": True})
+        .order_by()
         .values_list("program_id", f"{person_field}_id")
         .distinct()
     )
