@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,36 +131,62 @@ def _pairs(model, person_field: str, queryset=None) -> set[tuple[int, int]]:
 
 
 def _volunteer_activity(programs: list[int] | None):
-    """Per (program, volunteer): still active there?, ever started?, and when activity ended."""
+    """Per (program, volunteer): still active there?, ever started?, and when activity ended.
+
+    One grouped pass over the tandems and one over the applications (each pair's counts and
+    last dates at once), then the pairs of the other records.
+    """
     scope = Q() if programs is None else Q(program__in=programs)
-    tandems = Tandem.objects.filter(scope).exclude(mentor__email=services.PLACEHOLDER_EMAIL)
-    applications = Application.objects.filter(scope)
-    everyone = set()
+    placeholder = (
+        get_user_model()
+        .objects.filter(email=services.PLACEHOLDER_EMAIL)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    everyone, active, started = set(), set(), set()
+    ended = defaultdict(lambda: None)
+    tandems = (
+        Tandem.objects.filter(scope)
+        .exclude(mentor_id=placeholder)
+        .order_by()
+        .values_list("program_id", "mentor_id")
+        .annotate(
+            current=Count("pk", filter=Q(status__in=Tandem.CURRENT)),
+            started=Count("pk", filter=Q(started_on__isnull=False)),
+            last=Max("ended_on", filter=Q(status__in=Tandem.ENDED)),
+        )
+    )
+    for program, mentor, current, began, last in tandems:
+        pair = (program, mentor)
+        everyone.add(pair)
+        if current:
+            active.add(pair)
+        if began:
+            started.add(pair)
+        ended[pair] = last
+    applications = (
+        Application.objects.filter(scope)
+        .order_by()
+        .values_list("program_id", "volunteer_id")
+        .annotate(
+            open=Count("pk", filter=Q(status=Application.Status.OPEN)),
+            last=Max("stage_changed_at", filter=Q(status__in=CLOSED)),
+        )
+    )
+    for program, volunteer, still_open, last in applications:
+        pair = (program, volunteer)
+        everyone.add(pair)
+        if still_open:
+            active.add(pair)
+        if last is not None:
+            ended[pair] = max(filter(None, [ended[pair], _local_day(last)]))
     for model, person in (
-        (Application, "volunteer"),
         (ScreeningRecord, "volunteer"),
         (Training, "volunteer"),
         (CodeOfConductSignature, "volunteer"),
         (ConsentRecord, "user"),
     ):
         everyone |= _pairs(model, person, model.objects.filter(scope))
-    everyone |= _pairs(Tandem, "mentor", tandems)
-    active = _pairs(Tandem, "mentor", tandems.current()) | _pairs(
-        Application, "volunteer", applications.open()
-    )
-    started = _pairs(Tandem, "mentor", tandems.filter(started_on__isnull=False))
-    ended = defaultdict(lambda: None)
-    for program, mentor, last in (
-        tandems.ended().values_list("program_id", "mentor_id").annotate(last=Max("ended_on"))
-    ):
-        ended[(program, mentor)] = last
-    for program, volunteer, last in (
-        applications.filter(status__in=CLOSED)
-        .values_list("program_id", "volunteer_id")
-        .annotate(last=Max("stage_changed_at"))
-    ):
-        day = _local_day(last)
-        ended[(program, volunteer)] = max(filter(None, [ended[(program, volunteer)], day]))
     return everyone - active, started, ended
 
 
