@@ -3,6 +3,7 @@
 import gzip
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import cached_property
 from time import monotonic
 
 from django.conf import settings
@@ -321,6 +322,12 @@ class FeedPayload:
     gzipped: bytes
     created: float = field(default_factory=monotonic)
 
+    @cached_property
+    def plain(self) -> bytes:
+        """The uncompressed feed, made once per process for the rare client without gzip:
+        decompressing a megabyte for each such request was most of its cost."""
+        return gzip.decompress(self.gzipped)
+
 
 # Ready feeds of this process, by cache key: a subscribed calendar asks every few minutes, and
 # the feed of a busy network is a megabyte before compression. At most a few, for a minute.
@@ -369,9 +376,7 @@ def events_feed(request):
         response = HttpResponse(payload.gzipped, content_type="text/calendar; charset=utf-8")
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(
-            gzip.decompress(payload.gzipped), content_type="text/calendar; charset=utf-8"
-        )
+        response = HttpResponse(payload.plain, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
