@@ -18,15 +18,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +35,9 @@ from .models import Notification, NotificationSettings
 from .recipients import Recipient
 
 BERLIN = timezone.get_default_timezone()
-# At most this many new rows per kind, recipient and scan; the rest follow a minute later. Keeps
-# a scan around a second with 100,000 active tandems (bench/notifications.py), and still makes
-# 150,000 reminders an hour, far above what comes due.
+# At most this many new rows per kind and scan; the rest follow a minute later. Keeps a scan
+# around a second with 100,000 active tandems (bench/notifications.py), and still makes 150,000
+# reminders an hour, far above what comes due.
 BATCH = 2500
 MEETING_LEADS = (2, 24, 48)
 DEFAULT_MEETING_LEAD = NotificationSettings._meta.get_field("meeting_lead_hours").default
@@ -164,51 +160,34 @@ class MeetingReminder(Kind):
 
     def scan(self, now: datetime) -> list[Notification]:
         sequence = Cast(OuterRef("sequence"), output_field=CharField())
-        # A LEFT JOIN to the mentor's settings (one row at most), not a subquery: PostgreSQL
-        # ran that once per lead branch and meeting, three times slower with 100,000 tandems.
-        lead = Coalesce(
-            F("tandem__mentor__notification_settings__meeting_lead_hours"),
-            DEFAULT_MEETING_LEAD,
+        not_in_outbox = _not_in_outbox(
+            self.kind,
+            Meeting,
+            recipient_field="user_id",
+            recipient_ref=OuterRef("tandem__mentor_id"),
+            occurrence=sequence,
         )
-        # One branch per lead time, so the database answers with the due meetings only.
-        by_lead = Q()
+        # One query per lead time, each over its own window, soonest first: the window reaches
+        # an hour past the lead (the wall-clock rule), and meetings of that hour, not due yet,
+        # must not fill the batch before the due ones. The mentor's setting is asked with an
+        # EXISTS on its primary key, from the tandem's mentor_id: no join through the accounts.
+        chosen = NotificationSettings.objects.filter(user_id=OuterRef("tandem__mentor_id"))
+        found = []
         for hours in MEETING_LEADS:
-            by_lead |= Q(lead=hours, starts_at__lte=now + timedelta(hours=hours + 1))
-        mentors = (
-            self._meetings(now, max(MEETING_LEADS))
-            .annotate(lead=lead)
-            .filter(by_lead)
-            .filter(
-                _not_in_outbox(
-                    self.kind,
-                    Meeting,
-                    recipient_field="user_id",
-                    recipient_ref=OuterRef("tandem__mentor_id"),
-                    occurrence=sequence,
-                )
-            )
-            # Soonest due first: the window reaches an hour past the lead (the wall-clock rule), and
-            # meetings in that hour, not due yet, must not fill the batch before the due ones.
-            .order_by(
-                ExpressionWrapper(
-                    F("starts_at") - F("lead") * Value(timedelta(hours=1)),
-                    output_field=DateTimeField(),
-                ),
-                "pk",
-            )
-            .values_list("pk", "starts_at", "sequence", "tandem__mentor_id", "lead")[:BATCH]
-        )
-        rows = [
-            _row(
-                self.kind,
-                Meeting,
-                pk,
-                due_at=meeting_reminder_at(starts_at, lead),
-                occurrence=str(seq),
-                user=mentor_id,
-            )
-            for pk, starts_at, seq, mentor_id, lead in mentors
-        ]
+            if hours == DEFAULT_MEETING_LEAD:
+                # No settings row means the default lead.
+                mentor_wants = ~Exists(chosen.exclude(meeting_lead_hours=hours))
+            else:
+                mentor_wants = Exists(chosen.filter(meeting_lead_hours=hours))
+            for pk, starts_at, seq, mentor_id in (
+                self._meetings(now, hours)
+                .filter(mentor_wants, not_in_outbox)
+                .order_by("starts_at", "pk")
+                .values_list("pk", "starts_at", "sequence", "tandem__mentor_id")[:BATCH]
+            ):
+                due_at = meeting_reminder_at(starts_at, hours)
+                if due_at <= now:
+                    found.append((due_at, pk, seq, "user", mentor_id))
         consented = ConsentRecord.objects.filter(
             mentee=OuterRef("tandem__mentee_id"),
             scope=ConsentRecord.Scope.REMINDERS,
@@ -230,18 +209,15 @@ class MeetingReminder(Kind):
             .order_by("starts_at", "pk")
             .values_list("pk", "starts_at", "sequence", "tandem__mentee_id")[:BATCH]
         )
-        rows += [
-            _row(
-                self.kind,
-                Meeting,
-                pk,
-                due_at=meeting_reminder_at(starts_at, self.MENTEE_LEAD),
-                occurrence=str(seq),
-                mentee=mentee_id,
-            )
-            for pk, starts_at, seq, mentee_id in mentees
+        for pk, starts_at, seq, mentee_id in mentees:
+            due_at = meeting_reminder_at(starts_at, self.MENTEE_LEAD)
+            if due_at <= now:
+                found.append((due_at, pk, seq, "mentee", mentee_id))
+        # The soonest due of all, at most BATCH a scan: the rest come with the next scans.
+        return [
+            _row(self.kind, Meeting, pk, due_at=due_at, occurrence=str(seq), **{to: person})
+            for due_at, pk, seq, to, person in sorted(found)[:BATCH]
         ]
-        return [row for row in rows if row.due_at <= now]
 
     def wanted_by(self, recipient: Recipient) -> bool:
         if recipient.mentee is not None:
