@@ -189,7 +189,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "stay signed in" box: the session cookie ends with the browser, and on the server a session
+# ends SESSION_COOKIE_AGE after sign-in (see Security below), on shared computers too.
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring-Portal] "
 # Links in account e-mails: https in production even when SITE_URL is not set.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG and SITE_URL.startswith("http:") else "https"
@@ -258,8 +260,16 @@ OPERATOR = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Eight hours, a working day, counted from sign-in (and from any later change of the session).
+# Not renewed on every request: that would cost a database write per signed-in page view, for
+# little gain over a limit that a coordinator meets at most once a day.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
+# JavaScript never reads the CSRF token (forms carry it in a hidden field), so the cookie can be
+# HttpOnly; the cost, no AJAX POST reading the cookie, is none here.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -87,3 +87,74 @@ def test_no_template_served_to_browsers_holds_inline_script_or_style():
             found.append(str(template.relative_to(ROOT)))
 
     assert found == []
+
+
+# --- Sessions and the admin login ---------------------------------------------------------------
+
+
+def test_session_ends_eight_hours_after_sign_in_and_with_the_browser(client):
+    import time_machine
+
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(email="mentorin@example.org")
+    with time_machine.travel("2026-03-02 08:00 +0100", tick=False) as clock:
+        response = client.post(
+            "/konto/login/", {"login": "mentorin@example.org", "password": PASSWORD}
+        )
+        cookie = response.cookies["sessionid"]
+        clock.move_to("2026-03-02 15:59 +0100")
+        late_afternoon = client.get("/mein-bereich/").status_code
+        clock.move_to("2026-03-02 16:01 +0100")
+        evening = client.get("/mein-bereich/")
+
+    assert cookie["max-age"] == ""
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert late_afternoon == 200
+    assert (evening.status_code, evening["Location"]) == (
+        302,
+        "/konto/login/?next=/mein-bereich/",
+    )
+
+
+def test_failed_admin_logins_are_rate_limited_like_every_login(client):
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(email="chefin@example.org", is_staff=True)
+    admin_form = client.post(
+        "/admin/login/?next=/admin/", {"username": "chefin@example.org", "password": "falsch"}
+    )
+    login_url = admin_form["Location"]
+
+    failures = [
+        client.post(login_url, {"login": "chefin@example.org", "password": f"falsch-{n}"})
+        for n in range(10)
+    ]
+    right_password = client.post(login_url, {"login": "chefin@example.org", "password": PASSWORD})
+
+    # The admin's own form checks no password: it sends everybody to allauth's login.
+    assert (admin_form.status_code, login_url) == (302, "/konto/login/?next=%2Fadmin%2F")
+    assert {response.status_code for response in failures} == {200}
+    assert "Zu viele gescheiterte Anmeldeversuche" not in failures[-1].content.decode()
+    assert "Zu viele gescheiterte Anmeldeversuche" in right_password.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_production_cookies_are_secure_httponly_and_same_site(tmp_path):
+    from tests.mentoring.test_production import manage, production_env
+
+    names = [
+        "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_AGE", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SAMESITE", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT",
+    ]  # fmt: skip
+    script = f"from django.conf import settings; print([getattr(settings, n) for n in {names!r}])"
+
+    result = manage(production_env(tmp_path), "shell", "--no-imports", "-c", script)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        [True, True, "Lax", 28800, True, True, "Lax", 31536000, True]
+    )
