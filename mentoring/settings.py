@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
@@ -206,6 +207,15 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP) and
+# one-time recovery codes. Everyone may switch it on; coordinators and staff, who see personal
+# data of children and volunteers, are asked to on their dashboard and in the admin. WebAuthn
+# (security keys, passkeys) is left off for now: it needs fido2 and allauth's JavaScript.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mentoring-Portal"
+# One step of 30 s either way: phones whose clock is a little off still work.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
