@@ -179,6 +179,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "tandems:my_area"
 
+# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP) and
+# one-time recovery codes. Everyone may switch it on; coordinators and staff, who see personal
+# data of children and volunteers, are asked to on their dashboard and in the admin. WebAuthn
+# (security keys, passkeys) is left off for now: it needs fido2 and allauth's JavaScript.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mentoring-Portal"
+# One step of 30 s either way: phones whose clock is a little off still work.
+MFA_TOTP_TOLERANCE = 1
+
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -207,15 +216,6 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-
-# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP) and
-# one-time recovery codes. Everyone may switch it on; coordinators and staff, who see personal
-# data of children and volunteers, are asked to on their dashboard and in the admin. WebAuthn
-# (security keys, passkeys) is left off for now: it needs fido2 and allauth's JavaScript.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Mentoring-Portal"
-# One step of 30 s either way: phones whose clock is a little off still work.
-MFA_TOTP_TOLERANCE = 1
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
