@@ -4,8 +4,9 @@ from django.conf import settings
 
 
 class PermissionsPolicyMiddleware:
-    """Sends the Permissions-Policy header: the portal uses no camera, microphone, location or
-    payment feature, so no page, and no script that might ever slip into one, may ask for them.
+    """Sends the Permissions-Policy header: the portal uses no camera, microphone or payment
+    feature, so no page, and no script that might ever slip into one, may ask for them; the
+    location only its own pages may ask for (the map's "use my location").
 
     One fixed header does not need a package (django-permissions-policy would validate the
     feature names, which the test of the header does as well).

@@ -52,14 +52,16 @@ def test_permissions_policy_denies_features_the_portal_never_uses(client, pages)
 
     assert len(headers) == 1
     policy = dict(item.split("=", 1) for item in headers.pop().split(", "))
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+    for feature in ("camera", "microphone", "payment", "usb", "browsing-topics"):
         assert policy[feature] == "()"
+    # The map's "use my location" button, on the portal's own pages only.
+    assert policy["geolocation"] == "(self)"
 
 
 def test_permissions_policy_also_on_static_files_and_geojson(client):
     geojson = client.get("/karte/programme.geojson")
 
-    assert "geolocation=()" in geojson["Permissions-Policy"]
+    assert "camera=()" in geojson["Permissions-Policy"]
 
 
 def test_referrer_and_content_type_headers(client):
