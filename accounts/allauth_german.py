@@ -103,6 +103,12 @@ STRINGS = (
         "check your spam folder. Please contact us if you do not receive the verification "
         "email within a few minutes."
     ),
+    # templates/mfa/recovery_codes/generate.html
+    gettext_noop("You are about to generate a new set of recovery codes for your account."),
+    # templates/mfa/totp/deactivate_form.html
+    gettext_noop(
+        "You are about to deactivate authenticator app based authentication. Are you sure?"
+    ),
     # Texts whose German in allauth is wrong or odd rather than informal.
     gettext_noop("Email Address"),
     gettext_noop("Change Email"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mentoring.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map's GeoJSON: ready bytes, served before the session and CSRF machinery.
     "programs.middleware.GeoJSONMiddleware",
@@ -200,6 +202,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "tandems:my_area"
 
+# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP) and
+# one-time recovery codes. Everyone may switch it on; coordinators and staff, who see personal
+# data of children and volunteers, are asked to on their dashboard and in the admin. WebAuthn
+# (security keys, passkeys) is left off for now: it needs fido2 and allauth's JavaScript.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mentoring-Portal"
+# One step of 30 s either way: phones whose clock is a little off still work.
+MFA_TOTP_TOLERANCE = 1
+
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -211,7 +222,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "stay signed in" box: the session cookie ends with the browser, and on the server a session
+# ends SESSION_COOKIE_AGE after sign-in (see Security below), on shared computers too.
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring-Portal] "
 # Links in account e-mails: https in production even when SITE_URL is not set.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG and SITE_URL.startswith("http:") else "https"
@@ -289,11 +302,46 @@ OPERATOR = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Eight hours, a working day, counted from sign-in (and from any later change of the session).
+# Not renewed on every request: that would cost a database write per signed-in page view, for
+# little gain over a limit that a coordinator meets at most once a day.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
+# JavaScript never reads the CSRF token (forms carry it in a hidden field), so the cookie can be
+# HttpOnly; the cost, no AJAX POST reading the cookie, is none here.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the portal uses: denied to every page and every frame in it. The
+# one exception is the location, for the map's "use my location" button, and only for the
+# portal's own pages (the position stays in the browser; see static/js/map.js).
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The load balancer asks over plain HTTP inside the data centre.

@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 import redis
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -36,7 +39,13 @@ class LegalPageView(PartnersInFooterMixin, TemplateView):
     }
 
     def get_template_names(self):
-        return [f"mentoring/legal/{self.page}.html"]
+        # The privacy policy and the accessibility statement are long legal texts: one template
+        # per language (German is the binding one), not hundreds of msgids. The legal notice
+        # is short and keeps its translated strings.
+        return [
+            f"mentoring/legal/{self.page}_{get_language()}.html",
+            f"mentoring/legal/{self.page}.html",
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -50,6 +59,8 @@ class LegalPageView(PartnersInFooterMixin, TemplateView):
             context["custom_body"] = markdown.render(context["custom_page"].content)
         context["default_title"] = self.titles[self.page]
         context["operator"] = settings.OPERATOR
+        # The privacy policy names the one outside server a visitor's browser may contact.
+        context["map_tile_host"] = urlsplit(settings.MAP_TILE_URL).hostname or ""
         return context
 
 

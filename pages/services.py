@@ -1,10 +1,7 @@
 """Everything that writes editorial pages and partners. Refusals are ValidationErrors in the
 user's language; nothing is written then."""
 
-import io
 import re
-import warnings
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
@@ -14,9 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from mentoring import images
 
 from .models import LEGAL_SLUGS, PageSettings, Partner
 
@@ -26,14 +23,6 @@ PAGE_URL = re.compile(rf"^/(?:(?P<language>{_PREFIXES})/)?(?P<slug>[-a-z0-9]+)/$
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_SIZE = (400, 200)
-# Far more than any logo; refuses decompression bombs before Pillow decodes them.
-LOGO_MAX_PIXELS = 25_000_000
-# Pillow's format name → the extension and the options it is written anew with.
-LOGO_FORMATS = {
-    "PNG": ("png", {"optimize": True}),
-    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
-    "WEBP": ("webp", {"quality": 85}),
-}
 
 
 def page_url_parts(url: str) -> tuple[str, str] | None:
@@ -102,48 +91,15 @@ def page_save(*, page: FlatPage, published: bool = True, position: int = 0) -> F
 
 
 def logo_process(upload) -> ContentFile:
-    """Check an uploaded logo and return it anew: at most 400 × 200 px, without metadata.
-
-    Only JPEG, PNG and WebP pass (SVG can carry scripts; Pillow does not read it anyway).
-    """
-    if upload.size is not None and upload.size > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": _("The logo may be at most 2 MB.")})
-    upload.seek(0)
-    data = upload.read()
-    if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": _("The logo may be at most 2 MB.")})
-    refused = ValidationError({"logo": _("Please upload a JPEG, PNG or WebP image.")})
+    """Check an uploaded logo and return it anew: at most 400 × 200 px, without metadata."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                if probe.width * probe.height > LOGO_MAX_PIXELS:
-                    raise ValidationError({"logo": _("The image has too many pixels.")})
-                probe.verify()
-            # verify() leaves the image unusable: open it again to decode it.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning) as error:  # fmt: skip
-        raise refused from error
-    if kind not in LOGO_FORMATS:
-        raise refused
-    extension, options = LOGO_FORMATS[kind]
-    try:
-        if kind == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        elif kind != "JPEG" and image.mode not in ("RGB", "RGBA", "L", "LA"):
-            # Palette and 16-bit images: resized smoothly only in full colour.
-            image = image.convert("RGBA")
-        image.thumbnail(LOGO_MAX_SIZE, Image.Resampling.LANCZOS)
-        output = io.BytesIO()
-        image.save(output, format=kind, **options)
-    except (OSError, ValueError) as error:
-        raise refused from error
-    stem = slugify(Path(upload.name or "logo").stem)[:60] or "logo"
-    return ContentFile(output.getvalue(), name=f"{stem}.{extension}")
+        return images.image_reencode(
+            upload, max_bytes=LOGO_MAX_BYTES, max_size=LOGO_MAX_SIZE, stem="logo"
+        )
+    except images.TooLarge as error:
+        raise ValidationError({"logo": _("The logo may be at most 2 MB.")}) from error
+    except ValidationError as error:
+        raise ValidationError({"logo": error.messages}) from error
 
 
 def partner_save(*, partner: Partner, logo=None) -> Partner:

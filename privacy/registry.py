@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry as AuditLogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth import get_user_model
@@ -78,6 +79,9 @@ def _user_parts() -> list[Part]:
         ),
         Part("e-mail-adressen", _("E-mail addresses"), EmailAddress, "user",
              ("email", "verified", "primary")),
+        # That a second factor is set up, never its secret.
+        Part("zwei-faktor", _("Two-factor authentication"), Authenticator, "user",
+             ("type", "created_at", "last_used_at")),
         Part(
             "profil",
             _("Volunteer profile"),

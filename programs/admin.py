@@ -67,8 +67,21 @@ class ProgramImportForm(forms.Form):
     )
 
 
+class ProgramAdminForm(forms.ModelForm):
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            # Stored as encoded anew: checked, made smaller, without metadata.
+            try:
+                return services.program_image_process(image)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["image"]) from error
+        return image
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramAdminForm
     change_list_template = "admin/programs/program/change_list.html"
     list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
     list_filter = ["status", "state", "availability", "reach", "target_groups", "topics"]

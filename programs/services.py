@@ -1,10 +1,17 @@
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring import images
+
 from . import gazetteer
 from .models import Program, ProgramChange
+
+PROGRAM_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+# Twice the widest the program page shows it, for sharp images on high-density screens.
+PROGRAM_IMAGE_MAX_SIZE = (1600, 1200)
 
 # Fields a coordinator may change in the listing; everything else is staff's.
 EDITABLE_FIELDS = [
@@ -35,6 +42,22 @@ EDITABLE_FIELDS = [
     "image_alt",
 ]
 M2M_FIELDS = ["target_groups", "topics", "formats"]
+
+
+def program_image_process(upload) -> ContentFile:
+    """Check an uploaded program image and return it anew: JPEG, PNG or WebP of at most
+    1600 × 1200 px, without EXIF (a photo's GPS position and camera) or other metadata."""
+    try:
+        return images.image_reencode(
+            upload,
+            max_bytes=PROGRAM_IMAGE_MAX_BYTES,
+            max_size=PROGRAM_IMAGE_MAX_SIZE,
+            stem="programm",
+        )
+    except images.TooLarge as error:
+        raise ValidationError({"image": _("The image may be at most 5 MB.")}) from error
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
 
 
 def program_search_text(*, program: Program) -> str:

@@ -115,6 +115,8 @@ SIGNED_IN_PAGES = [
     "/mein-bereich/",
     "/konto/email/",
     "/konto/password/change/",
+    "/konto/2fa/",
+    "/konto/reauthenticate/",
     "/konto/logout/",
     "/koordination/",
     "/koordination/veranstaltungen/",

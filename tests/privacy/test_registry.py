@@ -49,3 +49,4 @@ def test_the_export_never_carries_secrets():
     exported = {(part.model._meta.label, name) for part in user_parts() for name in part.fields}
     assert ("accounts.User", "password") not in exported
     assert ("tandems.CalendarFeed", "token") not in exported
+    assert ("mfa.Authenticator", "data") not in exported
