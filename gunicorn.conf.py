@@ -47,8 +47,8 @@ graceful_timeout = 30
 # Sync workers close the connection after each response; nginx keeps the visitor's connection.
 
 # The workers' heartbeat file: in memory, so a slow disk never makes the master kill a worker.
-if Path("/dev/shm").is_dir():
-    worker_tmp_dir = "/dev/shm"
+if Path("/dev/shm").is_dir():  # nosec B108: gunicorn's own heartbeat files, not data
+    worker_tmp_dir = "/dev/shm"  # nosec B108: as gunicorn's documentation recommends
 
 # gunicornc's control socket is not used; without this gunicorn creates one in $HOME, which the
 # systemd unit's ProtectSystem/ProtectHome make read-only.
