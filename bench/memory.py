@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 _spec = importlib.util.spec_from_file_location(
     "bench_programs", Path(__file__).with_name("programs.py")
@@ -72,8 +73,11 @@ def paths(base: str) -> list[str]:
     programs = links("/programme/", r'href="(/programme/[a-z0-9-]+/)"', 40)
     events = links("/veranstaltungen/", r'href="(/veranstaltungen/[a-z0-9-]+/)"', 30)
     news = links("/aktuelles/", r'href="(/aktuelles/[a-z0-9-]+/)"', 10)
-    filtered = [f"/programme/?ort={place}{facet}" for place in PLACES for facet in FACETS] + [
-        f"/karte/programme.geojson?ort={place}{facet}" for place in PLACES for facet in FACETS
+    filtered = [
+        f"{path}?ort={quote(place)}{facet}"
+        for path in ("/programme/", "/karte/programme.geojson")
+        for place in PLACES
+        for facet in FACETS
     ]
     months = [f"/veranstaltungen/2027/{month}/" for month in range(1, 13)]
     fixed = [
@@ -112,6 +116,9 @@ def load(host: str, port: int, mix: list[str], count: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
+    # A client that died (an exception in its thread) leaves requests unsent: no figure then.
+    if sum(statuses.values()) != count:
+        raise SystemExit(f"only {sum(statuses.values())} of {count} requests were answered")
     return statuses
 
 

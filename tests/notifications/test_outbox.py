@@ -116,3 +116,27 @@ def test_scan_creates_the_soonest_due_first_when_a_batch_is_full(tandem, monkeyp
     assert created["meeting_reminder"] == 2
     reminders = Notification.objects.filter(kind="meeting_reminder")
     assert set(reminders.values_list("object_id", flat=True)) == {m.pk for m in due}
+
+
+def test_a_big_scan_refreshes_the_outbox_statistics(tandem, monkeypatch):
+    from django.db import connection
+
+    from tests.conftest import require_service
+
+    require_service(connection.vendor == "postgresql", "table statistics are PostgreSQL's")
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 2)
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        for hour in (17, 18):
+            plan(tandem, at(2027, 3, 10).date(), time(hour, 0))
+
+    with time_machine.travel(at(2027, 3, 9, 18, 0), tick=False):
+        created = services.create_due(timezone.now())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s", [Notification._meta.db_table]
+        )
+        (counted,) = cursor.fetchone()
+    assert created["meeting_reminder"] == 2
+    # The planner's row count is the table's, not the zero it had before.
+    assert counted == Notification.objects.count() == 5
