@@ -133,7 +133,8 @@ def main() -> int:
     port = common.free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [common.PYTHON, "-m", "gunicorn", "mentoring.wsgi", "--workers", "2", "--bind",
+        [common.PYTHON, "-m", "gunicorn", *common.GUNICORN, "mentoring.wsgi", "--workers", "2",
+         "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=common.ROOT, env=env,
     )  # fmt: skip
