@@ -6,6 +6,7 @@ from datetime import date
 from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -142,6 +143,28 @@ class CalendarView(FilteredEventsMixin, TemplateView):
         if not valid_month(year, month):
             raise Http404(_("There is no such month in the calendar."))
         return Month(year, month)
+
+    def get(self, request, *args, **kwargs):
+        """The page's main part (filters, grid and list) is the same for everyone: visitors with
+        a session get it from the cache too, per data generation, URL, language and day, where
+        the query is one the portal's links produce. Only the layout around it is theirs."""
+        month = self.get_month()
+        if not calendar_query_is_canonical(request):
+            main = self.render_main(**kwargs)
+        else:
+            key = cache.key(
+                "main", get_language(), request.get_full_path(), timezone.localdate().isoformat()
+            )
+            main = django_cache.get(key)
+            if main is None:
+                main = self.render_main(**kwargs)
+                django_cache.set(key, main, cache.PAGE_TIMEOUT)
+        return self.render_to_response({"month": month, "main": main})
+
+    def render_main(self, **kwargs) -> str:
+        return render_to_string(
+            "events/_calendar_main.html", self.get_context_data(**kwargs), self.request
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -48,6 +48,14 @@ def latest_news() -> list[NewsItem]:
     return items
 
 
+def latest_news_version() -> str:
+    """What the latest news show, as one string: a page that shows them is cached under it."""
+    return "|".join(
+        f"{item.pk}:{item.slug}:{item.published_on}:{item.title}:{item.teaser}"
+        for item in latest_news()
+    )
+
+
 def feed_news(count: int = FEED_COUNT) -> list[NewsItem]:
     return list(public_news()[:count])
 

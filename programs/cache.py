@@ -82,20 +82,24 @@ def _plain_query(request) -> bool:
     return not request.GET
 
 
-def cache_public_page(view=None, *, query_is_canonical=_plain_query):
+def cache_public_page(view=None, *, query_is_canonical=_plain_query, version=None):
     """Cache the rendered page for visitors without a session, per URL and data generation.
 
     Only URLs whose query is canonical are cached (by default: no query at all), so made-up
-    parameters cannot fill the cache.
+    parameters cannot fill the cache. `version`, a function without arguments, names what
+    else the page shows (another app's data): a new value is a new page.
     """
     if view is None:
-        return functools.partial(cache_public_page, query_is_canonical=query_is_canonical)
+        return functools.partial(
+            cache_public_page, query_is_canonical=query_is_canonical, version=version
+        )
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _is_plain_anonymous(request) or not query_is_canonical(request):
             return view(request, *args, **kwargs)
-        page_key = key("page", request.get_full_path())
+        parts = [request.get_full_path()] + ([version()] if version is not None else [])
+        page_key = key("page", *parts)
         cached = cache.get(page_key)
         if cached is not None:
             status, content_type, content = cached

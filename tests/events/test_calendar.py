@@ -462,3 +462,22 @@ def test_query_count_month_with_filters_same_with_5_and_5000_events(client):
     few = count_queries(client, path)
     bulk_events(4995, around=now)
     assert few == count_queries(client, path)
+
+
+def test_calendar_main_part_cached_for_signed_in_visitors_until_a_change(
+    client, user, django_capture_on_commit_callbacks
+):
+    event_at(local(2027, 3, 10, 18), title="Stammtisch")
+    client.force_login(user)
+    assert "Stammtisch" in month_page(client, 2027, 3).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = month_page(client, 2027, 3)
+    with django_capture_on_commit_callbacks(execute=True):  # the change bumps the generation
+        event_at(local(2027, 3, 11, 18), title="Lesecafé")
+    forget_local_state()  # as another second would
+    changed = month_page(client, 2027, 3)
+
+    assert "Stammtisch" in again.content.decode()
+    assert not [q for q in queries.captured_queries if "events_event" in q["sql"]]
+    assert "Lesecafé" in changed.content.decode()
