@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
+from mentoring.ical import add_berlin_timezone
+
 from .models import Event
 from .occurrences import occurrences
 
@@ -164,7 +166,7 @@ def _calendar(events: list[Event], *, name: str) -> Calendar:
         last = max(timezone.localtime(_last_end(e), BERLIN).year for e in events)
     else:
         first = last = timezone.localdate().year
-    calendar.add_missing_timezones(first_date=date(first - 1, 1, 1), last_date=date(last + 2, 1, 1))
+    add_berlin_timezone(calendar, first_year=first, last_year=last)
     return calendar
 
 

@@ -5,7 +5,7 @@ SEQUENCE with each change, so calendar apps update or cancel the event instead o
 Events carry no notes: the feed is reachable by anyone who knows its address.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from mentoring.ical import add_berlin_timezone
 
 from .models import Meeting, Tandem
 
@@ -79,9 +81,7 @@ def _calendar(meetings: list[Meeting], *, name: str) -> Calendar:
         calendar.add_component(meeting_event(meeting, stamp=stamp))
     # Rules of Europe/Berlin only for the years the events need, not from 1970.
     years = [timezone.localtime(m.starts_at, BERLIN).year for m in meetings] or [stamp.year]
-    calendar.add_missing_timezones(
-        first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
-    )
+    add_berlin_timezone(calendar, first_year=min(years), last_year=max(years))
     return calendar
 
 
