@@ -1,9 +1,12 @@
-"""One generation number for everything the public calendar shows.
+"""Generation numbers for everything the public calendar shows.
 
-Any change to an event, a registration or the event vocabularies bumps it (see signals.py);
-cached filter choices and anonymous calendar pages carry it in their keys, together with the
+Any change to an event, a registration or the event vocabularies bumps the events generation
+(see signals.py); cached calendar pages and feeds carry it in their keys, together with the
 directory's generation (organisers' names come from programs and organisations), so they are
-rebuilt on the next request after a change.
+rebuilt on the next request after a change. The filters' choices (vocabularies and the
+organisers with public events) carry a generation of their own, bumped only by changes that can
+alter them: a new or deleted event, a changed status or organiser, the vocabularies. A changed
+time or title, or a registration, leaves them cached.
 """
 
 import functools
@@ -19,38 +22,61 @@ from django.utils import timezone
 from programs import cache as programs_cache
 
 GENERATION_KEY = "events:generation"
+ORGANISERS_KEY = "events:organisers-generation"
 # The upcoming list moves on with the clock: pages live a minute at most even without a change.
 PAGE_TIMEOUT = 60 if settings.REDIS_URL else 10
 LOCAL_TTL_SECONDS = 1.0
-_local = {"value": None, "until": 0.0}
+# Per process and generation key: (value, monotonic time until which it is trusted).
+_local: dict[str, tuple[str, float]] = {}
 
 
 @programs_cache.register_local_store
 def _forget():
-    _local.update(value=None, until=0.0)
+    _local.clear()
 
 
-def generation() -> str:
+def _current(name: str) -> str:
     now = time.monotonic()
-    if _local["value"] is not None and now < _local["until"]:
-        return _local["value"]
-    value = cache.get(GENERATION_KEY)
+    value, until = _local.get(name, (None, 0.0))
+    if value is not None and now < until:
+        return value
+    value = cache.get(name)
     if value is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    _local.update(value=value, until=now + LOCAL_TTL_SECONDS)
+        cache.add(name, secrets.token_hex(8), timeout=None)
+        value = cache.get(name)
+    _local[name] = (value, now + LOCAL_TTL_SECONDS)
     return value
 
 
-def bump_generation() -> None:
+def _bump(name: str) -> None:
     value = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, value, timeout=None)
-    _local.update(value=value, until=time.monotonic() + LOCAL_TTL_SECONDS)
+    cache.set(name, value, timeout=None)
+    _local[name] = (value, time.monotonic() + LOCAL_TTL_SECONDS)
+
+
+def generation() -> str:
+    return _current(GENERATION_KEY)
+
+
+def bump_generation(*, organisers: bool = True) -> None:
+    """After a change of the calendar; `organisers=False` where the filters' choices stay."""
+    _bump(GENERATION_KEY)
+    if organisers:
+        _bump(ORGANISERS_KEY)
+
+
+def _digest(parts) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
 
 
 def key(prefix: str, *parts: str) -> str:
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
-    return f"events:{prefix}:{generation()}:{programs_cache.generation()}:{digest}"
+    return f"events:{prefix}:{generation()}:{programs_cache.generation()}:{_digest(parts)}"
+
+
+def choices_key(prefix: str, *parts: str) -> str:
+    """A key for what derives from the filters' choices only (see the module's docstring)."""
+    organisers = _current(ORGANISERS_KEY)
+    return f"events:{prefix}:{organisers}:{programs_cache.generation()}:{_digest(parts)}"
 
 
 def _is_plain_anonymous(request) -> bool:

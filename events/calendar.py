@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from .models import series_running_after
 from .occurrences import Occurrence
 
 MIN_YEAR = 1900
@@ -209,7 +210,7 @@ class OccurrenceList:
             self.series_events = queryset.recurring().filter(starts_at__lt=now)
         else:
             self.singles = queryset.single().filter(ends_at__gt=now).order_by("starts_at", "pk")
-            self.series_events = queryset.recurring()
+            self.series_events = queryset.recurring().filter(series_running_after(now))
         self._series = None
         self._count = None
 

@@ -15,6 +15,7 @@ from programs.models import Program
 
 from . import cache, services
 from .models import Audience, Event, EventType
+from .occurrences import last_end
 
 NETWORK_URL = "https://netzwerk-mentoring.example.org"
 
@@ -512,4 +513,5 @@ def _generated_event(n, *, rng, today, places, types, audiences, program_ids, st
         else None,
         status=status,
     )
+    event.last_ends_at = last_end(event)  # written with bulk_create: save() does not run
     return event, rng.sample(audiences, rng.randint(0, 2))

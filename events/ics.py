@@ -21,7 +21,7 @@ from icalendar import Event as VEvent
 
 from mentoring.ical import add_berlin_timezone
 
-from .models import Event
+from .models import Event, series_running_after
 from .occurrences import occurrences
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -184,11 +184,11 @@ def event_calendar(events, *, name: str | None = None) -> bytes:
 
 
 def _window(queryset: QuerySet[Event], *, since: datetime) -> QuerySet[Event]:
-    """Public events ending after `since`; every series too, since a series can have later
-    occurrences than its first (`feed_events` keeps those with an occurrence left)."""
+    """Public events ending after `since`, and series whose last occurrence does (a series can
+    have later occurrences than its first; `feed_events` keeps those with one left)."""
     return (
         queryset.filter(status__in=list(ICAL_STATUS))
-        .filter(Q(ends_at__gt=since) | ~Q(recurrence=""))
+        .filter(Q(ends_at__gt=since) | (~Q(recurrence="") & series_running_after(since)))
         .select_related("event_type")
         .order_by("starts_at", "pk")
     )

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Organization, Program, State, Vocabulary
 
+# The fields that decide when an event's occurrences are (Event.last_ends_at follows them).
+SCHEDULE_FIELDS = {"starts_at", "ends_at", "recurrence", "exdates"}
+
 
 class EventType(Vocabulary):
     """Fachkongress, Netzwerktreffen, Fortbildung, ...: editable by staff in the admin."""
@@ -39,6 +42,12 @@ class EventQuerySet(models.QuerySet):
 
     def recurring(self):
         return self.exclude(recurrence="")
+
+
+def series_running_after(moment) -> Q:
+    """For series: those with an occurrence that ends after `moment`, by the end of their last
+    occurrence; where that is unknown (rows written in bulk), the series is kept and expanded."""
+    return Q(last_ends_at__gt=moment) | Q(last_ends_at__isnull=True)
 
 
 class Event(models.Model):
@@ -95,6 +104,10 @@ class Event(models.Model):
     )
     # Local start dates of occurrences that do not take place.
     exdates = models.JSONField(_("dates left out"), default=list, blank=True)
+    # The end of the last occurrence (of the only one for a single event), kept by save(): lists,
+    # the month grid and feeds leave out series that are over instead of expanding every series
+    # ever held. Empty where unknown (a rule beyond occurrences.MAX_OCCURRENCES, bulk writes).
+    last_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     mode = models.CharField(_("format"), max_length=10, choices=Mode, default=Mode.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -191,6 +204,15 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        from .occurrences import last_end  # occurrences.py imports this module
+
+        self.last_ends_at = last_end(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SCHEDULE_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "last_ends_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})

@@ -7,6 +7,7 @@ Rules are expanded in local time (Europe/Berlin), so a monthly Stammtisch at 19:
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from itertools import islice
 
 from dateutil.rrule import rrulestr
 from django.utils import timezone
@@ -46,16 +47,21 @@ class Occurrence:
         return end.date()
 
 
+def _rule(event: Event):
+    """The event's rule in local time, with the local start it counts from."""
+    local_start = timezone.localtime(event.starts_at).replace(tzinfo=None)
+    return rrulestr(event.recurrence, dtstart=local_start)
+
+
 def occurrences(event: Event, *, start: datetime | None = None, end: datetime | None = None):
     """The event's occurrences that overlap [start, end), in order."""
     if not event.recurrence:
         found = [Occurrence(event, event.starts_at, event.ends_at)]
     else:
         tz = timezone.get_default_timezone()
-        local_start = timezone.localtime(event.starts_at).replace(tzinfo=None)
         duration = event.ends_at - event.starts_at
         skipped = set(event.exdates or [])
-        rule = rrulestr(event.recurrence, dtstart=local_start)
+        rule = _rule(event)
         if start is None:
             moments = iter(rule)
         else:
@@ -79,6 +85,22 @@ def occurrences(event: Event, *, start: datetime | None = None, end: datetime | 
         if (end is None or occurrence.starts_at < end)
         and (start is None or occurrence.ends_at > start)
     ]
+
+
+def last_end(event: Event) -> datetime | None:
+    """When the event's last occurrence ends (dates left out still count: an upper bound).
+
+    None where it is unknown: a rule that does not parse or runs past MAX_OCCURRENCES."""
+    if not event.recurrence:
+        return event.ends_at
+    try:
+        moments = list(islice(_rule(event), MAX_OCCURRENCES + 1))
+    except (TypeError, ValueError):
+        return None
+    if not moments or len(moments) > MAX_OCCURRENCES:
+        return None
+    last_start = timezone.make_aware(moments[-1], timezone.get_default_timezone())
+    return last_start + (event.ends_at - event.starts_at)
 
 
 def occurrences_between(events, *, start: datetime, end: datetime) -> list[Occurrence]:

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from programs.models import Program
 
-from .models import Event
+from .models import Event, series_running_after
 from .occurrences import Occurrence, occurrences_between
 
 
@@ -21,10 +21,11 @@ def public_events() -> QuerySet[Event]:
 
 def overlapping(queryset: QuerySet[Event], *, start: datetime, end: datetime) -> QuerySet[Event]:
     """Events that may have an occurrence in [start, end): single events overlapping it, and
-    series that begin before its end (their occurrences are expanded in Python)."""
+    series that begin before its end and are not over at its start (their occurrences are
+    expanded in Python)."""
     return queryset.filter(
         Q(recurrence="", starts_at__lt=end, ends_at__gt=start)
-        | (~Q(recurrence="") & Q(starts_at__lt=end))
+        | (~Q(recurrence="") & Q(starts_at__lt=end) & series_running_after(start))
     )
 
 

@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events import cache as events_cache
 from events import calendar
 from events.models import Audience, Event, EventType
 from events.occurrences import Occurrence
-from events.services import all_day_span
+from events.selectors import overlapping
+from events.services import all_day_span, registration_create
 from programs.cache import forget_local_state
 from tests.factories import EventFactory, OrganizationFactory, ProgramFactory
 
@@ -402,6 +404,101 @@ def test_anonymous_page_cached_until_an_event_changes(client, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         event.save()
     assert "Nachher" in month_page(client, 2026, 5).content.decode()
+
+
+def organiser_options(client) -> str:
+    html = month_page(client, 2027, 5).content.decode()
+    return html[html.index('id="f-programm"') :].split("</select>")[0]
+
+
+def test_filter_choices_kept_when_a_change_cannot_alter_them(
+    client, django_capture_on_commit_callbacks
+):
+    event = event_at(local(2027, 5, 4, 10), title="Vorher", program__name="Lesepaten Jena")
+    assert "Lesepaten Jena" in organiser_options(client)
+    choices = events_cache.choices_key("choices", "en")
+    calendar_key = events_cache.key("page", "x")
+    event.title = "Nachher"
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save()
+        registration_create(
+            event=event, name="Mia Muster", email="mia@example.org", consent_version="1"
+        )
+    assert events_cache.choices_key("choices", "en") == choices
+    assert events_cache.key("page", "x") != calendar_key
+    assert "Nachher" in month_page(client, 2027, 5).content.decode()
+
+
+@pytest.mark.parametrize("change", ["new event", "unpublished", "other program", "deleted"])
+def test_filter_choices_rebuilt_when_the_organisers_change(
+    client, django_capture_on_commit_callbacks, change
+):
+    event = event_at(local(2027, 5, 4, 10), program__name="Lesepaten Jena")
+    assert "Lesepaten Jena" in organiser_options(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "new event":
+            event_at(local(2027, 5, 6, 10), program__name="Balu Gera")
+        elif change == "unpublished":
+            event.status = Event.Status.DRAFT
+            event.save()
+        elif change == "other program":
+            event.program = ProgramFactory(name="Balu Gera")
+            event.save(update_fields=["program"])
+        else:
+            event.delete()
+    options = organiser_options(client)
+    assert ("Balu Gera" in options) == (change in ("new event", "other program"))
+    assert ("Lesepaten Jena" in options) == (change == "new event")
+
+
+# --- Series that are over ----------------------------------------------------------------------
+
+
+def test_last_end_of_a_series_is_the_end_of_its_last_occurrence():
+    event = event_at(local(2027, 3, 21, 18), recurrence="FREQ=WEEKLY;COUNT=3")
+    # Three Sundays at 18:00 local, the last after the change of the clocks (UTC+2).
+    assert event.last_ends_at == local(2027, 4, 4, 20)
+    single = event_at(local(2027, 3, 21, 18))
+    assert single.last_ends_at == single.ends_at
+
+
+def test_last_end_follows_a_changed_rule_even_when_saving_some_fields():
+    event = event_at(local(2027, 3, 1, 18), recurrence="FREQ=WEEKLY;COUNT=2")
+    event.recurrence = "FREQ=MONTHLY;COUNT=3"
+    event.save(update_fields=["recurrence"])
+    event.refresh_from_db()
+    assert event.last_ends_at == local(2027, 5, 1, 20)
+
+
+def test_last_end_unknown_for_a_rule_beyond_the_safety_net():
+    event = event_at(local(2027, 3, 1, 18), recurrence="FREQ=DAILY;COUNT=5000")
+    assert event.last_ends_at is None
+
+
+def test_series_over_before_a_month_not_expanded_for_it(client):
+    ended = event_at(local(2026, 1, 5, 18), title="Vorbei", recurrence="FREQ=WEEKLY;COUNT=4")
+    running = event_at(local(2026, 1, 5, 18), title="Läuft", recurrence="FREQ=WEEKLY;COUNT=60")
+    start, end = calendar.Month(2026, 6).bounds()
+    found = set(overlapping(Event.objects.all(), start=start, end=end))
+    assert found == {running}
+    assert all_titles(month_page(client, 2026, 6)) == {"Läuft"}
+    start, end = calendar.Month(2026, 1).bounds()
+    assert ended in set(overlapping(Event.objects.all(), start=start, end=end))
+
+
+def test_series_written_in_bulk_without_last_end_still_shown(client):
+    event_at(local(2026, 1, 5, 18), title="Massenserie", recurrence="FREQ=WEEKLY;COUNT=60")
+    Event.objects.update(last_ends_at=None)
+    assert all_titles(month_page(client, 2026, 6)) == {"Massenserie"}
+
+
+def test_upcoming_list_leaves_out_series_that_are_over():
+    now = timezone.now()
+    event_at(now - timedelta(days=60), title="Alte Serie", recurrence="FREQ=WEEKLY;COUNT=3")
+    event_at(now - timedelta(days=8), title="Laufende Serie", recurrence="FREQ=WEEKLY;COUNT=3")
+    listed = calendar.OccurrenceList(Event.objects.all(), now=now)
+    assert [e.title for e in listed.series_events] == ["Laufende Serie"]
+    assert [o.event.title for o in listed[0:5]] == ["Laufende Serie"]
 
 
 # --- Query counts ------------------------------------------------------------------------------
