@@ -1,9 +1,11 @@
 """The calendar: month grid placement, filters, the upcoming list and archive, bad input, query
 counts."""
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -473,6 +475,17 @@ def test_last_end_follows_a_changed_rule_even_when_saving_some_fields():
 def test_last_end_unknown_for_a_rule_beyond_the_safety_net():
     event = event_at(local(2027, 3, 1, 18), recurrence="FREQ=DAILY;COUNT=5000")
     assert event.last_ends_at is None
+
+
+def test_migration_fills_the_last_end_of_existing_events():
+    migration = importlib.import_module("events.migrations.0004_last_ends_at")
+    series = event_at(local(2027, 3, 21, 18), recurrence="FREQ=WEEKLY;COUNT=3")
+    single = event_at(local(2027, 3, 22, 18))
+    Event.objects.update(last_ends_at=None)
+    migration.fill_last_ends_at(django_apps, None)
+    series.refresh_from_db()
+    single.refresh_from_db()
+    assert (series.last_ends_at, single.last_ends_at) == (local(2027, 4, 4, 20), single.ends_at)
 
 
 def test_series_over_before_a_month_not_expanded_for_it(client):
