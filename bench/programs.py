@@ -34,7 +34,7 @@ PROGRAMS = int(os.environ.get("BENCH_PROGRAMS", "10000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 # gunicorn reads ./gunicorn.conf.py by default; the benchmarks give their own settings instead
 # (2 sync workers, no access log, no max_requests), as the bars in QUALITY.md are stated.
-GUNICORN = ["--config", "/dev/null"]
+GUNICORN = ["--config", str(Path(__file__).with_name("gunicorn_bench.conf.py"))]
 
 
 def run(*args, env, **kwargs):
