@@ -20,6 +20,9 @@ MAX_OCCURRENCES = 1000
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One date of an event. `event` is an Event, or in the grid a light row of calendar.lean()
+    with the attributes it needs."""
+
     event: Event
     starts_at: datetime
     ends_at: datetime
