@@ -186,11 +186,13 @@ def main() -> int:
     print(f"data: {EVENTS} generated events on PostgreSQL; gunicorn 2 sync workers; "
           f"wrk -t2 -c32 -d{common.DURATION}")  # fmt: skip
     for name, result in results.items():
+        # QUALITY.md's bar names the public pages; the feed (a megabyte without gzip) is printed
+        # for comparison only.
+        bar = "no bar of its own" if name.startswith("feed") else "bar >= 25%, p99 < 100 ms"
         print(
             f"{name} vs trivial view: {result['rate'] / trivial['rate']:.0%} "
             f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
-            f"errors {result['errors']}, socket errors {result['socket_errors']}); "
-            "bar >= 25%, p99 < 100 ms"
+            f"errors {result['errors']}, socket errors {result['socket_errors']}); {bar}"
         )
     if feed_status != 200:
         print(f"feed: not available yet (/veranstaltungen/kalender.ics answered {feed_status})")
