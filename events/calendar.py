@@ -26,7 +26,9 @@ GRID_FIELDS = ("pk", "slug", "title", "starts_at", "ends_at", "all_day", "recurr
 def lean(queryset):
     """The queryset as light rows with the grid's fields (named tuples, attributes as on an
     Event): no joins, no prefetches, no model instances. A month's 200 events were 3.5 ms
-    faster so than as deferred Event instances, whose construction walks every field."""
+    faster so than as deferred Event instances, whose construction walks every field. The rows
+    have only GRID_FIELDS (templates of the grid use nothing else; lists show full events, see
+    views.paginate) and hold a list, so they are not hashable."""
     cancelled = ExpressionWrapper(Q(status=Event.Status.CANCELLED), output_field=BooleanField())
     return (
         queryset.select_related(None)

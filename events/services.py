@@ -16,6 +16,7 @@ from programs import gazetteer
 
 from .models import Event, Registration
 
+REPEAT_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 # Far enough for a congress planned years ahead, near enough to catch a mistyped year.
 MAX_YEARS_AHEAD = 5
 MAX_YEARS_BACK = 2
@@ -47,9 +48,15 @@ def validate_recurrence(rule: str, *, starts_at: datetime) -> None:
         raise ValidationError(
             {"recurrence": _("This is not a valid repetition rule (RRULE).")}
         ) from error
-    parts = {part.split("=")[0].strip().upper() for part in rule.split(";")}
-    if not parts & {"COUNT", "UNTIL"}:
+    parts = dict(part.strip().upper().partition("=")[::2] for part in rule.split(";"))
+    if not parts.keys() & {"COUNT", "UNTIL"}:
         raise ValidationError({"recurrence": _("Please end the repetition with COUNT or UNTIL.")})
+    # Events repeat by days at the finest: a rule by hours that never matches (the 30th of
+    # February) would make every expansion scan the clock to the year 9999.
+    if parts.get("FREQ", parts.get("RRULE:FREQ")) not in REPEAT_FREQUENCIES:
+        raise ValidationError(
+            {"recurrence": _("Please repeat the event daily, weekly, monthly or yearly.")}
+        )
 
 
 def event_validate(*, event: Event) -> None:

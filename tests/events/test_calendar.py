@@ -16,7 +16,7 @@ from events import calendar
 from events.models import Audience, Event, EventType
 from events.occurrences import Occurrence
 from events.selectors import overlapping
-from events.services import all_day_span, registration_create
+from events.services import all_day_span, event_publish, registration_create
 from programs.cache import forget_local_state
 from tests.factories import EventFactory, OrganizationFactory, ProgramFactory
 
@@ -431,26 +431,44 @@ def test_filter_choices_kept_when_a_change_cannot_alter_them(
     assert "Nachher" in month_page(client, 2027, 5).content.decode()
 
 
-@pytest.mark.parametrize("change", ["new event", "unpublished", "other program", "deleted"])
+@pytest.mark.parametrize(
+    "change", ["new event", "unpublished", "published", "other program", "organisation", "deleted"]
+)
 def test_filter_choices_rebuilt_when_the_organisers_change(
     client, django_capture_on_commit_callbacks, change
 ):
     event = event_at(local(2027, 5, 4, 10), program__name="Lesepaten Jena")
-    assert "Lesepaten Jena" in organiser_options(client)
+    draft = event_at(local(2027, 5, 5, 10), program__name="Balu Gera", status=Event.Status.DRAFT)
+    other = ProgramFactory(name="Kinderpaten Suhl")
+    organisation = OrganizationFactory(name="Bürgerstiftung Erfurt")
+    before = organiser_options(client)
+    assert "Lesepaten Jena" in before
+    assert "Balu Gera" not in before
+    # Made before the change: only the event's own change may renew the cached choices.
     with django_capture_on_commit_callbacks(execute=True):
         if change == "new event":
-            event_at(local(2027, 5, 6, 10), program__name="Balu Gera")
+            event_at(local(2027, 5, 6, 10), program=other)
         elif change == "unpublished":
             event.status = Event.Status.DRAFT
             event.save()
+        elif change == "published":
+            event_publish(event=draft, by=None)
         elif change == "other program":
-            event.program = ProgramFactory(name="Balu Gera")
+            event.program = other
             event.save(update_fields=["program"])
+        elif change == "organisation":
+            event.program, event.organization = None, organisation
+            event.save()
         else:
             event.delete()
+    html = month_page(client, 2027, 5).content.decode()
     options = organiser_options(client)
-    assert ("Balu Gera" in options) == (change in ("new event", "other program"))
-    assert ("Lesepaten Jena" in options) == (change == "new event")
+    assert ("Kinderpaten Suhl" in options) == (change in ("new event", "other program"))
+    assert ("Balu Gera" in options) == (change == "published")
+    assert ("Lesepaten Jena" in options) == (change in ("new event", "published"))
+    assert (
+        "Bürgerstiftung Erfurt" in html.split('id="f-organisation"')[1].split("</select>")[0]
+    ) == (change == "organisation")
 
 
 # --- Series that are over ----------------------------------------------------------------------
@@ -477,7 +495,9 @@ def test_last_end_unknown_for_a_rule_beyond_the_safety_net():
     assert event.last_ends_at is None
 
 
-def test_migration_fills_the_last_end_of_existing_events():
+def test_migration_fill_function_sets_the_last_end_of_existing_events():
+    # The function of migration 0004, run with the current models (its own round trip between
+    # 0003 and 0005 was checked by hand on SQLite and PostgreSQL).
     migration = importlib.import_module("events.migrations.0004_last_ends_at")
     series = event_at(local(2027, 3, 21, 18), recurrence="FREQ=WEEKLY;COUNT=3")
     single = event_at(local(2027, 3, 22, 18))

@@ -121,6 +121,16 @@ def test_event_save_recurrence_without_end_refused():
     assert Event.objects.count() == 0
 
 
+def test_event_save_recurrence_by_hours_refused():
+    with pytest.raises(ValidationError) as caught:
+        saved(recurrence="FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=1")
+
+    assert errors_of(caught.value) == {
+        "recurrence": ["Please repeat the event daily, weekly, monthly or yearly."]
+    }
+    assert Event.objects.count() == 0
+
+
 def test_event_save_recurrence_junk_refused():
     with pytest.raises(ValidationError) as caught:
         saved(recurrence="FREQ=SOMETIMES;COUNT=3")
