@@ -9,8 +9,9 @@ idempotent), then:
    each against the trivial view `/bench/trivial` in the same run;
 2. renders the month page in-process with Django's test client: the median server time and the
    query count, as a visitor with a session after a change of the calendar (nothing cached: the
-   full render; once after a change that keeps the filters' choices, once after one that
-   rebuilds them), as such a visitor again (the page's main part comes from the cache) and
+   full render: after a change of an event that keeps the filters' choices, after one that
+   changes them, which builds them again itself, and after a change of a program, which leaves
+   them to the visitor), as such a visitor again (the page's main part comes from the cache) and
    anonymous (the whole page cached).
 
 Prints one line per figure. Bars: public pages >= 25% of the trivial view, p99 < 100 ms, 0 errors;
@@ -54,6 +55,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from events.models import Event
 from events.cache import bump_generation
+from events.signals import calendar_changed
+from programs import cache as programs_cache
 from events.calendar import Month
 from events.selectors import occurrences_in, public_events
 
@@ -70,10 +73,15 @@ def measure(client, path, *, cold=None):
     assert response.status_code == 200, (path, response.status_code)
     times = []
     for _ in range(REPEAT):
-        if cold is not None:
-            # As after a change: nothing of the calendar cached; the filters' choices too
-            # where the change can alter them (a new event, another status or organiser).
-            bump_generation(organisers=cold == "organisers")
+        if cold == "directory":
+            # A program or organisation changed: the calendar and its choices are gone.
+            bump_generation()
+            programs_cache.bump_generation()
+        elif cold is not None:
+            # As the change of an event does it (events/signals.py): nothing of the calendar
+            # cached; where the change can alter the filters' choices (a new event, another
+            # status or organiser), they are built again by the change itself.
+            calendar_changed(organisers=cold == "organisers")
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(path)
@@ -90,8 +98,10 @@ with_session.cookies[settings.SESSION_COOKIE_NAME] = "bench-no-such-session"
 clients = (
     ("month page, full render after an event's time, text or registrations changed",
      with_session, "event"),
-    ("month page, full render after the organisers changed (choices rebuilt too)",
+    ("month page, full render after the organisers changed (choices built by the change)",
      with_session, "organisers"),
+    ("month page, full render after a program changed (choices built by the visitor)",
+     with_session, "directory"),
     ("month page with a session (its main part cached)", with_session, None),
     ("month page, anonymous (cached)", Client(), None),
 )  # fmt: skip

@@ -461,6 +461,8 @@ def test_filter_choices_rebuilt_when_the_organisers_change(
             event.save()
         else:
             event.delete()
+    # Built again by the change itself, before any visitor asks.
+    assert cache.get(events_cache.choices_key("choices", "de")) is not None
     html = month_page(client, 2027, 5).content.decode()
     options = organiser_options(client)
     assert ("Kinderpaten Suhl" in options) == (change in ("new event", "other program"))
