@@ -12,9 +12,17 @@ TZID = "Europe/Berlin"
 def _berlin(first_year: int, last_year: int) -> Timezone:
     # Built once per span of years and process: computing the rules took a fifth of the CPU of
     # a meeting reminder's .ics (bench/notifications.py). Components are never changed after.
-    return Timezone.from_tzid(
+    timezone = Timezone.from_tzid(
         TZID, first_date=date(first_year - 1, 1, 1), last_date=date(last_year + 2, 1, 1)
     )
+    # One date per RDATE line: parsers built on dateutil (vobject among them) read only the
+    # first date of a list, and put 18:00 of a later summer at 19:00.
+    for observance in timezone.subcomponents:
+        dates = observance.pop("RDATE", [])
+        for values in dates if isinstance(dates, list) else [dates]:
+            for value in values.dts:
+                observance.add("RDATE", value.dt)
+    return timezone
 
 
 def add_berlin_timezone(calendar: Calendar, *, first_year: int, last_year: int) -> None:
