@@ -11,8 +11,6 @@ time or title, or a registration, leaves them cached.
 
 import functools
 import hashlib
-import secrets
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,44 +23,25 @@ GENERATION_KEY = "events:generation"
 ORGANISERS_KEY = "events:organisers-generation"
 # The upcoming list moves on with the clock: pages live a minute at most even without a change.
 PAGE_TIMEOUT = 60 if settings.REDIS_URL else 10
-LOCAL_TTL_SECONDS = 1.0
-# Per process and generation key: (value, monotonic time until which it is trusted).
-_local: dict[str, tuple[str, float]] = {}
+_events = programs_cache.Generation(GENERATION_KEY)
+_organisers = programs_cache.Generation(ORGANISERS_KEY)
 
 
 @programs_cache.register_local_store
 def _forget():
-    _local.clear()
-
-
-def _current(name: str) -> str:
-    now = time.monotonic()
-    value, until = _local.get(name, (None, 0.0))
-    if value is not None and now < until:
-        return value
-    value = cache.get(name)
-    if value is None:
-        cache.add(name, secrets.token_hex(8), timeout=None)
-        value = cache.get(name)
-    _local[name] = (value, now + LOCAL_TTL_SECONDS)
-    return value
-
-
-def _bump(name: str) -> None:
-    value = secrets.token_hex(8)
-    cache.set(name, value, timeout=None)
-    _local[name] = (value, time.monotonic() + LOCAL_TTL_SECONDS)
+    _events.forget()
+    _organisers.forget()
 
 
 def generation() -> str:
-    return _current(GENERATION_KEY)
+    return _events.current()
 
 
 def bump_generation(*, organisers: bool = True) -> None:
     """After a change of the calendar; `organisers=False` where the filters' choices stay."""
-    _bump(GENERATION_KEY)
+    _events.bump()
     if organisers:
-        _bump(ORGANISERS_KEY)
+        _organisers.bump()
 
 
 def _digest(parts) -> str:
@@ -75,7 +54,7 @@ def key(prefix: str, *parts: str) -> str:
 
 def choices_key(prefix: str, *parts: str) -> str:
     """A key for what derives from the filters' choices only (see the module's docstring)."""
-    organisers = _current(ORGANISERS_KEY)
+    organisers = _organisers.current()
     return f"events:{prefix}:{organisers}:{programs_cache.generation()}:{_digest(parts)}"
 
 

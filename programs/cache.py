@@ -20,31 +20,50 @@ GENERATION_KEY = "programs:generation"
 PAGE_TIMEOUT = 60 * 60 if settings.REDIS_URL else 10
 
 
-# Each process remembers the generation for a second: the map's GeoJSON is then served without
+# Each process remembers a generation for a second: the map's GeoJSON is then served without
 # any round trip to Redis, and other processes see a change at most a second late.
 LOCAL_TTL_SECONDS = 1.0
-_local = {"value": None, "until": 0.0}
+
+
+class Generation:
+    """A generation number kept under `key` in the shared cache: a random token, not a
+    counter, so that after a cache flush or restart it cannot come back to an old value that a
+    worker still holds payloads for."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.forget()
+
+    def forget(self) -> None:
+        self._value, self._until = None, 0.0
+
+    def current(self) -> str:
+        now = time.monotonic()
+        if self._value is not None and now < self._until:
+            return self._value
+        value = cache.get(self.key)
+        if value is None:
+            # add() so that concurrent first requests agree on one value.
+            cache.add(self.key, secrets.token_hex(8), timeout=None)
+            value = cache.get(self.key)
+        self._value, self._until = value, now + LOCAL_TTL_SECONDS
+        return value
+
+    def bump(self) -> None:
+        value = secrets.token_hex(8)
+        cache.set(self.key, value, timeout=None)
+        self._value, self._until = value, time.monotonic() + LOCAL_TTL_SECONDS
+
+
+_generation = Generation(GENERATION_KEY)
 
 
 def generation() -> str:
-    """A random token, not a counter: after a cache flush or restart it cannot come back to an
-    old value that a worker still holds payloads for."""
-    now = time.monotonic()
-    if _local["value"] is not None and now < _local["until"]:
-        return _local["value"]
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # add() so that concurrent first requests agree on one value.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    _local.update(value=value, until=now + LOCAL_TTL_SECONDS)
-    return value
+    return _generation.current()
 
 
 def bump_generation() -> None:
-    value = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, value, timeout=None)
-    _local.update(value=value, until=time.monotonic() + LOCAL_TTL_SECONDS)
+    _generation.bump()
 
 
 # What else a process keeps between requests (GeoJSON payloads, canonical queries): each module
@@ -59,7 +78,7 @@ def register_local_store(forget):
 
 def forget_local_state() -> None:
     """Drop everything this process remembers, as when the shared cache was replaced (tests)."""
-    _local.update(value=None, until=0.0)
+    _generation.forget()
     for forget in _local_stores:
         forget()
 
