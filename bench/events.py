@@ -22,11 +22,8 @@ Run: `make bench` (or `.venv/bin/python bench/events.py`). Needs wrk, PostgreSQL
 
 import importlib.util
 import os
-import secrets
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -124,55 +121,16 @@ def status_of(url: str) -> int:
 
 def main() -> int:
     common.ensure_database()
-    static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DATABASE_URL": common.DATABASE_URL,
-        "REDIS_URL": common.REDIS_URL,
-        "STATIC_ROOT": str(static_root),
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "BENCHMARK_VIEWS": "true",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [common.PYTHON, "manage.py"]
-    run = common.run
-    run(*manage, "migrate", "-v0", env=env)
-    run(
-        *manage, "load_demo", "--programs", str(common.PROGRAMS), "--events", str(EVENTS),
-        env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
-    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
-    # Statistics and the visibility map after the bulk load, as autovacuum gives them soon after
-    # (the organiser choices read an index only where the pages are marked all-visible).
-    run(common.PYTHON, "-c", "import django; django.setup(); from django.db import connection; "
-        "connection.cursor().execute('VACUUM ANALYZE')", env=env)  # fmt: skip
+    env = common.server_env()
+    # VACUUM as well: the organiser choices read an index only where autovacuum has marked the
+    # pages all-visible, as it soon does after a bulk load.
+    common.prepare(env, "--events", str(EVENTS), statistics="VACUUM ANALYZE")
 
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
     month_path = f"/veranstaltungen/{today.year}/{today.month}/"
-    port = common.free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [common.PYTHON, "-m", "gunicorn", *common.GUNICORN, "mentoring.wsgi", "--workers", "2",
-         "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=common.ROOT, env=env,
-    )  # fmt: skip
+    server, base = common.start_server(env)
     results = {}
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/bench/trivial", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         feed_status = status_of(f"{base}/veranstaltungen/kalender.ics")
         # (name, path, gzip): calendar apps ask for the feed with Accept-Encoding: gzip.
         pages = [

@@ -17,12 +17,10 @@ import importlib.util
 import itertools
 import os
 import re
-import secrets
-import subprocess
 import sys
-import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -124,46 +122,11 @@ def load(host: str, port: int, mix: list[str], count: int) -> dict:
 
 def main() -> int:
     common.ensure_database()
-    static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": common.DATABASE_URL,
-        "REDIS_URL": common.REDIS_URL,
-        "STATIC_ROOT": str(static_root),
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [common.PYTHON, "manage.py"]
-    common.run(*manage, "migrate", "-v0", env=env)
-    common.run(
-        *manage, "load_demo", "--programs", str(common.PROGRAMS), "--events", str(EVENTS),
-        "--tandems", str(TANDEMS), env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    common.run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
-    common.run(*manage, "collectstatic", "--noinput", "-v0", env=env)
-
-    port = common.free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [common.PYTHON, "-m", "gunicorn", *common.GUNICORN, "mentoring.wsgi", "--workers", "2",
-         "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=common.ROOT, env=env,
-    )  # fmt: skip
+    env = common.server_env()
+    common.prepare(env, "--events", str(EVENTS), "--tandems", str(TANDEMS))
+    server, base = common.start_server(env)
+    port = urllib.parse.urlsplit(base).port
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         mix = paths(base)
         workers = workers_of(server.pid)
         started = time.perf_counter()

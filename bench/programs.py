@@ -13,6 +13,7 @@ Run: `make bench` (or `.venv/bin/python bench/programs.py`). Needs wrk (apt-get 
 PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
 """
 
+import gzip
 import os
 import re
 import secrets
@@ -57,6 +58,60 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def server_env() -> dict[str, str]:
+    """The benchmarks' environment: production settings over plain HTTP on 127.0.0.1, a static
+    root of their own, the trivial baseline view switched on."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="mentoring-bench-static-"),
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "BENCHMARK_VIEWS": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(env, *load_demo: str, statistics: str | None = None) -> None:
+    """Migrate, create the data set (`load_demo --programs PROGRAMS`, idempotent), translations
+    and static files; `statistics` ("ANALYZE", "VACUUM ANALYZE") refreshes what autovacuum
+    would give the planner soon after a bulk load."""
+    manage = [PYTHON, "manage.py"]
+    run(*manage, "migrate", "-v0", env=env)
+    run(*manage, "load_demo", "--programs", str(PROGRAMS), *load_demo, env=env,
+        stdout=subprocess.DEVNULL)  # fmt: skip
+    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
+    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
+    if statistics:
+        run(PYTHON, "-c", "import django; django.setup(); from django.db import connection; "
+            f"connection.cursor().execute('{statistics}')", env=env)  # fmt: skip
+
+
+def start_server(env) -> tuple[subprocess.Popen, str]:
+    """gunicorn with 2 sync workers on a free port; returns once it answers /healthz."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", *GUNICORN, "mentoring.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
 
 
 def wrk(url: str, *, gzip: bool = False, threads: int = 2, connections: int = 32) -> dict:
@@ -121,27 +176,8 @@ def first_program_path(base: str) -> str:
 
 def main() -> int:
     ensure_database()
-    static_root = Path(tempfile.mkdtemp(prefix="mentoring-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "STATIC_ROOT": str(static_root),
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "BENCHMARK_VIEWS": "true",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [PYTHON, "manage.py"]
-    run(*manage, "migrate", "-v0", env=env)
-    run(*manage, "load_demo", "--programs", str(PROGRAMS), env=env, stdout=subprocess.DEVNULL)
-    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
-    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
+    env = server_env()
+    prepare(env)
     # The same bytes the portal serves, as a static file next to the portal's own (whitenoise
     # reads STATIC_ROOT when the server starts, and serves the .gz to gzip clients).
     code = (
@@ -153,29 +189,14 @@ def main() -> int:
     raw = subprocess.run(
         [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
     ).stdout
-    bench_dir = static_root / "bench"
+    bench_dir = Path(env["STATIC_ROOT"]) / "bench"
     bench_dir.mkdir()
     (bench_dir / "programs.geojson").write_bytes(raw)
-    import gzip
-
     gzipped = gzip.compress(raw, compresslevel=9, mtime=0)  # as programs/geojson.py
     (bench_dir / "programs.geojson.gz").write_bytes(gzipped)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", *GUNICORN, "mentoring.wsgi", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server, base = start_server(env)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/bench/trivial", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         program_path = first_program_path(base)
         # Warm every cache once, as after any data change.
         for path in ("/karte/programme.geojson", "/programme/", "/karte/", "/", program_path):

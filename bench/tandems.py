@@ -14,10 +14,8 @@ Run: `make bench` (or `.venv/bin/python bench/tandems.py`). Needs PostgreSQL and
 
 import importlib.util
 import os
-import secrets
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 # The shared set-up of bench/programs.py (bench/ is a folder of scripts, not a package).
@@ -94,33 +92,8 @@ for name, user, path, bar in pages:
 
 def main() -> int:
     common.ensure_database()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": common.DATABASE_URL,
-        "REDIS_URL": common.REDIS_URL,
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="mentoring-bench-static-"),
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "BENCHMARK_VIEWS": "true",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [common.PYTHON, "manage.py"]
-    run = common.run
-    run(*manage, "migrate", "-v0", env=env)
-    run(
-        *manage, "load_demo", "--programs", str(common.PROGRAMS), "--tandems", str(TANDEMS),
-        env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    run(*manage, "compile_translations", env=env, stdout=subprocess.DEVNULL)
-    run(*manage, "collectstatic", "--noinput", "-v0", env=env)
-    # Fresh planner statistics after the bulk load, as autovacuum would give them soon after.
-    run(common.PYTHON, "-c", "import django; django.setup(); from django.db import connection; "
-        "connection.cursor().execute('ANALYZE')", env=env)  # fmt: skip
+    env = common.server_env()
+    common.prepare(env, "--tandems", str(TANDEMS), statistics="ANALYZE")
     subprocess.run(
         [common.PYTHON, "-c", MEASURE, str(REPEAT)], cwd=common.ROOT, env=env, check=True
     )
