@@ -293,6 +293,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
+# --- Source code (AGPL-3.0 § 13: everyone who uses the portal over the network is offered it) ----
+# The "Source code" link in every page's footer: the public repository of the code that runs here,
+# changes included. Empty: the link goes to /quellcode/, which names the version and the licence
+# and says to ask the operator for the source.
+SOURCE_URL = env.str("SOURCE_URL", default="")
+
 # --- Operator (shown in the legal notice, privacy policy and accessibility statement) --------
 OPERATOR = {
     "name": env.str("OPERATOR_NAME", default=""),
