@@ -307,7 +307,8 @@ SOURCE_URL = env.str("SOURCE_URL", default="")
 # --- Operator (shown in the legal notice, privacy policy and accessibility statement) --------
 OPERATOR = {
     "name": env.str("OPERATOR_NAME", default=""),
-    "address": env.str("OPERATOR_ADDRESS", default=""),
+    # One line in the environment; "\n" in it marks the line breaks (systemd and .env alike).
+    "address": env.str("OPERATOR_ADDRESS", default="", multiline=True),
     "email": env.str("OPERATOR_EMAIL", default=""),
     "phone": env.str("OPERATOR_PHONE", default=""),
     "representative": env.str("OPERATOR_REPRESENTATIVE", default=""),
