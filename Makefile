@@ -8,7 +8,7 @@ PORT ?= 8000
 # The compiled catalogues; each is rebuilt only when its .po changed.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: run reset-demo test worker lint security format messages compile bench install install-dev clean
+.PHONY: run reset-demo screenshots test worker lint security format messages compile bench install install-dev clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ security: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The README's pictures, from a temporary demo database, with Debian's Chromium (apt-get install
+# chromium): writes docs/screenshot*.png.
+screenshots: $(VENV)/.installed-dev compile
+	$(PY) bin/screenshots.py
 
 # Extract new strings into the German catalogue; translate them, then `make test`.
 messages: $(VENV)/.installed
