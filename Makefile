@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
+# The port of `make run`.
+PORT ?= 8000
+# The compiled catalogues; each is rebuilt only when its .po changed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: run test worker lint security format messages compile bench install install-dev clean
+.PHONY: run reset-demo screenshots test worker lint security format messages compile bench install install-dev clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
@@ -20,17 +23,31 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Needs no secrets: the development defaults are enough to load the settings.
-compile: export DEBUG ?= true
-compile: $(VENV)/.installed
-	$(PY) manage.py compile_translations
+compile: $(CATALOGUES)
+$(CATALOGUES): %.mo: %.po $(VENV)/.installed
+	DEBUG=true $(PY) manage.py compile_translations
 
-# Quickstart: SQLite under var/, tasks run eagerly, no other service. http://127.0.0.1:8000
+# Quickstart: SQLite under var/, tasks run eagerly, mails printed, no other service; demo data
+# only into an empty database, so a second start keeps what was changed. With DEBUG on, whitenoise
+# serves the static files from their sources: no collectstatic. http://127.0.0.1:$(PORT)
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed compile
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo --if-empty
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Starts the quickstart over: deletes its SQLite database and loads fresh demo data (then
+# `make run`). Refuses any other database.
+reset-demo: export DEBUG ?= true
+reset-demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
+reset-demo: $(VENV)/.installed compile
+	@db=$$(DJANGO_SETTINGS_MODULE=mentoring.settings $(PY) -c "from django.conf import settings; db = settings.DATABASES['default']; print(db['NAME'] if db['ENGINE'].endswith('sqlite3') else '')"); \
+	test -n "$$db" || { echo "make reset-demo starts over only the quickstart's SQLite database, not the one of DATABASE_URL."; exit 1; }; \
+	rm -f "$$db" && echo "Deleted $$db."
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "make run serves it."
 
 # The whole suite. With DATABASE_URL/REDIS_URL set it runs against PostgreSQL and Redis;
 # REQUIRE_SERVICES=1 turns every skip for a missing service into a failure (CI sets it).
@@ -56,6 +73,11 @@ security: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The README's pictures, from a temporary demo database, with Debian's Chromium (apt-get install
+# chromium): writes docs/screenshot*.png.
+screenshots: $(VENV)/.installed-dev compile
+	$(PY) bin/screenshots.py
 
 # Extract new strings into the German catalogue; translate them, then `make test`.
 messages: $(VENV)/.installed

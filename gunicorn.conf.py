@@ -20,7 +20,7 @@ if _env_file.exists():
 # public address: the proxy terminates TLS and sets the forwarded headers the portal trusts.
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
 
-# Sync workers: QUALITY.md measured gthread with no more throughput and a worse p99. Two per core:
+# Sync workers: docs/quality.md notes gthread with no more throughput and a worse p99. Two per core:
 # a page is CPU work in Python with short waits for PostgreSQL and Redis, and while one worker
 # waits the other computes. Each worker holds its own ready GeoJSON and feed bytes, so more
 # workers cost memory (bar: < 200 MB each). WEB_CONCURRENCY is the usual name for the override.

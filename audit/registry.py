@@ -1,7 +1,7 @@
 """Which records are under audit, which program each belongs to, and what of them is kept.
 
 The one place where models are registered with django-auditlog (called from AuditConfig.ready), so
-the apps that own the models know nothing of the audit trail (STYLE.md boundaries).
+the apps that own the models know nothing of the audit trail (docs/style.md boundaries).
 
 What an entry keeps of a change: the names of the changed fields always, their old and new values
 only for the fields listed as `plain` (statuses, stages, workflow dates: what a coordinator needs to

@@ -1,4 +1,4 @@
-"""Benchmark of the event calendar with 5,000 events (QUALITY.md, events issue).
+"""Benchmark of the event calendar with 5,000 events (docs/quality.md, events issue).
 
 Creates the scale data set on PostgreSQL (`load_demo --programs 10000 --events 5000`,
 idempotent), then:
@@ -154,8 +154,8 @@ def main() -> int:
     print(f"data: {EVENTS} generated events on PostgreSQL; gunicorn 2 sync workers; "
           f"wrk -t2 -c32 -d{common.DURATION}")  # fmt: skip
     for name, result in results.items():
-        # QUALITY.md's bar names the public pages; the feed (a megabyte without gzip) is printed
-        # for comparison only.
+        # The bar of docs/quality.md names the public pages; the feed (a megabyte without gzip)
+        # is printed for comparison only.
         bar = "no bar of its own" if name.startswith("feed") else "bar >= 25%, p99 < 100 ms"
         print(
             f"{name} vs trivial view: {result['rate'] / trivial['rate']:.0%} "

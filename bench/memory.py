@@ -1,4 +1,4 @@
-"""Memory of a gunicorn worker after 10,000 requests (QUALITY.md: < 200 MB RSS).
+"""Memory of a gunicorn worker after 10,000 requests (docs/quality.md: < 200 MB RSS).
 
 Creates the full scale data set (`load_demo --programs 10000 --events 5000 --tandems 100000`,
 idempotent) in `mentoring_bench`, starts gunicorn with 2 sync workers in production mode and

@@ -1,4 +1,4 @@
-"""Benchmark of the reminder outbox with 100,000 active tandems (QUALITY.md, issue 7).
+"""Benchmark of the reminder outbox with 100,000 active tandems (docs/quality.md, issue 7).
 
 Creates its data set on PostgreSQL in a database of its own (`load_demo --programs 10000
 --tandems 172500`, idempotent: 58% of the generated tandems are active, so about 100,000), gives

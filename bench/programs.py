@@ -1,4 +1,4 @@
-"""Benchmark of the public directory with 10,000 programs (QUALITY.md, programs issue).
+"""Benchmark of the public directory with 10,000 programs (docs/quality.md, programs issue).
 
 Creates the scale data set on PostgreSQL, starts gunicorn (2 sync workers, production settings,
 plain HTTP on 127.0.0.1), and measures with wrk (-t2 -c32) in one run:
@@ -34,7 +34,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 PROGRAMS = int(os.environ.get("BENCH_PROGRAMS", "10000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 # gunicorn reads ./gunicorn.conf.py by default; the benchmarks give their own settings instead
-# (2 sync workers, no access log, no max_requests), as the bars in QUALITY.md are stated.
+# (2 sync workers, no access log, no max_requests), as the bars in docs/quality.md are stated.
 GUNICORN = ["--config", str(Path(__file__).with_name("gunicorn_bench.conf.py"))]
 
 

@@ -1,4 +1,4 @@
-"""Benchmark of the coordinators' screens with 100,000 tandems (QUALITY.md, tandems issue).
+"""Benchmark of the coordinators' screens with 100,000 tandems (docs/quality.md, tandems issue).
 
 Creates the scale data set on PostgreSQL (`load_demo --programs 10000 --tandems 100000`,
 idempotent; a fifth of the tandems belong to the demo coordinator's two programs), then renders

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_info
 
@@ -32,6 +32,8 @@ def portal(request):
     """
     return {
         "SITE_URL": settings.SITE_URL,
+        # AGPL-3.0 § 13: the footer offers the source code of the portal on every page.
+        "source_url": settings.SOURCE_URL or reverse("source"),
         "language_alternates": SimpleLazyObject(lambda: _alternates(request)),
         "nav_is_coordinator": SimpleLazyObject(lambda: _is_coordinator(request)),
     }

@@ -132,7 +132,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery takes a producer from its pool even to run a task eagerly; the in-memory transport needs
+# no host, but without one kombu warns "No hostname was supplied" on every start.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker (quickstart, plain `manage.py` use) tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -263,6 +265,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads are public images that the web server (nginx as www-data) serves from MEDIA_ROOT: they
+# stay readable whatever the process's umask. The systemd units' UMask=0027 made new upload
+# directories 0750, and every logo uploaded afterwards answered 403.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -291,10 +298,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
+# --- Source code (AGPL-3.0 § 13: everyone who uses the portal over the network is offered it) ----
+# The "Source code" link in every page's footer: the public repository of the code that runs here,
+# changes included. Empty: the link goes to /quellcode/, which names the version and the licence
+# and says to ask the operator for the source.
+SOURCE_URL = env.str("SOURCE_URL", default="")
+
 # --- Operator (shown in the legal notice, privacy policy and accessibility statement) --------
 OPERATOR = {
     "name": env.str("OPERATOR_NAME", default=""),
-    "address": env.str("OPERATOR_ADDRESS", default=""),
+    # One line in the environment; "\n" in it marks the line breaks (systemd and .env alike).
+    "address": env.str("OPERATOR_ADDRESS", default="", multiline=True),
     "email": env.str("OPERATOR_EMAIL", default=""),
     "phone": env.str("OPERATOR_PHONE", default=""),
     "representative": env.str("OPERATOR_REPRESENTATIVE", default=""),

@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
         views.LegalPageView.as_view(page="barrierefreiheit"),
         name="accessibility",
     ),
+    path("quellcode/", views.SourceView.as_view(), name="source"),
     path("konto/", include("allauth.urls")),
     path("", include("programs.urls")),
     path("", include("events.urls")),

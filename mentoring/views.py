@@ -17,6 +17,7 @@ from pages.views import PartnersInFooterMixin
 from programs.cache import cache_public_page
 
 from . import markdown
+from .source import running_version
 
 
 # Anonymous visitors get the home page from the cache: rendering it was four fifths of its cost
@@ -110,3 +111,18 @@ def trivial(request):
 def favicon(request):
     # Resolved per request: the hashed name exists only after collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+class SourceView(TemplateView):
+    """How to obtain the source code of the portal running here (AGPL-3.0 § 13): the footer's link
+    where no public repository is set in SOURCE_URL, and the licence and version for everyone."""
+
+    template_name = "mentoring/source.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            **running_version(),
+            "repository": settings.SOURCE_URL,
+            "operator": settings.OPERATOR,
+        }

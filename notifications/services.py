@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +29,9 @@ ENQUEUE_LIMIT = 10_000
 SEND_BATCH = 20
 # A scan that created this many rows refreshes the outbox's statistics (see create_due).
 ANALYZE_AFTER = 1000
+# The reason why notifications written on the spot are recorded as skipped instead of sent; set
+# by `held_back` (the demo data's people are made up, and their mails would bury the console).
+_held_back: ContextVar[str] = ContextVar("notifications_held_back", default="")
 
 
 @dataclass
@@ -113,18 +118,32 @@ def scan(now: datetime | None = None) -> ScanResult:
     return result
 
 
+@contextmanager
+def held_back(reason: str):
+    """Inside this block, notifications on the spot are written as skipped with `reason`: never
+    queued, never sent, and no later scan picks them up (load_demo's made-up people)."""
+    token = _held_back.set(reason)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)
+
+
 def notify(kind: str, *, about, to, occurrence: str = "", due_at=None) -> Notification:
     """A notification on the spot (an application changed, a registration arrived): a row now,
     queued when the caller's transaction commits; the scan takes it up if that message is lost."""
     now = timezone.now()
     due_at = due_at or now
+    defaults = {**links(to), "due_at": due_at, "next_attempt_at": due_at, "enqueued_at": now}
+    if reason := _held_back.get():
+        defaults.update(state=Notification.State.SKIPPED, error=reason)
     notification, _created = Notification.objects.get_or_create(
         kind=kind,
         content_type=content_type(type(about)),
         object_id=about.pk,
         recipient=links(to)["recipient"],
         occurrence=occurrence,
-        defaults={**links(to), "due_at": due_at, "next_attempt_at": due_at, "enqueued_at": now},
+        defaults=defaults,
     )
     if notification.state == Notification.State.PENDING and due_at <= now:
         transaction.on_commit(lambda: _queue([notification.pk]))

@@ -84,14 +84,16 @@ def _apply(program, user, stage_position: int, coordinator) -> Application:
 
 
 @transaction.atomic
-def create_demo_people(*, program: Program, coordinator, mentor, applicant, password: str) -> None:
+def create_demo_people(
+    *, program: Program, coordinator, mentor, applicant, password_hash: str
+) -> None:
     User = get_user_model()
     _profile(applicant, "Ben Bewerber")
     _apply(program, applicant, 1, coordinator)
     for n, (name, position) in enumerate(APPLICANTS):
         email = f"freiwillig{n + 1}@example.org"
         user = User.objects.filter(email=email).first() or user_create_verified(
-            email=email, password=password, name=name
+            email=email, password_hash=password_hash, name=name
         )
         _profile(user, name, postcode=["04109", "04177", "04229", "04315", "04416"][n])
         _apply(program, user, position, coordinator)
@@ -123,7 +125,7 @@ def create_demo_people(*, program: Program, coordinator, mentor, applicant, pass
         tandem = services.tandem_propose(mentee=mentees[0], volunteer=mentor, by=coordinator)
         tandem = _run_demo_tandem(tandem, coordinator, started_days_ago=100, goals=DEMO_GOALS)
         lifecycle.meetings_plan_from_rhythm(tandem=tandem, by=mentor, weeks=4)
-    _other_demo_tandems(program, coordinator, password)
+    _other_demo_tandems(program, coordinator, password_hash)
 
 
 DEMO_GOALS = [
@@ -203,13 +205,13 @@ def _run_demo_tandem(tandem, coordinator, *, started_days_ago: int, goals=(), un
     return tandem
 
 
-def _other_demo_tandems(program, coordinator, password):
+def _other_demo_tandems(program, coordinator, password_hash):
     """One tandem in each remaining state, each with its own demo mentor and mentee."""
     User = get_user_model()
     today = timezone.localdate()
     for name, email, (first_name, age), state, days, reason in OTHER_TANDEMS:
         user = User.objects.filter(email=email).first() or user_create_verified(
-            email=email, password=password, name=name
+            email=email, password_hash=password_hash, name=name
         )
         if Tandem.objects.filter(mentor=user, program=program).exists():
             continue

@@ -95,6 +95,7 @@ MATRIX = {
     "impressum/": ("/impressum/", 200),
     "datenschutz/": ("/datenschutz/", 200),
     "barrierefreiheit/": ("/barrierefreiheit/", 200),
+    "quellcode/": ("/quellcode/", 200),
     "programme/": ("/programme/", 200),
     "programme/<slug:slug>/": ("/programme/{program_a}/", 200),
     "karte/": ("/karte/", 200),

@@ -45,6 +45,25 @@ def test_clear_expired_sessions_keeps_live_ones():
     assert list(Session.objects.values_list("session_key", flat=True)) == ["neu"]
 
 
+def test_tasks_without_redis_queue_with_no_broker_warning(tmp_path):
+    # Celery takes a producer from its pool even for a task it runs eagerly; a broker URL without
+    # a host made kombu warn "No hostname was supplied" in the quickstart's console.
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(DEBUG="true", DJANGO_SETTINGS_MODULE="mentoring.settings")
+    code = (
+        "import django; django.setup()\n"
+        "from mentoring.celery import app\n"
+        "with app.producer_or_acquire() as producer: print(producer.connection.transport_cls)"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert (result.returncode, result.stdout) == (0, "memory\n")
+    assert "hostname" not in result.stderr
+
+
 @pytest.mark.redis
 def test_worker_starts_against_redis_and_answers(tmp_path, redis_url):
     # A database of its own keeps this worker away from other runs' queues.

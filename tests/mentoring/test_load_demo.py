@@ -1,9 +1,12 @@
+import io
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from notifications.models import Notification
 from programs.models import Program, ProgramCoordinator
 
 DEMO_EMAILS = [
@@ -144,3 +147,70 @@ def test_load_demo_generates_tandems_once_per_seed():
     assert set(generated.values_list("status", flat=True)) == set(Tandem.Status.values)
     assert not generated.exclude(status="proposed").filter(started_on__isnull=True).exists()
     assert not generated.filter(status__in=Tandem.ENDED, ended_on__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_sends_no_mail_and_leaves_none_to_send(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+
+    assert mailoutbox == []
+    rows = Notification.objects.all()
+    assert rows.count() == 21
+    assert set(rows.values_list("state", "error")) == {("skipped", "demo data: not sent")}
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_only_the_address_the_logins_and_where_mails_go(settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Demo data is ready.",
+        "",
+        "The portal: http://127.0.0.1:8123/",
+        "Demo logins, each with the password mentoring-demo:",
+        "  netzwerk@example.org         network staff",
+        "  koordination@example.org     coordinator in Leipzig and Dresden",
+        "  koordination2@example.org    coordinator in Duisburg",
+        "  mentorin@example.org         volunteer, mentor in a tandem",
+        "  bewerber@example.org         volunteer with an open application",
+        "E-mails (e.g. to confirm a sign-up) are not sent: the server prints them in its "
+        "console, this terminal.",
+        "",
+    ]
+
+
+@pytest.mark.django_db
+def test_load_demo_if_empty_loads_into_an_empty_database():
+    call_command("load_demo", if_empty=True, stdout=io.StringIO())
+
+    assert sorted(
+        get_user_model().objects.filter(email__in=DEMO_EMAILS).values_list("email", flat=True)
+    ) == sorted(DEMO_EMAILS)
+    assert Program.objects.filter(name="Lesepat:innen Leipzig").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_if_empty_keeps_a_database_with_data_as_it_is():
+    call_command("load_demo", stdout=io.StringIO())
+    leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
+    leipzig.name = "Lesepat:innen Leipzig-Grünau"
+    leipzig.save(update_fields=["name"])
+    get_user_model().objects.filter(email="bewerber@example.org").delete()
+    counts = (get_user_model().objects.count(), Program.objects.count())
+    out = io.StringIO()
+
+    call_command("load_demo", if_empty=True, password="anderes-passwort", stdout=out)
+
+    assert (get_user_model().objects.count(), Program.objects.count()) == counts
+    assert Program.objects.get(pk=leipzig.pk).name == "Lesepat:innen Leipzig-Grünau"
+    assert not get_user_model().objects.filter(email="bewerber@example.org").exists()
+    mentor = get_user_model().objects.get(email="mentorin@example.org")
+    assert mentor.check_password("mentoring-demo")
+    assert out.getvalue().startswith("The database holds data already: kept as it is")

@@ -74,6 +74,33 @@ def test_offline_commands_need_no_secret_key(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_operator_address_breaks_lines_where_the_environment_says_backslash_n(tmp_path):
+    # systemd's EnvironmentFile and .env both hold one line per variable.
+    env = production_env(tmp_path, OPERATOR_ADDRESS=r"Musterstraße 1\n04109 Leipzig")
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(repr(settings.OPERATOR['address']))"
+
+    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert result.stdout == "'Musterstraße 1\\n04109 Leipzig'\n", result.stderr
+
+
+def test_uploads_stay_readable_for_the_web_server_under_the_units_umask(tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location=tmp_path / "media")
+    before = os.umask(0o027)  # the systemd units' UMask
+    try:
+        name = storage.save("partners/logo.png", ContentFile(b"\x89PNG"))
+    finally:
+        os.umask(before)
+
+    modes = [oct((tmp_path / "media" / path).stat().st_mode & 0o777) for path in ("", "partners")]
+    assert modes == ["0o755", "0o755"]
+    assert oct(Path(storage.path(name)).stat().st_mode & 0o777) == "0o644"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,4 +1,4 @@
-"""The security headers and settings of QUALITY.md, "Security and privacy"."""
+"""The security headers and settings of docs/quality.md, "Security and privacy"."""
 
 import re
 from pathlib import Path

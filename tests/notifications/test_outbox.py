@@ -13,7 +13,7 @@ from notifications.models import Notification, NotificationSettings
 from notifications.sending import deliver
 from tandems import lifecycle
 from tandems.models import Meeting
-from tests.factories import ProgramFactory, running_tandem
+from tests.factories import ProgramFactory, UserFactory, running_tandem
 
 BERLIN = timezone.get_default_timezone()
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,22 @@ def test_a_big_scan_refreshes_the_outbox_statistics(tandem, monkeypatch):
     assert created["meeting_reminder"] == 2
     # The planner's row count is the table's, not the zero it had before.
     assert counted == Notification.objects.count() == 5
+
+
+def test_notify_held_back_records_a_skipped_row_and_queues_nothing(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with services.held_back("demo data: not sent"):
+            held = services.notify(
+                Notification.Kind.APPLICATION_STATUS, about=user, to=user, occurrence="held"
+            )
+        after = services.notify(
+            Notification.Kind.APPLICATION_STATUS, about=user, to=user, occurrence="after"
+        )
+
+    assert (held.state, held.error) == ("skipped", "demo data: not sent")
+    assert (after.state, after.error) == ("pending", "")
+    assert len(callbacks) == 1

@@ -1,4 +1,4 @@
-"""The outbox with a real Celery worker, real beat and a real Redis (QUALITY.md, Reliability).
+"""The outbox with a real Celery worker, real beat and a real Redis (docs/quality.md, Reliability).
 
 Every test starts its own redis-server, an SMTP sink that counts messages by Message-ID (each
 row's mail carries `<notification-PK@host>`), and Celery worker and beat processes against the

@@ -1,4 +1,4 @@
-"""Faults under load, against real services (QUALITY.md, Reliability; issue "Operations").
+"""Faults under load, against real services (docs/quality.md, Reliability; issue "Operations").
 
 gunicorn runs as in production (`gunicorn -c gunicorn.conf.py mentoring.wsgi`, DEBUG off, JSON
 logs) with a few threads of load: public pages, /healthz, and event registrations, each a POST

@@ -1,9 +1,13 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from events.demo import create_demo_events, generate_events
 from mentoring.services import user_create_verified
 from news.demo import create_demo_news
+from notifications.services import held_back
 from pages.demo import create_demo_pages
 from programs.demo import create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
@@ -45,13 +49,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", default="mentoring-demo", help="password of the demo logins"
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into a database without accounts; else keep it as it is (make run)",
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and get_user_model().objects.exists():
+            self.stdout.write(
+                "The database holds data already: kept as it is, with your changes "
+                "(make reset-demo starts over with fresh demo data)."
+            )
+        else:
+            # The demo's people are made up: the mails about their applications would go to
+            # nobody, and in the quickstart they would bury the logins under pages of console mail.
+            with held_back("demo data: not sent"):
+                self.load(options)
+            self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.print_logins(options["password"])
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        password = options["password"]
+    def load(self, options):
+        # One hash for every demo account: hashing is slow on purpose (about 0.5 s each).
+        password_hash = make_password(options["password"])
         users = {
             email: user_create_verified(
-                email=email, password=password, name=name, is_staff=is_staff
+                email=email, password_hash=password_hash, name=name, is_staff=is_staff
             )
             for email, name, _role, is_staff in DEMO_USERS
         }
@@ -64,7 +88,7 @@ class Command(BaseCommand):
             coordinator=users["koordination@example.org"],
             mentor=users["mentorin@example.org"],
             applicant=users["bewerber@example.org"],
-            password=password,
+            password_hash=password_hash,
         )
         create_demo_events()
         create_demo_news()
@@ -86,6 +110,17 @@ class Command(BaseCommand):
             created = generate_events(count=options["events"], seed=options["seed"])
             self.stdout.write(f"{created} generated events added.")
 
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
+    def print_logins(self, password):
+        """The last lines before `make run` starts the server: where, who, and where mails go."""
+        self.stdout.write(f"\nThe portal: {settings.SITE_URL}/")
+        self.stdout.write(f"Demo logins, each with the password {password}:")
         for email, _name, role, _staff in DEMO_USERS:
-            self.stdout.write(f"  {email:<28} {password}   ({role})")
+            self.stdout.write(f"  {email:<28} {role}")
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+            self.stdout.write(
+                "E-mails (e.g. to confirm a sign-up) are not sent: the server prints them in "
+                "its console, this terminal."
+            )
+        else:
+            self.stdout.write(f"E-mails are sent as EMAIL_URL says ({settings.EMAIL_BACKEND}).")
+        self.stdout.write("")
