@@ -20,6 +20,16 @@ from .models import (
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# Notes about a person are that person's data (Art. 15 GDPR): "internal" means internal to the
+# program, never hidden from the person. Said wherever coordinators write one. A worry about a
+# child's safety needs a confidential record instead; until the portal has one, the program's
+# own child protection process.
+TANDEM_NOTE_HELP = _(
+    "The mentor and the mentee or guardian receive this note with their data (right of access, "
+    "Art. 15 GDPR). Write factually. A worry about a child's safety does not belong here: "
+    "follow your program's child protection process (§ 8a SGB VIII)."
+)
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError at the fields it names, the rest above the form."""
@@ -58,10 +68,15 @@ class RejectForm(ApplicationActionForm):
 
 class NoteForm(ApplicationActionForm):
     text = forms.CharField(
-        label=_("Internal note"),
+        label=_("Note – part of the volunteer's data (Art. 15 GDPR)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only coordinators of this program see notes; the volunteer never does."),
+        help_text=_(
+            "“Internal” means internal to the program, not secret: the volunteer sees every note "
+            "on their page “My data” and in their data export (right of access, Art. 15 GDPR). "
+            "Write factually. A worry about a child's safety does not belong here: follow your "
+            "program's child protection process (§ 8a SGB VIII)."
+        ),
     )
 
 

@@ -73,7 +73,12 @@ class MeetingLogForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only you and your coordinator see it."),
+        help_text=_(
+            "You and your program's coordinators see it; the mentee or their guardian receive it "
+            "with their data on request (right of access, Art. 15 GDPR). Write factually. If you "
+            "are worried about your mentee's safety, do not write it here: tell your "
+            "coordinators at once."
+        ),
     )
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):

@@ -6,7 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle
-from .coordination_forms import DATE_WIDGET
+from .coordination_forms import DATE_WIDGET, TANDEM_NOTE_HELP
 from .models import CHECKIN_ITEMS, CheckIn, Goal, Rhythm, Tandem, Weekday
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -83,7 +83,9 @@ class TandemStatusForm(forms.Form):
             (Tandem.Status.ACTIVE, Tandem.Status.ACTIVE.label),
         ]
     )
-    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"), max_length=300, required=False, help_text=TANDEM_NOTE_HELP
+    )
 
     def save(self, *, tandem: Tandem, by) -> Tandem:
         data = self.cleaned_data
@@ -142,6 +144,7 @@ class TandemEndForm(CheckInAnswersMixin, forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=TANDEM_NOTE_HELP,
     )
     mentee_waits_again = forms.BooleanField(
         label=_("The mentee waits for a new mentor."), required=False

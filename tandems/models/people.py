@@ -313,7 +313,8 @@ class ApplicationEvent(models.Model):
 
 
 class ApplicationNote(models.Model):
-    """Coordinators' internal note on an application; never shown to the volunteer."""
+    """Coordinators' note on an application: internal to the program, but the volunteer's data
+    (Art. 15 GDPR), so it is on their "Meine Daten" page and in their export."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="notes", verbose_name=_("application")
