@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
 
@@ -59,7 +60,7 @@ class StageForm(ApplicationActionForm):
 
 
 class RejectForm(ApplicationActionForm):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label=_("Reason for the rejection"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -67,7 +68,7 @@ class RejectForm(ApplicationActionForm):
 
 
 class NoteForm(ApplicationActionForm):
-    text = forms.CharField(
+    text = MultiLineFormField(
         label=_("Note – part of the volunteer's data (Art. 15 GDPR)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -162,14 +163,14 @@ class MenteeForm(forms.ModelForm):
 
 
 class TrainingForm(ApplicationActionForm):
-    title = forms.CharField(label=_("Training"), max_length=200)
+    title = SingleLineFormField(label=_("Training"), max_length=200)
     attended_on = forms.DateField(
         label=_("attended on"), widget=DATE_WIDGET, initial=timezone.localdate
     )
 
 
 class ConductForm(ApplicationActionForm):
-    version = forms.CharField(label=_("Version of the code of conduct"), max_length=40)
+    version = SingleLineFormField(label=_("Version of the code of conduct"), max_length=40)
     signed_on = forms.DateField(
         label=_("signed on"), widget=DATE_WIDGET, initial=timezone.localdate
     )
