@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import SingleLineCharField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -33,7 +35,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = SingleLineCharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
         _("language"),
         max_length=8,

@@ -1,7 +1,35 @@
+from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
+from django.db.models import Q
 
 
 def user_has_two_factor(*, user) -> bool:
     """Whether the user signs in with a second step (an authenticator app; recovery codes alone
     do not count, allauth creates them together with the app)."""
     return is_mfa_enabled(user)
+
+
+# --- Records found by e-mail address ------------------------------------------------------------
+# Anyone can type any address into an account (allauth's /konto/email/) or into a form; only the
+# owner of a mailbox can confirm it. So only confirmed (verified) addresses ever tie records that
+# carry an address (event registrations) to an account: for the export, the erasure, the
+# "Meine Daten" page and whatever else finds people by address. The account's own `email` field
+# counts only when it is a verified EmailAddress too. Every such lookup goes through the two
+# functions below; tests/accounts/test_address_lookups.py fails on one that does not.
+
+
+def verified_addresses_of(user) -> set[str]:
+    """The account's confirmed e-mail addresses, in lower case; none for an unsaved account."""
+    if user is None or user.pk is None:
+        return set()
+    found = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {address.lower() for address in found if address}
+
+
+def by_verified_address(user, *, field: str = "email") -> Q:
+    """A filter for rows whose `field` is one of the account's confirmed addresses (in any case);
+    it matches nothing when there is none."""
+    match = Q(pk__in=[])
+    for address in sorted(verified_addresses_of(user)):
+        match |= Q(**{f"{field}__iexact": address})
+    return match

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentoring.text import SingleLineFilter
 from tandems.coordination_forms import DATE_WIDGET
 
 from .services import ERASED, EXPORTED, VIEWED
@@ -80,7 +81,7 @@ class AuditTrailFilterSet(django_filters.FilterSet):
     datensatz = django_filters.ChoiceFilter(
         label=_("Kind of record"), empty_label=_("all"), method="filter_record"
     )
-    person = django_filters.CharFilter(
+    person = SingleLineFilter(
         label=_("Who (name or e-mail address)"),
         method="filter_person",
         max_length=MAX_QUERY_LENGTH,

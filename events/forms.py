@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Organization, Program
 
@@ -326,7 +327,7 @@ class EventForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label=_("Reason for sending it back"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
-from mentoring.ical import add_berlin_timezone
+from mentoring.ical import add_berlin_timezone, line, paragraphs
 
 from .models import Event, series_running_after
 from .occurrences import occurrences
@@ -126,16 +126,16 @@ def event_component(event: Event) -> VEvent:
     if event.is_cancelled:
         # Not every calendar app shows STATUS: the title says it too.
         summary = _("Cancelled: %(title)s") % {"title": event.title}
-    component.add("summary", summary)
+    component.add("summary", line(summary))
     url = event_url(event)
     description = "\n\n".join(part for part in (event.summary, url) if part)
-    component.add("description", description)
+    component.add("description", paragraphs(description))
     location = event_location(event)
     if location:
-        component.add("location", location)
+        component.add("location", line(location))
     if event.has_venue and event.latitude is not None and event.longitude is not None:
         component.add("geo", (event.latitude, event.longitude))
-    component.add("categories", [event.event_type.label])
+    component.add("categories", [line(event.event_type.label)])
     component.add("url", url)
     component.add("status", ICAL_STATUS.get(event.status, "TENTATIVE"))
     component.add("transp", "OPAQUE")
@@ -154,7 +154,7 @@ def _calendar(events: list[Event], *, name: str) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", line(name))
     calendar.add("x-wr-timezone", "Europe/Berlin")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from programs.models import Organization, Program, State, Vocabulary
 
 # The fields that decide when an event's occurrences are (Event.last_ends_at follows them).
@@ -79,10 +80,10 @@ class Event(models.Model):
         EXTERNAL = "external", _("registration on another website")
         PORTAL = "portal", _("registration on this portal")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.CharField(_("short description"), max_length=300, blank=True)
-    description = models.TextField(
+    summary = MultiLineCharField(_("short description"), max_length=300, blank=True)
+    description = MultiLineTextField(
         _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
     # The description as safe HTML, rendered and sanitised by the services on every save.
@@ -96,7 +97,7 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     all_day = models.BooleanField(_("all day"), default=False)
-    recurrence = models.CharField(
+    recurrence = SingleLineCharField(
         _("repeats"),
         max_length=200,
         blank=True,
@@ -110,10 +111,10 @@ class Event(models.Model):
     last_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     mode = models.CharField(_("format"), max_length=10, choices=Mode, default=Mode.IN_PERSON)
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    city = models.CharField(_("place"), max_length=100, blank=True)
+    venue = SingleLineCharField(_("venue"), max_length=200, blank=True)
+    street = SingleLineCharField(_("street and number"), max_length=200, blank=True)
+    postcode = SingleLineCharField(_("postcode"), max_length=5, blank=True)
+    city = SingleLineCharField(_("place"), max_length=100, blank=True)
     state = models.CharField(_("federal state"), max_length=2, choices=State, blank=True)
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
@@ -142,8 +143,8 @@ class Event(models.Model):
     live_captions = models.BooleanField(_("live captions"), default=False)
     livestream = models.BooleanField(_("livestream"), default=False)
     childcare = models.BooleanField(_("childcare"), default=False)
-    accessibility_note = models.CharField(_("more on accessibility"), max_length=300, blank=True)
-    cost = models.CharField(
+    accessibility_note = SingleLineCharField(_("more on accessibility"), max_length=300, blank=True)
+    cost = SingleLineCharField(
         _("cost"), max_length=100, blank=True, help_text=_("e.g. free of charge, 40 €")
     )
     language = models.CharField(
@@ -164,7 +165,7 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    review_note = models.TextField(
+    review_note = MultiLineTextField(
         _("reason for sending it back"),
         blank=True,
         help_text=_("Shown to whoever submitted the event."),
@@ -287,22 +288,22 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = SingleLineCharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
-    accessibility_needs = models.CharField(
+    accessibility_needs = MultiLineCharField(
         _("accessibility needs"),
         max_length=500,
         blank=True,
         help_text=_("e.g. step-free access, sign-language interpretation, large print"),
     )
-    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    language = SingleLineCharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     reminders = models.BooleanField(
         _("reminder the day before"),
         default=True,
         help_text=_("Switched off with the link in the reminder mail."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status)
-    consent_version = models.CharField(_("version of the privacy notice"), max_length=40)
+    consent_version = SingleLineCharField(_("version of the privacy notice"), max_length=40)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
 

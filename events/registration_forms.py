@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
+
 from .models import Registration
 
 # The version of the privacy notice shown beside the form (templates/events/registration_form.html);
@@ -9,14 +11,14 @@ REGISTRATION_PRIVACY_VERSION = "2026-12"
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineFormField(
         label=_("Name"), max_length=Registration._meta.get_field("name").max_length
     )
     email = forms.EmailField(
         label=_("E-mail address"),
         help_text=_("The confirmation and the link to cancel go to this address."),
     )
-    accessibility_needs = forms.CharField(
+    accessibility_needs = MultiLineFormField(
         label=_("Accessibility needs (optional)"),
         max_length=Registration._meta.get_field("accessibility_needs").max_length,
         required=False,

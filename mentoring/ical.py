@@ -1,9 +1,17 @@
-"""The VTIMEZONE of Europe/Berlin that every iCalendar file of the portal carries."""
+"""What every iCalendar file of the portal shares: the VTIMEZONE of Europe/Berlin, and text.
+
+Text goes in as `line()` (SUMMARY, LOCATION, X-WR-CALNAME, CATEGORIES) or `paragraphs()`
+(DESCRIPTION): cleaned (mentoring/text.py) and escaped as TEXT, so that a line break, a
+semicolon or a control character stored in a title (rows from before the cleaning, an import)
+cannot break the file.
+"""
 
 from datetime import date
 from functools import lru_cache
 
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, vText
+
+from .text import multi_line, single_line
 
 TZID = "Europe/Berlin"
 
@@ -23,6 +31,14 @@ def _berlin(first_year: int, last_year: int) -> Timezone:
             for value in values.dts:
                 observance.add("RDATE", value.dt)
     return timezone
+
+
+def line(value) -> vText:
+    return vText(single_line(str(value)))
+
+
+def paragraphs(value) -> vText:
+    return vText(multi_line(str(value)))
 
 
 def add_berlin_timezone(calendar: Calendar, *, first_year: int, last_year: int) -> None:

@@ -2,8 +2,10 @@
 
 UTF-8 with a byte order mark (so Excel reads umlauts), `;` as the delimiter (Excel's in German
 locales), dates in ISO 8601, and no cell a spreadsheet would run as a formula: text starting with
-= + - @ (or a tab or carriage return) gets a leading apostrophe. Every export of the portal's
-people and event data goes through here.
+= + - @ (or a tab or carriage return) gets a leading apostrophe. Text is cleaned first
+(mentoring/text.py: line breaks stay, control characters and bidi overrides go), so an override
+cannot hide a formula's "=" and a row stored before the cleaning still makes a clean file. Every
+export of the portal's people and event data goes through here.
 """
 
 import csv
@@ -13,6 +15,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+
+from .text import multi_line
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,7 +30,7 @@ def cell(value):
         return value.isoformat()
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
-    text = str(value)
+    text = multi_line(str(value))
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

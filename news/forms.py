@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Program
 
@@ -12,14 +13,14 @@ from .models import NewsItem, NewsTag
 
 
 class NewsProposalForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    teaser = forms.CharField(
+    title = SingleLineFormField(label=_("title"), max_length=200)
+    teaser = MultiLineFormField(
         label=_("teaser"),
         max_length=400,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NewsItem._meta.get_field("teaser").help_text,
     )
-    body = forms.CharField(
+    body = MultiLineFormField(
         label=_("text"),
         max_length=20000,
         required=False,

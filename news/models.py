@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from programs.models import Organization, Program, Vocabulary
 
 # Larger images are refused: a photo from a phone, scaled down, is well below this.
@@ -36,19 +37,19 @@ class NewsItem(models.Model):
         REVIEW = "review", _("in review")
         PUBLISHED = "published", _("published")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     published_on = models.DateField(_("date"), default=timezone.localdate)
-    teaser = models.CharField(
+    teaser = MultiLineCharField(
         _("teaser"), max_length=400, help_text=_("One or two sentences shown in lists and feeds.")
     )
-    body = models.TextField(
+    body = MultiLineTextField(
         _("text"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
     # The body as safe HTML, rendered and sanitised by the services on every save.
     body_html = models.TextField(editable=False, blank=True)
     image = models.ImageField(_("image"), upload_to="news/", blank=True)
-    image_alt = models.CharField(
+    image_alt = SingleLineCharField(
         _("image description"),
         max_length=250,
         blank=True,
@@ -73,7 +74,7 @@ class NewsItem(models.Model):
         Event, blank=True, related_name="news_items", verbose_name=_("events it is about")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    review_note = models.TextField(
+    review_note = MultiLineTextField(
         _("note from the moderation"),
         blank=True,
         help_text=_("Shown to whoever proposed the item."),

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mentoring.text import single_line
+
 from . import recipients as recipients_
 from .kinds import KINDS, Mail, Skip
 from .mailer import commit_then, mailer
@@ -114,7 +116,9 @@ def render(notification: Notification, recipient, mail: Mail) -> EmailMultiAlter
             "recipient": recipient,
             "notification": notification,
         }
-        subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
+        # One line without control characters, whatever a title holds: a line break in a
+        # subject makes Django refuse the whole message (BadHeaderError).
+        subject = single_line(render_to_string(f"{mail.template}_subject.txt", context))
         context["subject"] = subject
         text = render_to_string(f"{mail.template}.txt", context).rstrip() + "\n"
         text += render_to_string("notifications/email/footer.txt", context)

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
+
 from . import services
 from .models import LEGAL_SLUGS, ContactPerson, Partner
 
@@ -37,6 +39,12 @@ class PageForm(forms.ModelForm):
     class Meta:
         model = FlatPage
         fields = ["url", "title", "content"]
+        # Django's own model: cleaned here and in services.page_save, like the portal's fields.
+        field_classes = {
+            "url": SingleLineFormField,
+            "title": SingleLineFormField,
+            "content": MultiLineFormField,
+        }
         help_texts = {
             "url": _(
                 "German page: /name/, English page: /en/name/ (e.g. /kontakt/ and /en/kontakt/). "

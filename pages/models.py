@@ -11,6 +11,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import SingleLineCharField
 from programs.models import WebsiteField
 
 # The legal pages of the portal (mentoring.views.LegalPageView): always online, with a default
@@ -43,10 +44,10 @@ class PageSettings(models.Model):
 
 
 class ContactPerson(models.Model):
-    name = models.CharField(_("name"), max_length=150)
-    role = models.CharField(_("role"), max_length=150, blank=True)
+    name = SingleLineCharField(_("name"), max_length=150)
+    role = SingleLineCharField(_("role"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = SingleLineCharField(_("phone"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     published = models.BooleanField(_("published"), default=True)
 
@@ -75,7 +76,7 @@ class Partner(models.Model):
         FUNDER = "funder", _("funder")
         PARTNER = "partner", _("partner")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = SingleLineCharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PARTNER)
     # Uploads pass pages.services.partner_save: checked, at most 400 × 200 px, encoded anew.
     logo = models.ImageField(
@@ -87,7 +88,7 @@ class Partner(models.Model):
     )
     logo_width = models.PositiveIntegerField(editable=False, default=0)
     logo_height = models.PositiveIntegerField(editable=False, default=0)
-    logo_alt = models.CharField(
+    logo_alt = SingleLineCharField(
         _("logo description"),
         max_length=250,
         help_text=_("What the logo says, usually the name, for people who cannot see it."),

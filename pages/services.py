@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mentoring import images
+from mentoring.text import multi_line, single_line
 
 from .models import LEGAL_SLUGS, PageSettings, Partner
 
@@ -78,8 +79,10 @@ def page_validate(*, page: FlatPage, published: bool) -> None:
 def page_save(*, page: FlatPage, published: bool = True, position: int = 0) -> FlatPage:
     """Save a flat page of this site with its settings.
 
-    The body is kept as written (Markdown, HTML allowed); it is sanitised whenever it is shown.
+    The body is kept as written (Markdown, HTML allowed) but for control characters and bidi
+    overrides (mentoring/text.py); it is sanitised whenever it is shown.
     """
+    page.title, page.content = single_line(page.title), multi_line(page.content)
     page_validate(page=page, published=published)
     page.full_clean(exclude=["sites"])
     page.save()

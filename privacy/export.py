@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import services
+from accounts.selectors import by_verified_address
+
 from .registry import Part, mentee_parts, user_parts
 
 
@@ -34,7 +35,7 @@ class Section:
 def _queryset(part: Part, person):
     queryset = part.model._default_manager.all()
     if part.by_email:
-        queryset = queryset.filter(services.any_address(services.addresses_of(person)))
+        queryset = queryset.filter(by_verified_address(person, field=part.path))
     elif part.path == "pk":
         queryset = queryset.filter(pk=person.pk)
     else:

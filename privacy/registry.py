@@ -59,7 +59,8 @@ class Part:
     title: str
     model: type
     # The lookup from the model to the person ("pk": the person's own row). With `by_email`, the
-    # rows whose e-mail address is one of the person's (registrations need no account).
+    # field holding an address: the rows with one of the person's confirmed addresses
+    # (registrations need no account; accounts.selectors.by_verified_address).
     path: str
     fields: tuple[str, ...]
     filter: Q | None = None

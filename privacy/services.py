@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import by_verified_address
 from audit.services import ERASED, audit_forget, audit_record
 from events import services as event_services
 from events.models import Registration
@@ -125,21 +126,6 @@ def _programs_of(user) -> set[int]:
     return found
 
 
-def addresses_of(user) -> set[str]:
-    """Every e-mail address of the account, lower case (registrations store them so)."""
-    from allauth.account.models import EmailAddress
-
-    found = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    return {address.lower() for address in found | {user.email} if address}
-
-
-def any_address(addresses: set[str]) -> models.Q:
-    match = models.Q(pk__in=[])
-    for address in addresses:
-        match |= models.Q(email__iexact=address)
-    return match
-
-
 def registrations_anonymise(registrations) -> int:
     """Registrations lose name, address and needs; status and dates stay for the counts. Places
     in events still to come are given back first (the waiting list moves up)."""
@@ -195,7 +181,9 @@ def volunteer_erase(*, user, cause: str = Erasure.Cause.OWN_REQUEST) -> list[Era
         tandem__mentor=user, respondent=CheckIn.Respondent.MENTOR
     ).delete()
     scrub_tandems([pk for pk, _program in tandem_ids], mentee_side=False)
-    registrations_anonymise(Registration.objects.filter(any_address(addresses_of(user))))
+    # Only the registrations of addresses the person confirmed: an address merely typed into the
+    # account may be someone else's.
+    registrations_anonymise(Registration.objects.filter(by_verified_address(user)))
     audit_forget(obj=_records_naming(user))
     _release_protected(user)
     # Without the audit log's entries for each row the cascade deletes: they would name the

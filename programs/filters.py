@@ -12,6 +12,8 @@ from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import SingleLineFilter
+
 from . import gazetteer
 from .models import Program, State
 
@@ -65,10 +67,8 @@ def distance_expression(lat: float, lon: float):
 
 
 class ProgramFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
-    )
-    ort = django_filters.CharFilter(label=_("Postcode or place"), method="filter_noop")
+    q = SingleLineFilter(label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH)
+    ort = SingleLineFilter(label=_("Postcode or place"), method="filter_noop")
     umkreis = django_filters.NumberFilter(label=_("Radius (km)"), method="filter_noop")
     zielgruppe = FacetFilter(label=_("Target group"), relation="target_groups")
     thema = FacetFilter(label=_("Topic"), relation="topics")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField
+
 from . import gazetteer
 from .models import Format, Program, TargetGroup, Topic
 from .services import EDITABLE_FIELDS, program_edit
@@ -66,7 +68,7 @@ class ProgramListingForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

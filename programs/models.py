@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
+
 
 class WebsiteField(models.URLField):
     """A URL field whose forms read "example.org" as https://example.org (Django 6's default)."""
@@ -39,8 +41,8 @@ class Vocabulary(models.Model):
     """An editable list of terms with a German and an English label."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name_de = models.CharField(_("German label"), max_length=100)
-    name_en = models.CharField(_("English label"), max_length=100)
+    name_de = SingleLineCharField(_("German label"), max_length=100)
+    name_en = SingleLineCharField(_("English label"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -82,13 +84,13 @@ class FundingBadge(Vocabulary):
 class Organization(models.Model):
     """A non-profit organisation (Träger) that runs one or more programs."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineTextField(_("description"), blank=True)
     website = WebsiteField(_("website"), blank=True)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    city = models.CharField(_("place"), max_length=100, blank=True)
+    street = SingleLineCharField(_("street and number"), max_length=200, blank=True)
+    postcode = SingleLineCharField(_("postcode"), max_length=5, blank=True)
+    city = SingleLineCharField(_("place"), max_length=100, blank=True)
     is_network_member = models.BooleanField(_("member of the network"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -132,11 +134,11 @@ class Program(models.Model):
         related_name="programs",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.CharField(_("short description"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    how_to_join = models.TextField(_("how to join"), blank=True)
+    summary = MultiLineCharField(_("short description"), max_length=300, blank=True)
+    description = MultiLineTextField(_("description"), blank=True)
+    how_to_join = MultiLineTextField(_("how to join"), blank=True)
 
     target_groups = models.ManyToManyField(
         TargetGroup, blank=True, related_name="programs", verbose_name=_("target groups")
@@ -156,16 +158,16 @@ class Program(models.Model):
     age_max = models.PositiveSmallIntegerField(
         _("mentees' maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )
-    languages = models.CharField(
+    languages = SingleLineCharField(
         _("languages offered"),
         max_length=200,
         blank=True,
         help_text=_("Separated by commas, e.g. Deutsch, Arabisch, Ukrainisch."),
     )
 
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    city = models.CharField(_("place"), max_length=100, blank=True)
+    street = SingleLineCharField(_("street and number"), max_length=200, blank=True)
+    postcode = SingleLineCharField(_("postcode"), max_length=5, blank=True)
+    city = SingleLineCharField(_("place"), max_length=100, blank=True)
     state = models.CharField(_("federal state"), max_length=2, choices=State, blank=True)
     latitude = models.FloatField(
         _("latitude"),
@@ -188,17 +190,17 @@ class Program(models.Model):
         help_text=_("For local programs: how far from the address mentees may live."),
     )
 
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_role = models.CharField(_("role of the contact person"), max_length=150, blank=True)
+    contact_name = SingleLineCharField(_("contact person"), max_length=150, blank=True)
+    contact_role = SingleLineCharField(_("role of the contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = SingleLineCharField(_("contact phone"), max_length=40, blank=True)
     website = WebsiteField(_("website"), blank=True)
 
     availability = models.CharField(
         _("seeking volunteers"), max_length=10, choices=Availability, default=Availability.OPEN
     )
     image = models.ImageField(_("image"), upload_to="programs/", blank=True)
-    image_alt = models.CharField(
+    image_alt = SingleLineCharField(
         _("image description"),
         max_length=250,
         blank=True,
@@ -207,7 +209,7 @@ class Program(models.Model):
 
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     last_reviewed_at = models.DateField(_("last reviewed"), null=True, blank=True)
-    review_note = models.TextField(
+    review_note = MultiLineTextField(
         _("note from the moderation"),
         blank=True,
         help_text=_("Why the listing was sent back; shown to the program's coordinators."),
@@ -320,7 +322,7 @@ class ProgramChange(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reason = models.TextField(_("reason for rejection"), blank=True)
+    reason = MultiLineTextField(_("reason for rejection"), blank=True)
 
     class Meta:
         verbose_name = _("proposed change")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
 
@@ -19,6 +20,16 @@ from .models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Notes about a person are that person's data (Art. 15 GDPR): "internal" means internal to the
+# program, never hidden from the person. Said wherever coordinators write one. A worry about a
+# child's safety needs a confidential record instead; until the portal has one, the program's
+# own child protection process.
+TANDEM_NOTE_HELP = _(
+    "The mentor and the mentee or guardian receive this note with their data (right of access, "
+    "Art. 15 GDPR). Write factually. A worry about a child's safety does not belong here: "
+    "follow your program's child protection process (§ 8a SGB VIII)."
+)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -49,7 +60,7 @@ class StageForm(ApplicationActionForm):
 
 
 class RejectForm(ApplicationActionForm):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label=_("Reason for the rejection"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -57,11 +68,16 @@ class RejectForm(ApplicationActionForm):
 
 
 class NoteForm(ApplicationActionForm):
-    text = forms.CharField(
-        label=_("Internal note"),
+    text = MultiLineFormField(
+        label=_("Note – part of the volunteer's data (Art. 15 GDPR)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only coordinators of this program see notes; the volunteer never does."),
+        help_text=_(
+            "“Internal” means internal to the program, not secret: the volunteer sees every note "
+            "on their page “My data” and in their data export (right of access, Art. 15 GDPR). "
+            "Write factually. A worry about a child's safety does not belong here: follow your "
+            "program's child protection process (§ 8a SGB VIII)."
+        ),
     )
 
 
@@ -147,14 +163,14 @@ class MenteeForm(forms.ModelForm):
 
 
 class TrainingForm(ApplicationActionForm):
-    title = forms.CharField(label=_("Training"), max_length=200)
+    title = SingleLineFormField(label=_("Training"), max_length=200)
     attended_on = forms.DateField(
         label=_("attended on"), widget=DATE_WIDGET, initial=timezone.localdate
     )
 
 
 class ConductForm(ApplicationActionForm):
-    version = forms.CharField(label=_("Version of the code of conduct"), max_length=40)
+    version = SingleLineFormField(label=_("Version of the code of conduct"), max_length=40)
     signed_on = forms.DateField(
         label=_("signed on"), widget=DATE_WIDGET, initial=timezone.localdate
     )

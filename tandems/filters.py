@@ -12,6 +12,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import SingleLineFilter
+
 from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem
 
 MAX_DAYS = 3650
@@ -52,7 +54,7 @@ class ActionFilterSet(django_filters.FilterSet):
 
 
 class TandemSearchFilterSet(ActionFilterSet):
-    q = django_filters.CharFilter(
+    q = SingleLineFilter(
         label=_("Name of mentor or mentee"), method="filter_q", max_length=MAX_QUERY_LENGTH
     )
     filter_q = _name_search(*MENTOR_OR_MENTEE)
@@ -107,7 +109,7 @@ class TandemFilterSet(TandemSearchFilterSet):
 
 
 class DueCheckInFilterSet(ActionFilterSet):
-    q = django_filters.CharFilter(
+    q = SingleLineFilter(
         label=_("Name of mentor or mentee"), method="filter_q", max_length=MAX_QUERY_LENGTH
     )
     respondent = django_filters.ChoiceFilter(
@@ -124,7 +126,7 @@ class DueCheckInFilterSet(ActionFilterSet):
 
 
 class WaitingApplicationFilterSet(ActionFilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
+    q = SingleLineFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), empty_label=_("all"), method="filter_stage"
     )
@@ -156,7 +158,7 @@ class WaitingApplicationFilterSet(ActionFilterSet):
 class ReinspectionFilterSet(ActionFilterSet):
     OVERDUE, SOON = "ueberfaellig", "bald"
 
-    q = django_filters.CharFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
+    q = SingleLineFilter(label=_("Name"), method="filter_q", max_length=MAX_QUERY_LENGTH)
     due = django_filters.ChoiceFilter(
         label=_("Re-inspection"),
         choices=[(OVERDUE, _("overdue")), (SOON, _("due within 60 days"))],

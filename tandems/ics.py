@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from mentoring.ical import add_berlin_timezone
+from mentoring.ical import add_berlin_timezone, line
 
 from .models import Meeting, Tandem
 
@@ -56,14 +56,16 @@ def meeting_event(meeting: Meeting, *, stamp) -> Event:
     # The mentee is known to the portal by first name or pseudonym only.
     event.add(
         "summary",
-        _("Meeting with %(mentee)s (%(program)s)")
-        % {"mentee": tandem.mentee.first_name, "program": tandem.program.name},
+        line(
+            _("Meeting with %(mentee)s (%(program)s)")
+            % {"mentee": tandem.mentee.first_name, "program": tandem.program.name}
+        ),
     )
     location = _("online") if meeting.online and not meeting.place else meeting.place
     if meeting.online and meeting.place:
         location = f"{meeting.place} ({_('online')})"
     if location:
-        event.add("location", location)
+        event.add("location", line(location))
     event.add("url", _site_url(reverse("tandems:mentor_tandem", kwargs={"pk": tandem.pk})))
     event.add("status", ICAL_STATUS[meeting.status])
     return event
@@ -74,7 +76,7 @@ def _calendar(meetings: list[Meeting], *, name: str) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", line(name))
     calendar.add("x-wr-timezone", "Europe/Berlin")
     stamp = timezone.now()
     for meeting in meetings:
@@ -96,7 +98,10 @@ def meeting_calendar(meeting: Meeting, *, for_mentee: bool = False, language: st
                 event.pop("summary", None)
                 event.add(
                     "summary",
-                    _("Mentoring meeting (%(program)s)") % {"program": meeting.tandem.program.name},
+                    line(
+                        _("Mentoring meeting (%(program)s)")
+                        % {"program": meeting.tandem.program.name}
+                    ),
                 )
     return calendar
 

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
+
 from . import lifecycle
 from .models import CheckIn, Meeting
 from .tandem_forms import TIME_WIDGET, CheckInAnswersMixin
@@ -68,12 +70,17 @@ class MeetingLogForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = MultiLineFormField(
         label=_("Short note (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only you and your coordinator see it."),
+        help_text=_(
+            "You and your program's coordinators see it; the mentee or their guardian receive it "
+            "with their data on request (right of access, Art. 15 GDPR). Write factually. If you "
+            "are worried about your mentee's safety, do not write it here: tell your "
+            "coordinators at once."
+        ),
     )
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
@@ -103,9 +110,9 @@ class MeetingPlanForm(forms.Form):
     day = forms.DateField(label=_("Day"), initial=timezone.localdate)
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("To"), widget=TIME_WIDGET)
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = SingleLineFormField(label=_("Place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("We meet online"), required=False)
-    note = forms.CharField(
+    note = MultiLineFormField(
         label=_("Note (optional)"),
         max_length=500,
         required=False,
@@ -138,7 +145,7 @@ class RhythmPlanForm(forms.Form):
         initial=60,
         widget=forms.RadioSelect,
     )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = SingleLineFormField(label=_("Place"), max_length=200, required=False)
 
 
 class CheckInForm(CheckInAnswersMixin, forms.Form):

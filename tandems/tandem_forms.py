@@ -5,8 +5,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineFormField, SingleLineFormField
+
 from . import lifecycle
-from .coordination_forms import DATE_WIDGET
+from .coordination_forms import DATE_WIDGET, TANDEM_NOTE_HELP
 from .models import CHECKIN_ITEMS, CheckIn, Goal, Rhythm, Tandem, Weekday
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -83,7 +85,9 @@ class TandemStatusForm(forms.Form):
             (Tandem.Status.ACTIVE, Tandem.Status.ACTIVE.label),
         ]
     )
-    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    note = SingleLineFormField(
+        label=_("Note (optional)"), max_length=300, required=False, help_text=TANDEM_NOTE_HELP
+    )
 
     def save(self, *, tandem: Tandem, by) -> Tandem:
         data = self.cleaned_data
@@ -137,11 +141,12 @@ class TandemEndForm(CheckInAnswersMixin, forms.Form):
         ),
     )
     ended_on = forms.DateField(label=_("End date"), widget=DATE_WIDGET, initial=timezone.localdate)
-    note = forms.CharField(
+    note = MultiLineFormField(
         label=_("Note on the end (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=TANDEM_NOTE_HELP,
     )
     mentee_waits_again = forms.BooleanField(
         label=_("The mentee waits for a new mentor."), required=False
@@ -201,7 +206,7 @@ class TandemEndForm(CheckInAnswersMixin, forms.Form):
 
 
 class GoalForm(forms.Form):
-    title = forms.CharField(label=_("New goal"), max_length=200)
+    title = SingleLineFormField(label=_("New goal"), max_length=200)
 
     def save(self, *, tandem: Tandem) -> Goal:
         return lifecycle.goal_add(tandem=tandem, title=self.cleaned_data["title"])

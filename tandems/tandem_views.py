@@ -23,7 +23,7 @@ from audit.mixins import AccessLogMixin
 
 from . import lifecycle, selectors, services
 from .charts import Series, line_chart
-from .coordination_forms import add_service_errors
+from .coordination_forms import TANDEM_NOTE_HELP, add_service_errors
 from .coordination_views import CoordinatorPermissionMixin
 from .models import CheckIn, Goal, Tandem
 from .tandem_forms import (
@@ -188,6 +188,7 @@ class TandemDetailView(AccessLogMixin, TandemMixin, TemplateView):
             can_pause=tandem.status == Tandem.Status.ACTIVE and Tandem.Status.PAUSED in allowed,
             can_resume=tandem.status == Tandem.Status.PAUSED and Tandem.Status.ACTIVE in allowed,
             can_end=bool(allowed & set(Tandem.ENDED)),
+            note_help=TANDEM_NOTE_HELP,
         )
         return context
 

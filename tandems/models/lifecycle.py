@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentoring.text import MultiLineTextField, SingleLineCharField
 from programs.models import Program
 
 from .people import Mentee, Weekday
@@ -82,7 +83,7 @@ class Tandem(models.Model):
     end_reason = models.CharField(
         _("reason for the end"), max_length=20, choices=EndReason, blank=True
     )
-    end_note = models.TextField(_("note on the end"), max_length=1000, blank=True)
+    end_note = MultiLineTextField(_("note on the end"), max_length=1000, blank=True)
     rhythm = models.CharField(
         _("meeting rhythm"), max_length=10, choices=Rhythm, default=Rhythm.WEEKLY
     )
@@ -177,7 +178,7 @@ class TandemStatusChange(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = SingleLineCharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("status change of a tandem")
@@ -199,7 +200,7 @@ class Goal(models.Model):
     tandem = models.ForeignKey(
         Tandem, on_delete=models.CASCADE, related_name="goals", verbose_name=_("tandem")
     )
-    title = models.CharField(_("goal"), max_length=200)
+    title = SingleLineCharField(_("goal"), max_length=200)
     progress = models.PositiveSmallIntegerField(
         _("progress"), choices=Progress, default=Progress.OPEN
     )
@@ -261,10 +262,10 @@ class Meeting(models.Model):
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = SingleLineCharField(_("place"), max_length=200, blank=True)
     online = models.BooleanField(_("online"), default=False)
     activity = models.CharField(_("activity"), max_length=10, choices=Activity, blank=True)
-    note = models.TextField(_("note"), max_length=500, blank=True)
+    note = MultiLineTextField(_("note"), max_length=500, blank=True)
     # iCalendar SEQUENCE: raised with every change a calendar should pick up.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.text import MultiLineTextField, SingleLineCharField
 from programs.models import Program, TargetGroup, Topic
 
 
@@ -66,10 +67,10 @@ class ProgramTandemSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
-    privacy_notice_version = models.CharField(
+    privacy_notice_version = SingleLineCharField(
         _("version of the privacy notice"), max_length=40, default="2026-11"
     )
-    privacy_notice = models.TextField(
+    privacy_notice = MultiLineTextField(
         _("privacy notice for applicants"),
         blank=True,
         help_text=_("Shown on the application form; change the version when you change it."),
@@ -146,18 +147,18 @@ class VolunteerProfile(models.Model):
         related_name="volunteer_profile",
         verbose_name=_("user"),
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = SingleLineCharField(_("name"), max_length=150)
     form_of_address = models.CharField(
         _("how to address you"), max_length=10, choices=Address, default=Address.NAME
     )
     year_of_birth = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1920), MaxValueValidator(2015)]
     )
-    postcode = models.CharField(_("postcode"), max_length=5)
-    city = models.CharField(_("place"), max_length=100, blank=True)
+    postcode = SingleLineCharField(_("postcode"), max_length=5)
+    city = SingleLineCharField(_("place"), max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
-    languages = models.CharField(
+    languages = SingleLineCharField(
         _("languages"),
         max_length=200,
         help_text=_("Separated by commas, e.g. Deutsch, Englisch, Arabisch."),
@@ -172,8 +173,8 @@ class VolunteerProfile(models.Model):
     preferred_target_groups = models.ManyToManyField(
         TargetGroup, blank=True, related_name="+", verbose_name=_("preferred target groups")
     )
-    motivation = models.TextField(_("motivation"), max_length=2000)
-    heard_from = models.CharField(_("how you heard of the program"), max_length=200, blank=True)
+    motivation = MultiLineTextField(_("motivation"), max_length=2000)
+    heard_from = SingleLineCharField(_("how you heard of the program"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -198,7 +199,7 @@ class PipelineStage(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="pipeline_stages", verbose_name=_("program")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineCharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"))
     is_ready = models.BooleanField(
         _("ready for a tandem"), default=False, help_text=_("The last stage: can be matched.")
@@ -254,7 +255,7 @@ class Application(models.Model):
         verbose_name=_("stage"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
-    reason = models.TextField(_("reason for rejection"), blank=True, max_length=2000)
+    reason = MultiLineTextField(_("reason for rejection"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
 
@@ -313,7 +314,8 @@ class ApplicationEvent(models.Model):
 
 
 class ApplicationNote(models.Model):
-    """Coordinators' internal note on an application; never shown to the volunteer."""
+    """Coordinators' note on an application: internal to the program, but the volunteer's data
+    (Art. 15 GDPR), so it is on their "Meine Daten" page and in their export."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="notes", verbose_name=_("application")
@@ -321,7 +323,7 @@ class ApplicationNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.TextField(_("note"), max_length=2000)
+    text = MultiLineTextField(_("note"), max_length=2000)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
@@ -395,7 +397,7 @@ class Training(models.Model):
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainings"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     attended_on = models.DateField(_("attended on"))
 
     class Meta:
@@ -412,7 +414,7 @@ class CodeOfConductSignature(models.Model):
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conduct_signatures"
     )
-    version = models.CharField(_("version"), max_length=40)
+    version = SingleLineCharField(_("version"), max_length=40)
     signed_on = models.DateField(_("signed on"))
 
     class Meta:
@@ -439,15 +441,15 @@ class Mentee(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="mentees", verbose_name=_("program")
     )
-    first_name = models.CharField(_("first name or pseudonym"), max_length=100)
+    first_name = SingleLineCharField(_("first name or pseudonym"), max_length=100)
     year_of_birth = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1920), MaxValueValidator(2030)]
     )
-    postcode = models.CharField(_("postcode"), max_length=5)
-    city = models.CharField(_("place"), max_length=100, blank=True)
+    postcode = SingleLineCharField(_("postcode"), max_length=5)
+    city = SingleLineCharField(_("place"), max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
-    languages = models.CharField(_("languages"), max_length=200)
+    languages = SingleLineCharField(_("languages"), max_length=200)
     interests = models.ManyToManyField(
         Topic, blank=True, related_name="+", verbose_name=_("interests")
     )
@@ -455,9 +457,9 @@ class Mentee(models.Model):
         TargetGroup, blank=True, related_name="+", verbose_name=_("target groups")
     )
     availability = models.JSONField(_("when the mentee can meet"), default=list, blank=True)
-    goals_and_needs = models.TextField(_("goals and needs"), max_length=1000, blank=True)
-    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
-    guardian_contact = models.CharField(_("guardian's contact"), max_length=200, blank=True)
+    goals_and_needs = MultiLineTextField(_("goals and needs"), max_length=1000, blank=True)
+    guardian_name = SingleLineCharField(_("guardian's name"), max_length=150, blank=True)
+    guardian_contact = SingleLineCharField(_("guardian's contact"), max_length=200, blank=True)
     reminder_email = models.EmailField(
         _("e-mail for reminders"),
         blank=True,
@@ -523,7 +525,7 @@ class ConsentRecord(models.Model):
     mentee = models.ForeignKey(
         Mentee, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
     )
-    text_version = models.CharField(_("text version"), max_length=40)
+    text_version = SingleLineCharField(_("text version"), max_length=40)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
