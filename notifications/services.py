@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .kinds import KINDS, content_type
-from .models import Notification, NotificationSettings
+from .models import Notification, NotificationSettings, ScanHeartbeat
 from .recipients import links
 
 logger = logging.getLogger(__name__)
@@ -105,9 +105,12 @@ def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:
 
 
 def scan(now: datetime | None = None) -> ScanResult:
+    """Create the rows that came due, queue the due and unsent ones, and record the time of
+    completion: the scheduler's heartbeat, which the readiness check (/healthz/ready) reads."""
     now = now or timezone.now()
     result = ScanResult(created=create_due(now))
     result.queued = enqueue_due(now)
+    ScanHeartbeat.objects.update_or_create(pk=1, defaults={"completed_at": timezone.now()})
     if result.queued or any(result.created.values()):
         logger.info("notification scan: %s", result)
     return result
