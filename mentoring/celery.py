@@ -1,13 +1,36 @@
+import logging
 import os
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("mentoring")
 # Every Celery setting lives in mentoring/settings.py with the CELERY_ prefix.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class ScanOnConnect(bootsteps.StartStopStep):
+    """Queue a notifications.scan each time the worker (re)connects to the broker: at its start,
+    and after Redis came back from a restart that lost its queue. The scan notices the new
+    broker and queues the lost rows again at once (notifications.services.broker_lost_before),
+    instead of when beat's next tick comes, up to a scan interval later."""
+
+    label = "ScanOnConnect"
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, c):
+        try:
+            c.app.send_task("notifications.scan", expires=60)
+        except BrokerUnavailable as error:
+            logger.warning("could not queue a scan on connecting, beat's next one does: %s", error)
+
+
+app.steps["consumer"].add(ScanOnConnect)
 
 
 @signals.task_prerun.connect

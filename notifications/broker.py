@@ -1,4 +1,4 @@
-"""The broker as the outbox sees it: whether Redis answers."""
+"""The broker as the outbox sees it: whether Redis answers, and which server run it is."""
 
 from __future__ import annotations
 
@@ -25,3 +25,9 @@ def status() -> str:
     if not settings.REDIS_URL:
         return "eager"
     return "ok" if _info() is not None else "down"
+
+
+def run_id() -> str:
+    """The server's run id, new at each start of Redis (and another on another server); empty
+    when there is none to ask."""
+    return str((_info() or {}).get("run_id", ""))

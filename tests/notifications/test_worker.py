@@ -22,7 +22,7 @@ from django.utils import timezone
 from notifications import mailer as mailer_module
 from notifications import services
 from notifications.mailer import mailer
-from notifications.models import Notification, NotificationSettings
+from notifications.models import Notification, NotificationSettings, ScanHeartbeat
 from notifications.sending import deliver
 from tandems.models import Meeting
 from tests.conftest import require_service
@@ -181,6 +181,45 @@ def test_redis_restarted_mid_run_nothing_lost(outbox):
     # The lost ids came back through the scan, not through Redis.
     assert Notification.objects.filter(enqueued_at__gt=restarted_at).exists()
     assert Notification.objects.filter(sent_at__gt=restarted_at).exists()
+
+
+def test_redis_restarted_with_production_intervals_the_first_scan_queues_the_lost_rows(outbox):
+    """The production defaults: a scan a minute, a requeue after ten. Sending stood still for
+    588 s after a restart; now the worker's reconnection queues a scan, which sees the new
+    server and queues every row that waited in the old one's queue."""
+    tandems = active_tandems(6)
+    now = timezone.now()
+    plan_meetings(tandems, [now + timedelta(hours=3, minutes=n) for n in range(300)])
+    processes = outbox.processes
+    processes.env.update(NOTIFICATION_SCAN_SECONDS="60", NOTIFICATION_REQUEUE_SECONDS="600")
+    processes.start_beat()
+    processes.start_worker(concurrency=1)
+
+    # On main the first scan came with beat's first tick, a minute after its start.
+    wait_for_sink(outbox, 40, timeout=100)
+    queued = outbox.redis.queue_length("mail")
+    outbox.redis.shutdown_nosave()
+    restarted_at = timezone.now()
+    outbox.redis.start()
+    back_at = timezone.now()
+    assert queued > 2, "Redis held no queued mail when it was shut down: nothing was tested"
+    # Far less than the requeue's 600 s: only a requeue that knows of the restart sends them.
+    wait_until_sent(outbox, 300, timeout=90)
+
+    assert_each_sent_once(outbox, 300)
+    heartbeat = ScanHeartbeat.objects.get()
+    assert heartbeat.broker_run_id == outbox.redis.client().info("server")["run_id"]
+    assert heartbeat.broker_seen_since > restarted_at
+    # The rows queued again after the restart were queued by one scan: the first that saw the
+    # new server, at the moment it saw it.
+    requeued = Notification.objects.filter(enqueued_at__gt=restarted_at)
+    assert set(requeued.values_list("enqueued_at", flat=True)) == {heartbeat.broker_seen_since}
+    first_sent = min(requeued.values_list("sent_at", flat=True))
+    print(
+        f"\nRedis restart, production intervals: {requeued.count()} rows queued again "
+        f"{(heartbeat.broker_seen_since - back_at).total_seconds():.1f} s after Redis was back, "
+        f"the first of them sent after {(first_sent - back_at).total_seconds():.1f} s"
+    )
 
 
 def test_two_beats_for_several_scan_intervals_no_duplicate(outbox):
