@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -64,10 +64,10 @@ def _queue(ids: list[int]) -> None:
     message: a message costs the scan and the worker more than the row's mail, and a batch's
     rows are read together (sending.deliver_many).
 
-    A broker that is down is logged, not raised: the rows are committed with `enqueued_at`, so a
-    scan queues them again after REQUEUE_AFTER, as for a lost message. Raising here would turn a
-    stored registration or application into a server error for its visitor, who would then try
-    again and be told the address is already registered."""
+    A broker that is down is logged, not raised: the rows that did not go onto the queue are
+    marked not queued again, so the next scan takes them (not the one after REQUEUE_AFTER).
+    Raising here would turn a stored registration or application into a server error for its
+    visitor, who would then try again and be told the address is already registered."""
     from .tasks import send
 
     batches = [ids[start : start + SEND_BATCH] for start in range(0, len(ids), SEND_BATCH)]
@@ -88,6 +88,11 @@ def _queue(ids: list[int]) -> None:
             len(ids),
             error,
         )
+        try:
+            Notification.objects.filter(pk__in=ids[queued:]).update(enqueued_at=None)
+        except DatabaseError:
+            # The rows keep their time and wait for REQUEUE_AFTER: later, never lost.
+            logger.exception("could not mark the unqueued notifications for the next scan")
 
 
 def enqueue_due(
