@@ -48,6 +48,8 @@ class EmbeddedBeatWatch(bootsteps.StartStopStep):
         beat = getattr(w, "beat", None)
         if beat is None or beat.is_alive():
             return
+        if state.should_stop is not None or state.should_terminate is not None:
+            return  # shutting down already: Ctrl+C reaches the beat process too
         self.stop(w)
         logger.critical(
             "the beat process embedded in this worker (pid %s) died with exit code %s: without it"
