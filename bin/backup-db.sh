@@ -7,8 +7,10 @@
 # The database: --database URL, else DATABASE_URL (environment, else .env beside manage.py).
 # TARGET_DIR defaults to var/backups; files are NAME-YYYYmmddTHHMMSS.mmmZ.dump (UTC), readable by
 # their owner only (they hold personal data). --keep (default 14) counts this database's dumps in
-# TARGET_DIR. Prints the new file's path. Exits non-zero when anything fails; a failed dump
-# leaves no file behind and deletes no older one. Media files are not in the dump (README).
+# TARGET_DIR, the new one included, which is never deleted; other databases' dumps in the same
+# directory are left alone. Prints the new file's path. Exits non-zero when anything fails: a
+# failed dump leaves no file behind and deletes no older one; an old dump that cannot be
+# deleted is named on stderr. Media files are not in the dump (README).
 set -euo pipefail
 # shellcheck source=bin/_database-url.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_database-url.sh"
@@ -53,8 +55,31 @@ pg_restore --list "$partial" >/dev/null
 mv "$partial" "$file"
 trap - EXIT
 
-# Keep the newest N of this database's dumps; the names sort by time.
-find "$target" -maxdepth 1 -type f -name "$PGDATABASE-*.dump" -print | sort | head -n "-$keep" |
-  while IFS= read -r old; do rm -f -- "$old"; done
+# Keep the new dump and the newest N-1 others of this database. Only names this script writes
+# for this database count, NAME-<timestamp>.dump exactly: another database whose name starts
+# with this one's (NAME-staging, NAME_staging) keeps its dumps, and a clock set back cannot make
+# the new dump the "oldest". The quoted part of the glob is taken literally, so a name with *,
+# ? or [ in it matches only itself. Timestamps of one width sort by time.
+own=()
+shopt -s nullglob
+for old in "$target/$PGDATABASE"-*.dump; do
+  rest="${old#"$target/$PGDATABASE"-}"
+  if [[ "$rest" =~ ^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z\.dump$ ]] && [ "$old" != "$file" ] && [ -f "$old" ]; then
+    own+=("$old")
+  fi
+done
+shopt -u nullglob
+failed=0
+if [ "${#own[@]}" -ge "$keep" ]; then
+  mapfile -t oldest < <(printf '%s\n' "${own[@]}" | LC_ALL=C sort | head -n "$((${#own[@]} - keep + 1))")
+  for old in "${oldest[@]}"; do
+    if ! rm -f -- "$old"; then
+      echo "could not delete the old dump $old" >&2
+      failed=1
+    fi
+  done
+fi
 
 echo "$file"
+# The new dump is there, yet a directory that keeps growing must not go unnoticed.
+exit "$failed"

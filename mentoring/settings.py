@@ -160,11 +160,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "Europe/Berlin"
 # Queue names: the scan and other light work on "celery", mails on "mail" (a worker can serve one).
 CELERY_TASK_ROUTES = {"notifications.send": {"queue": "mail"}}
+NOTIFICATION_SCAN_SECONDS = env.float("NOTIFICATION_SCAN_SECONDS", default=60.0)
+# The readiness check (/healthz/ready) calls the scheduler stale when no scan completed for this
+# long: three missed scans, not one slow one.
+NOTIFICATION_SCAN_STALE_SECONDS = env.float(
+    "NOTIFICATION_SCAN_STALE_SECONDS", default=3 * NOTIFICATION_SCAN_SECONDS
+)
 CELERY_BEAT_SCHEDULE = {
     # Creates the reminders that came due and queues every due, unsent row (see notifications/).
     "notification-scan": {
         "task": "notifications.scan",
-        "schedule": env.float("NOTIFICATION_SCAN_SECONDS", default=60.0),
+        "schedule": NOTIFICATION_SCAN_SECONDS,
         "options": {"expires": 60},
     },
     # Expired sessions pile up in the database; once a night, when nobody is signed in.
@@ -359,7 +365,7 @@ PERMISSIONS_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The load balancer asks over plain HTTP inside the data centre.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)

@@ -27,6 +27,7 @@ admin.site.site_title = "Mentoring-Portal"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz_ready, name="healthz-ready"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),

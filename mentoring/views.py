@@ -1,6 +1,5 @@
 from urllib.parse import urlsplit
 
-import redis
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import DatabaseError, connection
@@ -13,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from news import selectors as news_selectors
+from notifications import broker as notification_broker
+from notifications import selectors as notification_selectors
 from pages.views import PartnersInFooterMixin
 from programs.cache import cache_public_page
 
@@ -81,26 +82,35 @@ def _check_database() -> str:
     return "ok"
 
 
-def _check_broker() -> str:
-    if not settings.REDIS_URL:
-        return "eager"
-    try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-        )
-        client.ping()
-    except redis.RedisError:
-        return "down"
-    return "ok"
+def _health(checks: dict[str, str]) -> JsonResponse:
+    healthy = all(value in ("ok", "eager") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
 
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 when database and broker answer, else 503."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
-    healthy = "down" not in checks.values()
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    """Liveness, for the load balancer: 200 while this web process can serve pages, which takes
+    the database. Not the broker: while Redis is down every page is still served (the cache
+    answers as a miss, mails wait in the outbox), and a balancer that took every web process
+    out for it would turn a delay of mails into an outage."""
+    return _health({"database": _check_database()})
+
+
+@never_cache
+def healthz_ready(request):
+    """Readiness of the whole installation, for monitoring: database, broker and the scheduler
+    (the last completed notifications.scan); 503 when one is down or stale. Status words only."""
+    database = _check_database()
+    return _health(
+        {
+            "database": database,
+            "broker": notification_broker.status(),
+            "scheduler": notification_selectors.scheduler_status()
+            if database == "ok"
+            else "unknown",
+        }
     )
 
 

@@ -133,3 +133,26 @@ class NotificationSettings(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class ScanHeartbeat(models.Model):
+    """One row: when the scheduler's last notifications.scan completed (the readiness check
+    reports a stale one, see mentoring/views.py), and which broker server the scans last saw.
+
+    The broker's run id changes when Redis restarts: its queue may be gone with the old server,
+    so a scan queues again every row that was queued before the new server was first seen,
+    without waiting for NOTIFICATION_REQUEUE_SECONDS (services.broker_lost_before).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    completed_at = models.DateTimeField(_("last scan completed"), null=True, blank=True)
+    broker_run_id = models.CharField(_("broker run id"), max_length=40, blank=True)
+    broker_seen_since = models.DateTimeField(_("broker first seen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scan heartbeat")
+        verbose_name_plural = _("scan heartbeats")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_scan_heartbeat")]
+
+    def __str__(self):
+        return f"scan completed {self.completed_at}"

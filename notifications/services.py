@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from . import broker
 from .kinds import KINDS, content_type
-from .models import Notification, NotificationSettings
+from .models import Notification, NotificationSettings, ScanHeartbeat
 from .recipients import links
 
 logger = logging.getLogger(__name__)
@@ -67,10 +69,10 @@ def _queue(ids: list[int]) -> None:
     message: a message costs the scan and the worker more than the row's mail, and a batch's
     rows are read together (sending.deliver_many).
 
-    A broker that is down is logged, not raised: the rows are committed with `enqueued_at`, so a
-    scan queues them again after REQUEUE_AFTER, as for a lost message. Raising here would turn a
-    stored registration or application into a server error for its visitor, who would then try
-    again and be told the address is already registered."""
+    A broker that is down is logged, not raised: the rows that did not go onto the queue are
+    marked not queued again, so the next scan takes them (not the one after REQUEUE_AFTER).
+    Raising here would turn a stored registration or application into a server error for its
+    visitor, who would then try again and be told the address is already registered."""
     from .tasks import send
 
     batches = [ids[start : start + SEND_BATCH] for start in range(0, len(ids), SEND_BATCH)]
@@ -91,16 +93,26 @@ def _queue(ids: list[int]) -> None:
             len(ids),
             error,
         )
+        try:
+            Notification.objects.filter(pk__in=ids[queued:]).update(enqueued_at=None)
+        except DatabaseError:
+            # The rows keep their time and wait for REQUEUE_AFTER: later, never lost.
+            logger.exception("could not mark the unqueued notifications for the next scan")
 
 
-def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:
+def enqueue_due(
+    now: datetime, *, limit: int = ENQUEUE_LIMIT, lost_before: datetime | None = None
+) -> int:
     """Claim due rows not queued lately (SKIP LOCKED: two scans claim different rows), mark them
-    queued and put their ids on the queue once the claim is committed."""
+    queued and put their ids on the queue once the claim is committed. Rows queued before
+    `lost_before` count as not queued: their message went with a broker that is gone."""
+    not_queued = Q(enqueued_at=None) | Q(enqueued_at__lte=now - REQUEUE_AFTER)
+    if lost_before is not None:
+        not_queued |= Q(enqueued_at__lt=lost_before)
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=Notification.State.PENDING, next_attempt_at__lte=now)
-            .exclude(enqueued_at__gt=now - REQUEUE_AFTER)
+            .filter(not_queued, state=Notification.State.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
@@ -109,10 +121,49 @@ def enqueue_due(now: datetime, *, limit: int = ENQUEUE_LIMIT) -> int:
     return len(ids)
 
 
+def broker_lost_before(now: datetime) -> datetime | None:
+    """Since when the scans have seen the broker server that runs now; None when tasks run
+    eagerly or the broker does not answer.
+
+    A restarted Redis (no persistence) has lost every queued message. Its new run id tells:
+    the first scan that sees it records the time, and rows queued before that time are queued
+    again at once (enqueue_due), not after NOTIFICATION_REQUEUE_SECONDS (with the defaults,
+    sending stood still for ten minutes after a restart). A Redis that kept its queue (AOF)
+    gets those ids a second time, which sends nothing twice (sending.py). The first scan ever
+    knows no broker before it and queues every queued, unsent row once, for the same reason.
+    """
+    from .tasks import send
+
+    if send.app.conf.task_always_eager:
+        return None
+    run_id = broker.run_id()
+    if not run_id:
+        return None
+    with transaction.atomic():
+        # Locked: of two scans at once, one records the new server, the other sees it.
+        heartbeat, _created = ScanHeartbeat.objects.select_for_update().get_or_create(pk=1)
+        if heartbeat.broker_run_id != run_id:
+            if heartbeat.broker_run_id:
+                logger.warning(
+                    "the broker is another server run than at the last scan (run id %s, was %s):"
+                    " its queue may be lost, queueing every queued, unsent notification again",
+                    run_id,
+                    heartbeat.broker_run_id,
+                )
+            heartbeat.broker_run_id = run_id
+            heartbeat.broker_seen_since = now
+            heartbeat.save(update_fields=["broker_run_id", "broker_seen_since"])
+    return heartbeat.broker_seen_since
+
+
 def scan(now: datetime | None = None) -> ScanResult:
+    """Create the rows that came due, queue the due and unsent ones, and record the time of
+    completion: the scheduler's heartbeat, which the readiness check (/healthz/ready) reads."""
     now = now or timezone.now()
+    lost_before = broker_lost_before(now)
     result = ScanResult(created=create_due(now))
-    result.queued = enqueue_due(now)
+    result.queued = enqueue_due(now, lost_before=lost_before)
+    ScanHeartbeat.objects.update_or_create(pk=1, defaults={"completed_at": timezone.now()})
     if result.queued or any(result.created.values()):
         logger.info("notification scan: %s", result)
     return result

@@ -166,3 +166,32 @@ class EventFactory(factory.django.DjangoModelFactory):
     registration = "portal"
     capacity = None
     status = "published"
+
+
+def _content_type_of_user(row):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(row.user)
+
+
+def _an_hour_ago():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=1)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An outbox row about a user and to that user, due an hour ago and not yet sent."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "checkin_due"
+    content_type = factory.LazyAttribute(_content_type_of_user)
+    object_id = factory.LazyAttribute(lambda row: row.user.pk)
+    recipient = factory.LazyAttribute(lambda row: f"user:{row.user.pk}")
+    occurrence = factory.Sequence(str)
+    due_at = factory.LazyFunction(_an_hour_ago)

@@ -9,7 +9,10 @@ The last tests look in this process at what makes a kill harmless: the message's
 written while the COMMIT is on its way to PostgreSQL (notifications/mailer.py, commit_then).
 """
 
+import configparser
+import os
 import shutil
+import signal
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -22,13 +25,13 @@ from django.utils import timezone
 from notifications import mailer as mailer_module
 from notifications import services
 from notifications.mailer import mailer
-from notifications.models import Notification, NotificationSettings
+from notifications.models import Notification, NotificationSettings, ScanHeartbeat
 from notifications.sending import deliver
 from tandems.models import Meeting
 from tests.conftest import require_service
 from tests.factories import ProgramFactory, running_tandem
-from tests.notifications.worker_support import Processes, SMTPSink, celery_env
-from tests.support.processes import RedisServer, database_url, tail, wait_until
+from tests.notifications.worker_support import ROOT, Processes, SMTPSink, celery_env
+from tests.support.processes import RedisServer, database_url, kill_group, tail, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -183,6 +186,45 @@ def test_redis_restarted_mid_run_nothing_lost(outbox):
     assert Notification.objects.filter(sent_at__gt=restarted_at).exists()
 
 
+def test_redis_restarted_with_production_intervals_the_first_scan_queues_the_lost_rows(outbox):
+    """The production defaults: a scan a minute, a requeue after ten. Sending stood still for
+    588 s after a restart; now the worker's reconnection queues a scan, which sees the new
+    server and queues every row that waited in the old one's queue."""
+    tandems = active_tandems(6)
+    now = timezone.now()
+    plan_meetings(tandems, [now + timedelta(hours=3, minutes=n) for n in range(300)])
+    processes = outbox.processes
+    processes.env.update(NOTIFICATION_SCAN_SECONDS="60", NOTIFICATION_REQUEUE_SECONDS="600")
+    processes.start_beat()
+    processes.start_worker(concurrency=1)
+
+    # On main the first scan came with beat's first tick, a minute after its start.
+    wait_for_sink(outbox, 40, timeout=100)
+    queued = outbox.redis.queue_length("mail")
+    outbox.redis.shutdown_nosave()
+    restarted_at = timezone.now()
+    outbox.redis.start()
+    back_at = timezone.now()
+    assert queued > 2, "Redis held no queued mail when it was shut down: nothing was tested"
+    # Far less than the requeue's 600 s: only a requeue that knows of the restart sends them.
+    wait_until_sent(outbox, 300, timeout=90)
+
+    assert_each_sent_once(outbox, 300)
+    heartbeat = ScanHeartbeat.objects.get()
+    assert heartbeat.broker_run_id == outbox.redis.client().info("server")["run_id"]
+    assert heartbeat.broker_seen_since > restarted_at
+    # The rows queued again after the restart were queued by one scan: the first that saw the
+    # new server, at the moment it saw it.
+    requeued = Notification.objects.filter(enqueued_at__gt=restarted_at)
+    assert set(requeued.values_list("enqueued_at", flat=True)) == {heartbeat.broker_seen_since}
+    first_sent = min(requeued.values_list("sent_at", flat=True))
+    print(
+        f"\nRedis restart, production intervals: {requeued.count()} rows queued again "
+        f"{(heartbeat.broker_seen_since - back_at).total_seconds():.1f} s after Redis was back, "
+        f"the first of them sent after {(first_sent - back_at).total_seconds():.1f} s"
+    )
+
+
 def test_two_beats_for_several_scan_intervals_no_duplicate(outbox):
     tandems = active_tandems(6)
     # Reminders 2 hours before: by the clock, also on the eve of a change of the clocks.
@@ -215,6 +257,85 @@ def test_two_beats_for_several_scan_intervals_no_duplicate(outbox):
     for _beat, log in processes.beats:
         sent_scans = tail(log, 1000).count("Sending due task notification-scan")
         assert sent_scans >= 6, f"{log.name} sent {sent_scans} scans:\n{tail(log)}"
+
+
+def forty_reminders_due_now() -> list:
+    """The tandems of 40 reminders due at once (2 hours ahead, by the clock)."""
+    tandems = active_tandems(6)
+    NotificationSettings.objects.update(meeting_lead_hours=NotificationSettings.Lead.HOURS_2)
+    plan_meetings(tandems, [timezone.now() + timedelta(hours=1, minutes=n) for n in range(40)])
+    return tandems
+
+
+def sixty_reminders_due_soon(tandems) -> list[Meeting]:
+    """Meetings whose reminders come due over the next seconds: only a scan from now on can
+    create them."""
+    start = timezone.now() + timedelta(hours=2)
+    return plan_meetings(tandems, [start + timedelta(seconds=1 + n * 0.1) for n in range(60)])
+
+
+def assert_made_and_sent_after(later: list[Meeting], killed_at) -> None:
+    made = Notification.objects.filter(object_id__in=[meeting.pk for meeting in later])
+    assert made.count() == 60
+    assert min(made.values_list("created_at", flat=True)) > killed_at
+    assert ScanHeartbeat.objects.get().completed_at > killed_at
+
+
+def test_beat_killed_inside_make_worker_stops_the_worker_and_its_restart_sends_all_once(outbox):
+    """`make worker` runs beat embedded in the worker. SIGKILLed, beat left a healthy-looking
+    worker behind that created no reminder from then on; now the worker exits with 1, loudly,
+    and its supervisor (here the test, as systemd's Restart= would) starts it again."""
+    tandems = forty_reminders_due_now()
+    processes = outbox.processes
+    supervisor = processes.supervise(lambda: processes.start_worker(beat=True))
+    first = supervisor.process
+    wait_for_sink(outbox, 40, timeout=60)
+
+    os.kill(processes.embedded_beat_pid(), signal.SIGKILL)
+    killed_at = timezone.now()
+    later = sixty_reminders_due_soon(tandems)
+    wait_until_sent(outbox, 100, timeout=90)
+
+    assert_each_sent_once(outbox, 100)
+    assert_made_and_sent_after(later, killed_at)
+    assert first.returncode == 1
+    assert supervisor.exits[0] == 1
+    (first_log,) = [log for process, log in processes.started if process is first]
+    assert "CRITICAL" in tail(first_log, 1000)
+    assert "the beat process embedded in this worker" in tail(first_log, 1000)
+
+
+def test_beat_unit_killed_and_started_again_by_its_supervisor_sends_all_once(outbox):
+    """deploy/systemd's shape: beat is a unit of its own (Restart=always), the worker another."""
+    tandems = forty_reminders_due_now()
+    processes = outbox.processes
+    processes.start_worker()
+    supervisor = processes.supervise(processes.start_beat)
+    wait_for_sink(outbox, 40, timeout=60)
+
+    kill_group(supervisor.process)
+    killed_at = timezone.now()
+    later = sixty_reminders_due_soon(tandems)
+    wait_until_sent(outbox, 100, timeout=90)
+
+    assert_each_sent_once(outbox, 100)
+    assert_made_and_sent_after(later, killed_at)
+    assert supervisor.exits[0] == -signal.SIGKILL
+
+
+def test_systemd_restarts_worker_and_beat_whatever_ended_them():
+    """With Restart=on-failure a beat or worker that exits cleanly (a stray SIGTERM, exit 0)
+    stays down for good; and systemd must never give up restarting them."""
+    for name in ("mentoring-beat.service", "mentoring-worker.service"):
+        unit = configparser.ConfigParser(interpolation=None)
+        unit.optionxform = str
+        unit.read(ROOT / "deploy" / "systemd" / name)
+
+        assert unit["Service"]["Restart"] == "always", name
+        assert unit["Unit"]["StartLimitIntervalSec"] == "0", name
+    beat = configparser.ConfigParser(interpolation=None)
+    beat.read(ROOT / "deploy" / "systemd" / "mentoring-beat.service")
+    assert " beat " in beat["Service"]["ExecStart"]
 
 
 def test_due_rows_go_onto_the_queue_twenty_ids_to_a_message(outbox, tmp_path):

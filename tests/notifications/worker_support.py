@@ -4,7 +4,8 @@ and the process helpers are in tests/support/processes.py).
 Each test gets its own redis-server on a free port (so restarting it disturbs no other test, also
 under xdist), an aiosmtpd server in this process that counts every message by its Message-ID, and
 Celery worker and beat processes in process groups of their own, killed with SIGKILL at the end
-whatever happened.
+whatever happened. A Supervisor starts a process again when it exits, as systemd's Restart= does
+for the units in deploy/systemd.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.support.processes import RedisServer, free_port, kill_group, tail
+from tests.support.processes import RedisServer, free_port, kill_group, tail, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = [sys.executable, "-m", "celery", "-A", "mentoring"]
@@ -101,6 +103,7 @@ class Processes:
         self.worker: subprocess.Popen | None = None
         self.worker_log: Path | None = None
         self.beats: list[tuple[subprocess.Popen, Path]] = []
+        self.supervisors: list[Supervisor] = []
 
     def _start(self, name: str, args: list[str]) -> tuple[subprocess.Popen, Path]:
         log = self.directory / f"{name}-{len(self.started) + 1}.log"
@@ -116,16 +119,50 @@ class Processes:
         self.started.append((process, log))
         return process, log
 
-    def start_worker(self, concurrency: int = 2, queues: str = "celery,mail") -> subprocess.Popen:
-        assert self.worker is None or self.worker.returncode is not None, "worker still running"
+    def start_worker(
+        self, concurrency: int = 2, queues: str = "celery,mail", *, beat: bool = False
+    ) -> subprocess.Popen:
+        """A worker; with `beat`, beat embedded in it as `make worker` runs it."""
+        assert self.worker is None or self.worker.poll() is not None, "worker still running"
+        embedded = [
+            "--beat",
+            "--schedule",
+            str(self.directory / f"worker-beat-{len(self.started)}"),
+        ]
         self.worker, self.worker_log = self._start(
             "worker",
             ["worker", "--queues", queues, "--concurrency", str(concurrency),
              "--pool", "prefork", "--loglevel", "WARNING", "--without-heartbeat",
              "--without-gossip", "--without-mingle",
-             "--hostname", f"outbox-{os.getpid()}-{len(self.started)}@localhost"],
+             "--hostname", f"outbox-{os.getpid()}-{len(self.started)}@localhost",
+             *(embedded if beat else [])],
         )  # fmt: skip
         return self.worker
+
+    def embedded_beat_pid(self) -> int:
+        """The beat child of `worker --beat`: the one child without a pipe. Celery's beat process
+        closes what it inherited but stdio and log files; the pool's processes keep their pipes
+        to the worker."""
+
+        def beat_children():
+            children = []
+            for task in Path(f"/proc/{self.worker.pid}/task").iterdir():
+                children += (task / "children").read_text().split()
+            return [pid for pid in children if not _has_pipe(pid)]
+
+        found = wait_until(
+            lambda: len(beat_children()) == 1,
+            timeout=60,
+            interval=0.2,
+            describe=lambda: f"no single beat child of the worker:\n{self.logs()}",
+        )
+        assert found
+        return int(beat_children()[0])
+
+    def supervise(self, start: Callable[[], subprocess.Popen]) -> Supervisor:
+        supervisor = Supervisor(start)
+        self.supervisors.append(supervisor)
+        return supervisor
 
     def kill_worker(self) -> None:
         """The worker's process group killed with SIGKILL: main process and pool children."""
@@ -138,13 +175,19 @@ class Processes:
         return beat[0]
 
     def stop_all(self) -> None:
+        for supervisor in self.supervisors:
+            supervisor.stop()
         for process, _log in self.started:
             kill_group(process)
 
     def check_alive(self) -> None:
-        """Fail at once with the log of a worker or beat that died on its own."""
+        """Fail at once with the log of a worker or beat that died on its own (unless a
+        supervisor is there to start it again)."""
+        supervised = {supervisor.process for supervisor in self.supervisors}
         for process, log in [(self.worker, self.worker_log), *self.beats]:
-            if process is not None and process.poll() is not None and process.returncode >= 0:
+            if process is None or any(process is other for other in supervised):
+                continue
+            if process.poll() is not None and process.returncode >= 0:
                 raise AssertionError(
                     f"celery process exited with {process.returncode}:\n{tail(log)}"
                 )
@@ -154,3 +197,37 @@ class Processes:
         for process, log in self.started:
             parts.append(f"--- {log.name} (exit {process.returncode}):\n{tail(log, 15)}")
         return "\n".join(parts)
+
+
+def _has_pipe(pid: str) -> bool:
+    try:
+        return any(os.readlink(fd).startswith("pipe:") for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # gone meanwhile
+        return True
+
+
+class Supervisor:
+    """Starts a process again when it exits, whatever its exit code, as systemd's Restart=always
+    does (RestartSec shortened); records each exit code."""
+
+    def __init__(self, start: Callable[[], subprocess.Popen], restart_after: float = 0.2):
+        self.start = start
+        self.restart_after = restart_after
+        self.exits: list[int] = []
+        self.process = start()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.05):
+            if self.process.poll() is None:
+                continue
+            self.exits.append(self.process.returncode)
+            if self.stopping.wait(self.restart_after):
+                return
+            self.process = self.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=10)

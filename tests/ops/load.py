@@ -1,8 +1,9 @@
 """A small load generator and a gunicorn in production mode, for the fault tests.
 
 The load is a few threads with http.client against 127.0.0.1 (wrk is not installed everywhere and
-cannot POST a form per request): public pages, /healthz and event registrations, each with a
-new e-mail address, recorded with start and end time, status and, for /healthz, the body.
+cannot POST a form per request): public pages, /healthz (and /healthz/ready where asked for)
+and event registrations, each with a new e-mail address, recorded with start and end time,
+status and, for the health checks, the body.
 Bounded in requests and seconds whatever the test does.
 """
 
@@ -120,7 +121,7 @@ class Gunicorn:
 
 @dataclass
 class Result:
-    kind: str  # "page", "healthz" or "register"
+    kind: str  # "page", "healthz", "ready" or "register"
     path: str
     started: float
     ended: float
@@ -142,12 +143,15 @@ class Load:
         threads: int = 4,
         max_requests: int = 40_000,
         max_seconds: float = 300,
+        ready: bool = False,
     ):
         self.port = port
         self.plan = [("page", path) for path in pages] + [
             ("healthz", "/healthz"),
             ("register", register_path),
         ]
+        if ready:
+            self.plan.append(("ready", "/healthz/ready"))
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
         self.max_requests = max_requests
         self.deadline = time.monotonic() + max_seconds
@@ -213,7 +217,7 @@ class Load:
             return Result(
                 kind, path, started, time.monotonic(), None, email=email, error=repr(error)
             )
-        kept = content if kind == "healthz" else b""
+        kept = content if kind in ("healthz", "ready") else b""
         return Result(kind, path, started, time.monotonic(), response.status, kept, email)
 
 

@@ -2,6 +2,7 @@
 the test database restored into a new database holds every row, and the scripts refuse what
 they should refuse. Each restore target is a database of its own, dropped at the end."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -55,17 +56,23 @@ def admin_connection(settings_dict) -> psycopg.Connection:
     return psycopg.connect(database_url({**settings_dict, "NAME": "postgres"}), autocommit=True)
 
 
-@pytest.fixture
-def fresh_database(postgres):
-    """An empty database beside the test database; its URL. Dropped at the end."""
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    with admin_connection(postgres) as admin:
+@contextlib.contextmanager
+def empty_database(settings_dict, name: str):
+    """An empty database of that name beside the test database; its URL. Dropped at the end."""
+    with admin_connection(settings_dict) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield database_url({**postgres, "NAME": name})
+        yield database_url({**settings_dict, "NAME": name})
     finally:
-        with admin_connection(postgres) as admin:
+        with admin_connection(settings_dict) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_database(postgres):
+    with empty_database(postgres, f"restore_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 def some_rows():
@@ -206,3 +213,64 @@ def test_restore_of_an_unreadable_file_fails_and_leaves_the_database_empty(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
         ).fetchone()[0]
     assert tables == 0
+
+
+@pytest.fixture
+def staging_database(postgres):
+    """A second database whose name is the test database's name and "-staging", as `mentoring`
+    and `mentoring-staging` on one machine."""
+    with empty_database(postgres, f"{postgres['NAME']}-staging") as url:
+        yield url
+
+
+def test_backups_of_two_databases_sharing_a_prefix_each_rotate_only_their_own(
+    postgres, staging_database, tmp_path
+):
+    name = postgres["NAME"]
+    # Another database's dumps in the same directory, underscore and all, and a file that only
+    # looks like one of ours: none of them is this database's to delete.
+    others = [
+        f"{name}_staging-20260101T000000.000Z.dump",
+        f"{name}-20260101T000000.000Z.dump.partial",
+        f"{name}-notes.dump",
+    ]
+    for other in others:
+        (tmp_path / other).write_bytes(b"not ours")
+    source = database_url(postgres)
+
+    made = [
+        run(BACKUP, "--keep", "1", "--database", url, tmp_path)
+        for url in (source, staging_database, source, staging_database, source)
+    ]
+
+    assert [result.returncode for result in made] == [0] * 5, [r.stderr for r in made]
+    paths = [Path(result.stdout.strip()) for result in made]
+    assert [path.name.startswith(f"{name}-staging-") for path in paths] == [
+        False, True, False, True, False
+    ]  # fmt: skip
+    # Each run kept what it had just written, and the newest dump of each database is there.
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [paths[3].name, paths[4].name, *others]
+    )
+
+
+def test_backup_exits_non_zero_when_an_old_dump_cannot_be_deleted(postgres, tmp_path):
+    name = postgres["NAME"]
+    olds = [tmp_path / f"{name}-2026010{day}T000000.000Z.dump" for day in (1, 2)]
+    for old in olds:
+        old.write_bytes(b"an older dump")
+    # An rm that refuses the oldest file (a root-owned or immutable file in the real world).
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "rm").write_text(
+        f'#!/bin/sh\nfor a; do [ "$a" = "{olds[0]}" ] && exit 1; done\nexec /bin/rm "$@"\n'
+    )
+    (shims / "rm").chmod(0o755)
+    env = {**script_env(), "PATH": f"{shims}:{os.environ['PATH']}"}
+
+    result = run(BACKUP, "--keep", "1", "--database", database_url(postgres), tmp_path, env=env)
+
+    assert result.returncode == 1
+    assert result.stderr == f"could not delete the old dump {olds[0]}\n"
+    new = Path(result.stdout.strip())
+    assert sorted(path.name for path in tmp_path.glob("*.dump")) == [olds[0].name, new.name]
