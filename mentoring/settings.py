@@ -230,6 +230,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring-Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG and SITE_URL.startswith("http:") else "https"
 # allauth's defaults, written out because they are part of the promise: ten wrong passwords per
 # address in five minutes, then the login answers 429 (the admin login goes through the same view).
+# "key" is the address for browsers without a device cookie of the account, and the cookie for
+# browsers with one (accounts/adapter.py), so strangers lock out only strangers.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,10/5m/key",
     "signup": "20/m/ip",
@@ -348,6 +350,14 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Device cookies (accounts/devices.py): after a successful sign-in the browser keeps a signed
+# cookie naming the account (as a keyed hash) and a random nonce. Its failed logins count against
+# a limit of that cookie instead of the account's, so a stranger guessing passwords cannot lock
+# the owner out. Only the portal's own login form reads it, so it can be SameSite=Strict.
+DEVICE_COOKIE_NAME = "trusted_device"
+DEVICE_COOKIE_AGE = env.int("DEVICE_COOKIE_AGE", default=180 * 24 * 60 * 60)
+DEVICE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DEVICE_COOKIE_SAMESITE = "Strict"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
