@@ -177,6 +177,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Unconfirmed event registrations older than REGISTRATION_CONFIRM_HOURS are deleted and
+    # their places move on to the waiting list. Every 5 minutes: a place is held at most that
+    # much longer; a run takes at most 500 of them (the rest follow with the next run).
+    "registration-expiry": {
+        "task": "events.expire_registrations",
+        "schedule": 5 * 60,
+    },
     # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:45 Berlin time, after the
     # retention run: at night, and outside the hour (02:00-03:00) that the changes of the clocks
     # skip or repeat, so it runs exactly once on those days too.
@@ -242,6 +249,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Not allauth's: event registrations per visitor's IP address (events/registration_views.py),
+    # counted with its limiter on every POST. A school or an office may register a few people, a
+    # script may not fill an event's places or send a stranger's address to every event.
+    "event_registration": "10/m/ip,30/h/ip",
 }
 
 # --- Audit trail (audit/, on django-auditlog) ------------------------------------------------
@@ -442,6 +453,11 @@ LOGGING = {
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=3)
 # Finished outbox rows (sent, skipped, failed): days after they were due.
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
+
+# --- Event registrations (double opt-in, events/services.py) ---------------------------------
+# A registration counts once the owner of its address confirmed it by the mailed link. Until then
+# it holds its place for this many hours; then it is deleted and the waiting list moves up.
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=24)
 
 # bench/ switches on a trivial view as the baseline of its measurements; off everywhere else.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
