@@ -498,3 +498,22 @@ def test_register_from_one_connection_is_limited(client):
     assert elsewhere.status_code == 302
     assert Registration.objects.count() == 11
 
+
+# --- Said where people read it -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/datenschutz/", ["Double-Opt-in", "Nicht per E-Mail bestätigte Anmeldungen zu "
+                           "Veranstaltungen</th><td>48 Stunden nach der Anmeldung"]),
+        ("/en/datenschutz/", ["double opt-in", "Event registrations that were not confirmed by "
+                              "e-mail</th><td>48 hours after the registration"]),
+    ],
+)  # fmt: skip
+def test_privacy_policy_explains_double_opt_in_and_its_period(client, settings, path, expected):
+    settings.REGISTRATION_CONFIRM_HOURS = 48
+
+    html = " ".join(client.get(path).content.decode().split())
+
+    assert [text for text in expected if text not in html] == []
