@@ -252,7 +252,7 @@ ACCOUNT_RATE_LIMITS = {
     # Not allauth's: event registrations per visitor's IP address (events/registration_views.py),
     # counted with its limiter on every POST. A school or an office may register a few people, a
     # script may not fill an event's places or send a stranger's address to every event.
-    "event_registration": "10/m/ip,30/h/ip",
+    "event_registration": env.str("REGISTRATION_RATE_LIMIT", default="10/m/ip,30/h/ip"),
 }
 
 # --- Audit trail (audit/, on django-auditlog) ------------------------------------------------

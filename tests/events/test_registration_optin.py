@@ -517,3 +517,23 @@ def test_privacy_policy_explains_double_opt_in_and_its_period(client, settings, 
     html = " ".join(client.get(path).content.decode().split())
 
     assert [text for text in expected if text not in html] == []
+
+
+def test_register_while_the_cache_is_down_goes_on_uncounted(client, settings, monkeypatch):
+    from mentoring import cache as cache_module
+    from tests.support.processes import free_port
+
+    monkeypatch.setattr(cache_module, "PAUSE_SECONDS", 600)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mentoring.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    event = EventFactory()
+
+    response = client.post(f"/veranstaltungen/{event.slug}/anmelden/", form_data())
+
+    assert response.status_code == 302
+    assert Registration.objects.get().email == "hanna@example.org"
