@@ -25,7 +25,7 @@ from programs.views import accepts_gzip, etag_matches, json_ld, map_config
 from . import cache as events_cache
 from . import ics
 from .filters import event_filterset, is_canonical
-from .models import Event, Registration
+from .models import Event
 from .occurrences import Occurrence, occurrences
 from .selectors import public_events
 
@@ -159,7 +159,7 @@ def places(event: Event) -> dict | None:
     """Places of a portal registration with a limit: taken and free ones."""
     if event.registration != Event.Registration.PORTAL or event.capacity is None:
         return None
-    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    confirmed = event.registrations.places_shown().count()
     return {
         "capacity": event.capacity,
         "confirmed": confirmed,

@@ -1,7 +1,9 @@
 """What the e-mails of registrations say, each in the language the person registered in.
 
-A confirmed place comes with the event as an .ics file; every mail carries the signed link to
-cancel. The mails go through the outbox (notifications.kinds) once the registration committed.
+The first mail asks the owner of the address to confirm the registration (double opt-in) and
+carries nothing else. Once confirmed, a place comes with the event as an .ics file and every mail
+carries the signed link to cancel. The mails go through the outbox (notifications.kinds) once the
+registration committed.
 """
 
 from datetime import timedelta
@@ -12,7 +14,7 @@ from django.utils import formats, timezone
 
 from .models import Event, Registration
 from .registration_selectors import waiting_position
-from .tokens import cancel_token
+from .tokens import cancel_token, confirm_token
 
 ICS_MIMETYPE = "text/calendar"
 
@@ -49,6 +51,11 @@ def cancel_url(registration: Registration) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def confirm_url(registration: Registration) -> str:
+    path = reverse("events:confirm", kwargs={"token": confirm_token(registration)})
+    return f"{settings.SITE_URL}{path}"
+
+
 def event_ics(event: Event) -> bytes:
     # Imported here: the calendar files are another part of the app and need nothing of this one.
     from .ics import event_calendar
@@ -56,16 +63,32 @@ def event_ics(event: Event) -> bytes:
     return event_calendar([event])
 
 
-def context(registration: Registration) -> dict:
-    """What the registration mails say; call it with the person's language active."""
+def _about(registration: Registration) -> dict:
     event = registration.event
     return {
         "registration": registration,
         "event": event,
         "when": event_when(event),
         "place": event_place(event),
-        "position": waiting_position(registration),
         "event_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
-        "cancel_url": cancel_url(registration),
         "SITE_URL": settings.SITE_URL,
+    }
+
+
+def context(registration: Registration) -> dict:
+    """What the registration mails say; call it with the person's language active."""
+    return {
+        **_about(registration),
+        "position": waiting_position(registration),
+        "cancel_url": cancel_url(registration),
+    }
+
+
+def confirm_request_context(registration: Registration) -> dict:
+    """What the request to confirm says: the event and the link, no cancel link (the address's
+    owner may not have registered at all) and no waiting-list position."""
+    return {
+        **_about(registration),
+        "confirm_url": confirm_url(registration),
+        "confirm_by": timezone.localtime(registration.confirm_by),
     }

@@ -276,6 +276,24 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
+    def unconfirmed(self):
+        """Active registrations whose address's owner has not confirmed them (yet)."""
+        return self.active().filter(confirmed_at__isnull=True)
+
+    def places_shown(self):
+        """The places public pages show as taken: by confirmed addresses only. A place held for
+        an unconfirmed registration counts for the capacity but is not shown, or the count would
+        tell whoever enters an address whether it was registered already."""
+        return self.filter(status=Registration.Status.CONFIRMED, confirmed_at__isnull=False)
+
+    def expired(self, now):
+        """Unconfirmed registrations older than REGISTRATION_CONFIRM_HOURS: due for deletion."""
+        return self.unconfirmed().filter(created_at__lte=now - confirm_period())
+
+
+def confirm_period() -> timedelta:
+    return timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS)
+
 
 class Registration(models.Model):
     """A person's registration for an event; no account needed. Cancelled through a signed link."""
@@ -303,6 +321,9 @@ class Registration(models.Model):
         help_text=_("Switched off with the link in the reminder mail."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status)
+    # Double opt-in: set when the owner of the address confirmed by the mailed link. Until then
+    # the registration holds its place (or waiting-list position) for REGISTRATION_CONFIRM_HOURS.
+    confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
     consent_version = SingleLineCharField(_("version of the privacy notice"), max_length=40)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
@@ -321,7 +342,38 @@ class Registration(models.Model):
                 name="one_registration_per_email",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # The unconfirmed are few (a day's worth): the expiry run and the limit per address
+            # find them without reading the rest.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(confirmed_at__isnull=True) & ~Q(status="cancelled"),
+                name="registration_unconfirmed",
+            ),
+            models.Index(
+                fields=["email"],
+                condition=Q(confirmed_at__isnull=True) & ~Q(status="cancelled"),
+                name="registration_unconfirmed_email",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.event})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def confirm_by(self):
+        """Until when an unconfirmed registration holds its place."""
+        return self.created_at + confirm_period()
+
+    def get_state_display(self) -> str:
+        """The status for organisers: an unconfirmed registration is marked as such."""
+        if self.status != self.Status.CANCELLED and not self.is_confirmed:
+            if self.status == self.Status.WAITING:
+                return str(_("not confirmed yet (waiting list)"))
+            return str(_("not confirmed yet (place held)"))
+        return self.get_status_display()

@@ -7,7 +7,7 @@ from .models import Registration
 
 # The version of the privacy notice shown beside the form (templates/events/registration_form.html);
 # a registration records the version it agreed to. Change both together.
-REGISTRATION_PRIVACY_VERSION = "2026-12"
+REGISTRATION_PRIVACY_VERSION = "2026-12b"
 
 
 class RegistrationForm(forms.Form):
@@ -16,7 +16,7 @@ class RegistrationForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail address"),
-        help_text=_("The confirmation and the link to cancel go to this address."),
+        help_text=_("We send the link to confirm your registration to this address."),
     )
     accessibility_needs = MultiLineFormField(
         label=_("Accessibility needs (optional)"),

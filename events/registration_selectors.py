@@ -20,11 +20,15 @@ def participants(*, event: Event) -> QuerySet[Registration]:
 
 
 def registration_counts(*, event: Event) -> dict[str, int]:
+    """Places `taken`: by `confirmed` registrations and those held for the `unconfirmed` (whose
+    address's owner has not confirmed yet, who may also wait)."""
     S = Registration.Status
     return event.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(status=S.CONFIRMED)),
+        taken=Count("pk", filter=Q(status=S.CONFIRMED)),
+        confirmed=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_at__isnull=False)),
         waiting=Count("pk", filter=Q(status=S.WAITING)),
         cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+        unconfirmed=Count("pk", filter=~Q(status=S.CANCELLED) & Q(confirmed_at__isnull=True)),
     )
 
 

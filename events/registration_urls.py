@@ -7,6 +7,8 @@ urlpatterns = [
     path(
         "veranstaltungen/<slug:slug>/anmelden/", views.RegistrationView.as_view(), name="register"
     ),
+    # After the registration: an event whose slug is "bestaetigen" keeps its registration page.
+    path("veranstaltungen/bestaetigen/<str:token>/", views.ConfirmView.as_view(), name="confirm"),
     path(
         "koordination/veranstaltungen/<slug:slug>/teilnehmende/",
         views.ParticipantsView.as_view(),

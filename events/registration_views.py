@@ -1,12 +1,19 @@
-"""Registration for an event without an account, cancelling through the signed link, and the
-organisers' participant list (on screen and as CSV)."""
+"""Registration for an event without an account, its confirmation (double opt-in) and
+cancelling through the signed links, and the organisers' participant list (on screen and as
+CSV)."""
 
+import secrets
+from http import HTTPStatus
+
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -23,13 +30,29 @@ from . import services
 from .mail import event_place, event_when
 from .models import Event, Registration
 from .registration_forms import REGISTRATION_PRIVACY_VERSION, RegistrationForm, add_service_errors
-from .tokens import registration_pk_from_token
+from .tokens import confirm_token_fits, confirm_token_parts, registration_pk_from_token
 
 PAGE_SIZE = 100
 
 
 def _event_facts(event: Event) -> dict:
     return {"event": event, "when": event_when(event), "place": event_place(event)}
+
+
+def _over_the_limit(request) -> bool:
+    """allauth's count of registrations per IP address (ACCOUNT_RATE_LIMITS["event_registration"]).
+
+    Its limiter also refuses when it cannot lock its counter, that is while Redis is down. Then
+    registrations go on uncounted: an outage of Redis costs the limit, not the registrations, as
+    for the cache's other users (mentoring/cache.py). A key that cannot exist yet tells the two
+    cases apart."""
+    if ratelimit.consume(request, action="event_registration"):
+        return False
+    return cache.add(f"events:registration-probe:{secrets.token_hex(8)}", True, timeout=1)
+
+
+def _too_many(request, reason: str):
+    return render(request, "429.html", {"reason": reason}, status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 # --- Registering -------------------------------------------------------------------------------
@@ -60,23 +83,29 @@ class RegistrationView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.event
-        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        confirmed = event.registrations.places_shown().count()
         context.update(
             _event_facts(event),
             closed=self.closed_reason(),
             full=event.capacity is not None and confirmed >= event.capacity,
             privacy_version=REGISTRATION_PRIVACY_VERSION,
+            confirm_hours=settings.REGISTRATION_CONFIRM_HOURS,
         )
         return context
 
     def post(self, request, *args, **kwargs):
         if self.closed_reason():
             return self.render_to_response(self.get_context_data())
+        if _over_the_limit(request):
+            return _too_many(
+                request,
+                _("Too many registrations from your connection. Please try again in an hour."),
+            )
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
-            registration = services.registration_create(
+            services.registration_create(
                 event=self.event,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
@@ -84,27 +113,90 @@ class RegistrationView(FormView):
                 consent_version=REGISTRATION_PRIVACY_VERSION,
                 language=translation.get_language(),
             )
+        except services.TooManyUnconfirmed as error:
+            return _too_many(self.request, " ".join(error.messages))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        if registration.status == Registration.Status.WAITING:
-            messages.success(
-                self.request,
-                _(
-                    "All places are taken: you are on the waiting list, at position %(position)s. "
-                    "When a place becomes free, it is yours and we will tell you by e-mail."
-                )
-                % {"position": selectors.waiting_position(registration)},
+        # The same answer whether the address was new, registered already or waiting for its
+        # confirmation: only the mail to the address differs.
+        messages.success(
+            self.request,
+            _(
+                "Almost done: we have sent an e-mail to %(email)s. Please confirm your "
+                "registration with the link in it within %(hours)s hours; until then we keep it "
+                "for you."
             )
-        else:
-            messages.success(
-                self.request,
+            % {
+                "email": form.cleaned_data["email"].strip().lower(),
+                "hours": settings.REGISTRATION_CONFIRM_HOURS,
+            },
+        )
+        return redirect(self.event.get_absolute_url())
+
+
+# --- Confirming --------------------------------------------------------------------------------
+
+
+class ConfirmView(TemplateView):
+    """The link of the request to confirm. A GET only shows the registration and asks (mail
+    scanners follow links); a POST confirms it, or deletes it for who did not register."""
+
+    template_name = "events/registration_confirm.html"
+
+    @cached_property
+    def registration(self) -> Registration | None:
+        """None when the token is genuine but its registration is gone (expired, discarded)."""
+        parts = confirm_token_parts(self.kwargs["token"])
+        if parts is None:
+            raise Http404
+        pk, created = parts
+        registration = (
+            Registration.objects.select_related("event", "event__program", "event__organization")
+            .filter(pk=pk)
+            .first()
+        )
+        if registration is None or not confirm_token_fits(registration, created):
+            return None
+        return registration
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registration = self.registration
+        if registration is None:
+            kwargs.setdefault(
+                "refusal",
                 _(
-                    "You are registered, your place is confirmed. We have sent you an e-mail "
-                    "with the details and a link to cancel."
+                    "This link is no longer valid: the registration was not confirmed in time, "
+                    "or it was deleted. Please register again."
                 ),
             )
-        return redirect(self.event.get_absolute_url())
+        else:
+            if "refusal" not in kwargs and not kwargs.get("done"):
+                try:
+                    services.registration_check_confirmable(registration=registration)
+                except ValidationError as error:
+                    kwargs["refusal"] = " ".join(error.messages)
+            context.update(_event_facts(registration.event))
+            context["position"] = selectors.waiting_position(registration)
+        context.update(registration=registration, **kwargs)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.registration is None:
+            return self.render_to_response(self.get_context_data())
+        discard = request.POST.get("action") == "discard"
+        try:
+            if discard:
+                services.registration_discard(registration=self.registration)
+            else:
+                services.registration_confirm(registration=self.registration)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(refusal=" ".join(error.messages)))
+        if discard:
+            return self.render_to_response(self.get_context_data(done="discarded", refusal=""))
+        self.registration.refresh_from_db()
+        return self.render_to_response(self.get_context_data(done="confirmed", refusal=""))
 
 
 # --- Cancelling --------------------------------------------------------------------------------
@@ -185,6 +277,7 @@ class ParticipantsView(AccessLogMixin, OrganiserMixin, TemplateView):
             _event_facts(event),
             page_obj=page,
             counts=selectors.registration_counts(event=event),
+            confirm_hours=settings.REGISTRATION_CONFIRM_HOURS,
         )
         return context
 
@@ -216,7 +309,7 @@ class ParticipantsCsvView(AccessLogMixin, OrganiserMixin, View):
                     registration.name,
                     registration.email,
                     registration.accessibility_needs,
-                    registration.get_status_display(),
+                    registration.get_state_display(),
                     registration.created_at,
                 ]
                 for registration in selectors.participants(event=event).iterator(chunk_size=1000)

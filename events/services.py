@@ -1,11 +1,12 @@
 """Everything that writes events and registrations. Refusals are ValidationErrors in the user's
 language; nothing is written then."""
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,23 +211,54 @@ def event_cancel(*, event: Event, by) -> Event:
 
 # --- Registration ------------------------------------------------------------------------------
 
+# Unconfirmed registrations one address may have at a time: a stranger who enters somebody
+# else's address for every event sends them this many mails a day at most.
+MAX_UNCONFIRMED_PER_ADDRESS = 5
+# Unconfirmed registrations the expiry run deletes at most in one go.
+EXPIRE_BATCH = 500
+
+
+class TooManyUnconfirmed(ValidationError):
+    """The address has as many unconfirmed registrations as it may have."""
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
 
 @transaction.atomic
 def registration_create(
     *, event: Event, name: str, email: str, consent_version: str, accessibility_needs: str = "",
     language: str = "de",
 ) -> Registration:  # fmt: skip
-    """Register a person: a confirmed place while there are any, else the waiting list.
+    """Register a person, pending the confirmation of the address by the mailed link (double
+    opt-in). It takes a place while there are any, else a waiting-list position, and holds it
+    for REGISTRATION_CONFIRM_HOURS.
 
-    The event row is locked first, so two people taking the last place at the same moment get
-    one place and one waiting-list position, never two places.
+    Whoever fills in the form learns nothing about the address: when it is registered for the
+    event already, nothing changes and only its owner hears of it, by a mail (once a day at most);
+    the existing registration is returned. The one mail to an address never confirmed is the
+    request to confirm. The event row is locked first, so two people taking the last place at
+    the same moment get one place and one waiting-list position, never two places.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not event.registration_open:
         raise ValidationError(_("Registration for this event is closed."))
     email = email.strip().lower()
-    if event.registrations.active().filter(email=email).exists():
-        raise ValidationError({"email": _("This e-mail address is already registered.")})
+    # Before looking at this event's registrations, so that the answer says nothing about them.
+    if Registration.objects.unconfirmed().filter(email=email).count() >= (
+        MAX_UNCONFIRMED_PER_ADDRESS
+    ):
+        raise TooManyUnconfirmed(
+            _(
+                "Several registrations with this e-mail address are waiting for their "
+                "confirmation. Please confirm them first with the links in the e-mails we sent, "
+                "or try again tomorrow."
+            )
+        )
+    existing = event.registrations.active().filter(email=email).first()
+    if existing is not None:
+        return _registered_already(existing)
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     full = event.capacity is not None and confirmed >= event.capacity
     registration = Registration(
@@ -239,13 +271,100 @@ def registration_create(
         status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
     )
     registration.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as error:  # the same address in a parallel request
-        raise ValidationError({"email": _("This e-mail address is already registered.")}) from error
+    registration.save()
+    notify(
+        Notification.Kind.REGISTRATION_CONFIRM_REQUEST,
+        about=registration,
+        to=registration,
+        occurrence=_today(),
+    )
+    return registration
+
+
+def _registered_already(registration: Registration) -> Registration:
+    """The address is registered for the event: its owner is told, nothing else changes. An
+    unconfirmed registration gets its request to confirm again (the first mail may be lost)."""
+    kind = (
+        Notification.Kind.REGISTRATION_EXISTS
+        if registration.is_confirmed
+        else Notification.Kind.REGISTRATION_CONFIRM_REQUEST
+    )
+    notify(kind, about=registration, to=registration, occurrence=_today())
+    return registration
+
+
+def _locked(registration: Registration) -> tuple[Event, Registration]:
+    """The event and the registration, locked in this order (as registration_create locks)."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    locked = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    if locked is None:  # deleted meanwhile: expired, or discarded in another tab
+        raise ValidationError(_("This registration no longer exists."))
+    locked.event = event
+    return event, locked
+
+
+def registration_check_confirmable(*, registration: Registration) -> None:
+    """A ValidationError saying why the registration cannot be confirmed (or discarded) now."""
+    event = registration.event
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration has been cancelled."))
+    if registration.is_confirmed:
+        raise ValidationError(_("This registration has already been confirmed."))
+    if registration.confirm_by <= timezone.now():
+        raise ValidationError(
+            _("The time to confirm this registration is over. Please register again.")
+        )
+    if event.starts_at <= timezone.now():
+        raise ValidationError(_("This event has already begun."))
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration) -> Registration:
+    """The owner of the address confirmed by the mailed link: the registration counts from now,
+    keeping its place or waiting-list position, and the confirmation with the .ics follows."""
+    event, registration = _locked(registration)
+    registration_check_confirmable(registration=registration)
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["confirmed_at"])
     notify(Notification.Kind.REGISTRATION_CONFIRMATION, about=registration, to=registration)
     return registration
+
+
+@transaction.atomic
+def registration_discard(*, registration: Registration) -> list[Registration]:
+    """The owner of the address did not register: the unconfirmed registration is deleted at once
+    and its place goes to the longest waiting. Returns the registrations that moved up."""
+    event, registration = _locked(registration)
+    registration_check_confirmable(registration=registration)
+    registration.delete()
+    return _move_up(event)
+
+
+def registrations_expire(*, now=None, limit: int = EXPIRE_BATCH) -> int:
+    """Delete the registrations whose address was not confirmed in time (the expiry run): what
+    they hold goes to the waiting list. At most `limit` a run, one transaction per event. Returns
+    how many were deleted."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.expired(now)
+        .order_by("created_at", "pk")
+        .values_list("pk", "event_id")[:limit]
+    )
+    by_event = defaultdict(list)
+    for pk, event_id in due:
+        by_event[event_id].append(pk)
+    deleted = 0
+    for event_id, pks in by_event.items():
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_id)
+            # Looked at again under the lock: confirmed meanwhile is confirmed.
+            _total, by_model = (
+                Registration.objects.expired(now).filter(pk__in=pks, event=event).delete()
+            )
+            deleted += by_model.get(Registration._meta.label, 0)
+            if event.starts_at > now:
+                _move_up(event)
+    return deleted
 
 
 @transaction.atomic
@@ -254,8 +373,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
     Returns the registrations that moved up.
     """
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event, registration = _locked(registration)
     if registration.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration has already been cancelled."))
     if event.starts_at <= timezone.now():
@@ -268,6 +386,8 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
 
 def _move_up(event: Event) -> list[Registration]:
+    """Free places go to the longest waiting, confirmed or not; only the confirmed are told by
+    mail (the others learn it when they confirm)."""
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     free = None if event.capacity is None else max(event.capacity - confirmed, 0)
     waiting = event.registrations.filter(status=Registration.Status.WAITING).order_by(
@@ -278,10 +398,11 @@ def _move_up(event: Event) -> list[Registration]:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = timezone.now()
         registration.save(update_fields=["status", "status_changed_at"])
-        notify(
-            Notification.Kind.REGISTRATION_PLACE_FREE,
-            about=registration,
-            to=registration,
-            occurrence=registration.status_changed_at.isoformat(),
-        )
+        if registration.is_confirmed:
+            notify(
+                Notification.Kind.REGISTRATION_PLACE_FREE,
+                about=registration,
+                to=registration,
+                occurrence=registration.status_changed_at.isoformat(),
+            )
     return moved

@@ -185,6 +185,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Unconfirmed event registrations older than REGISTRATION_CONFIRM_HOURS are deleted and
+    # their places move on to the waiting list. Every 5 minutes: a place is held at most that
+    # much longer; a run takes at most 500 of them (the rest follow with the next run).
+    "registration-expiry": {
+        "task": "events.expire_registrations",
+        "schedule": 5 * 60,
+    },
     # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:45 Berlin time, after the
     # retention run: at night, and outside the hour (02:00-03:00) that the changes of the clocks
     # skip or repeat, so it runs exactly once on those days too.
@@ -222,6 +229,8 @@ MFA_TOTP_TOLERANCE = 1
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The same work for a known address as for a new one (no enumeration by timing).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -238,6 +247,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring-Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG and SITE_URL.startswith("http:") else "https"
 # allauth's defaults, written out because they are part of the promise: ten wrong passwords per
 # address in five minutes, then the login answers 429 (the admin login goes through the same view).
+# "key" is the address for browsers without a device cookie of the account, and the cookie for
+# browsers with one (accounts/adapter.py), so strangers lock out only strangers.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,10/5m/key",
     "signup": "20/m/ip",
@@ -246,6 +257,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Not allauth's: event registrations per visitor's IP address (events/registration_views.py),
+    # counted with its limiter on every POST. A school or an office may register a few people, a
+    # script may not fill an event's places or send a stranger's address to every event.
+    "event_registration": env.str("REGISTRATION_RATE_LIMIT", default="10/m/ip,30/h/ip"),
 }
 
 # --- Audit trail (audit/, on django-auditlog) ------------------------------------------------
@@ -368,6 +383,14 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Device cookies (accounts/devices.py): after a successful sign-in the browser keeps a signed
+# cookie naming the account (as a keyed hash) and a random nonce. Its failed logins count against
+# a limit of that cookie instead of the account's, so a stranger guessing passwords cannot lock
+# the owner out. Only the portal's own login form reads it, so it can be SameSite=Strict.
+DEVICE_COOKIE_NAME = "trusted_device"
+DEVICE_COOKIE_AGE = env.int("DEVICE_COOKIE_AGE", default=180 * 24 * 60 * 60)
+DEVICE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DEVICE_COOKIE_SAMESITE = "Strict"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -450,6 +473,11 @@ LOGGING = {
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=3)
 # Finished outbox rows (sent, skipped, failed): days after they were due.
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
+
+# --- Event registrations (double opt-in, events/services.py) ---------------------------------
+# A registration counts once the owner of its address confirmed it by the mailed link. Until then
+# it holds its place for this many hours; then it is deleted and the waiting list moves up.
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=24)
 
 # bench/ switches on a trivial view as the baseline of its measurements; off everywhere else.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)

@@ -69,6 +69,7 @@ class LegalPageView(PartnersInFooterMixin, TemplateView):
         context["operator"] = settings.OPERATOR
         # The privacy policy names the one outside server a visitor's browser may contact.
         context["map_tile_host"] = urlsplit(settings.MAP_TILE_URL).hostname or ""
+        context["confirm_hours"] = settings.REGISTRATION_CONFIRM_HOURS
         return context
 
 

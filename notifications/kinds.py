@@ -375,6 +375,7 @@ class EventReminder(Kind):
         events = Event.objects.filter(
             status=Event.Status.PUBLISHED,
             registrations__status=Registration.Status.CONFIRMED,
+            registrations__confirmed_at__isnull=False,
         ).filter(
             Q(recurrence="", starts_at__gt=now, starts_at__lte=now + self.WINDOW)
             | ~Q(recurrence="")
@@ -388,8 +389,12 @@ class EventReminder(Kind):
                     break
         if not due:
             return []
+        # Who has not confirmed the address gets no mail but the request to confirm.
         registrations = Registration.objects.filter(
-            event_id__in=due, status=Registration.Status.CONFIRMED, reminders=True
+            event_id__in=due,
+            status=Registration.Status.CONFIRMED,
+            confirmed_at__isnull=False,
+            reminders=True,
         ).values_list("pk", "event_id", "created_at")
         existing = set(
             Notification.objects.filter(
@@ -426,7 +431,7 @@ class EventReminder(Kind):
         event = event.first()
         if event is None or event.status != Event.Status.PUBLISHED:
             raise Skip(_("The event is no longer published."))
-        if registration.status != Registration.Status.CONFIRMED:
+        if registration.status != Registration.Status.CONFIRMED or not registration.is_confirmed:
             raise Skip(_("The registration holds no place."))
         starts_at = datetime.fromisoformat(notification.occurrence)
         if starts_at <= timezone.now():
@@ -618,20 +623,48 @@ class ApplicationStatus(Kind):
         )
 
 
+def _registration(notification) -> Registration:
+    registration = (
+        Registration.objects.select_related(
+            "event", "event__event_type", "event__program", "event__organization"
+        )
+        .filter(pk=notification.object_id)
+        .first()
+    )
+    if registration is None or registration.status == Registration.Status.CANCELLED:
+        raise Skip(_("The registration was cancelled."))
+    return registration
+
+
+class RegistrationConfirmRequest(Kind):
+    """Double opt-in: the one mail to an address whose owner has not confirmed a registration."""
+
+    kind = Notification.Kind.REGISTRATION_CONFIRM_REQUEST
+
+    def build(self, notification, recipient, about=None):
+        from events import mail as event_mail
+
+        registration = _registration(notification)
+        if registration.is_confirmed:
+            raise Skip(_("The registration was confirmed meanwhile."))
+        if registration.confirm_by <= timezone.now():
+            raise Skip(_("The time to confirm the registration is over."))
+        return Mail(
+            "events/email/registration_confirm_request",
+            event_mail.confirm_request_context(registration),
+        )
+
+
 class RegistrationConfirmation(Kind):
+    """After the address was confirmed: the place (with the .ics) or the waiting-list position."""
+
     kind = Notification.Kind.REGISTRATION_CONFIRMATION
     template = "events/email/registration_confirmation"
 
     def registration(self, notification) -> Registration:
-        registration = (
-            Registration.objects.select_related(
-                "event", "event__event_type", "event__program", "event__organization"
-            )
-            .filter(pk=notification.object_id)
-            .first()
-        )
-        if registration is None or registration.status == Registration.Status.CANCELLED:
-            raise Skip(_("The registration was cancelled."))
+        registration = _registration(notification)
+        if not registration.is_confirmed:
+            raise Skip(_("The address of the registration is not confirmed."))
         return registration
 
     def with_ics(self, registration) -> bool:
@@ -659,6 +692,16 @@ class RegistrationPlaceFree(RegistrationConfirmation):
         if registration.status != Registration.Status.CONFIRMED:
             raise Skip(_("The registration holds no place."))
         return registration
+
+
+class RegistrationExists(RegistrationConfirmation):
+    """Somebody registered a confirmed address again: its owner hears of it, nothing changed."""
+
+    kind = Notification.Kind.REGISTRATION_EXISTS
+    template = "events/email/registration_exists"
+
+    def with_ics(self, registration) -> bool:
+        return False
 
 
 class PersonErased(Kind):
@@ -696,8 +739,10 @@ KINDS: dict[str, Kind] = {
         CoordinatorDigest(),
         ListingReview(),
         ApplicationStatus(),
+        RegistrationConfirmRequest(),
         RegistrationConfirmation(),
         RegistrationPlaceFree(),
+        RegistrationExists(),
         PersonErased(),
     )
 }

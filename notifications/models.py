@@ -24,6 +24,8 @@ class Notification(models.Model):
         APPLICATION_STATUS = "application_status", _("application status")
         REGISTRATION_CONFIRMATION = "registration", _("registration confirmation")
         REGISTRATION_PLACE_FREE = "place_free", _("place free from the waiting list")
+        REGISTRATION_CONFIRM_REQUEST = "registration_optin", _("please confirm a registration")
+        REGISTRATION_EXISTS = "registration_exists", _("registered already")
         PERSON_ERASED = "person_erased", _("a volunteer deleted their account")
 
     class State(models.TextChoices):

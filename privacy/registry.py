@@ -189,7 +189,7 @@ def _user_parts() -> list[Part]:
             Registration,
             "email",
             ("event", "name", "email", "accessibility_needs", "language", "reminders", "status",
-             "created_at"),
+             "created_at", "confirmed_at"),
             by_email=True,
         ),
         # What the person did to other people's records: number and time only.

@@ -9,7 +9,9 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
   consents; their tandems become anonymous): N months (default 12) after their activity ends;
 - mentees: anonymised N months (default 12) after their last tandem ended (or, without a tandem,
   after they stopped waiting);
-- event registrations: anonymised N months (default 3) after the event;
+- event registrations: anonymised N months (default 3) after the event; those whose address was
+  never confirmed (double opt-in) are deleted REGISTRATION_CONFIRM_HOURS (default 24) after they
+  were made, by their own run every 5 minutes (events.services.registrations_expire);
 - the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90).
 
 A volunteer's activity in a program ends when they have no current tandem and no open application

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit import services as audit_services
 from events import services as event_services
-from events.tokens import cancel_token
+from events.tokens import cancel_token, confirm_token
 from notifications.models import ScanHeartbeat
 from notifications.tokens import unsubscribe_token
 from programs.models import Program
@@ -258,6 +258,11 @@ MATRIX = {
     # Registration without an account; the cancel link's signed token is its key.
     "veranstaltungen/<slug:slug>/anmelden/": ("/veranstaltungen/{event}/anmelden/", 200),
     "veranstaltungen/abmelden/<str:token>/": ("/veranstaltungen/abmelden/{cancel_token}/", 200),
+    # The confirmation link (double opt-in): its signed token is its key, as the cancel link's.
+    "veranstaltungen/bestaetigen/<str:token>/": (
+        "/veranstaltungen/bestaetigen/{confirm_token}/",
+        200,
+    ),
     "koordination/veranstaltungen/<slug:slug>/teilnehmende/": (
         "/koordination/veranstaltungen/{event}/teilnehmende/",
         {**PEOPLE_OF_A, "staff": 200},
@@ -527,6 +532,7 @@ def world(db):
             "feed_token": feed.token,
             "event": event.slug,
             "cancel_token": cancel_token(registration),
+            "confirm_token": confirm_token(registration),
             "unsubscribe_token": unsubscribe_token(f"user:{tandem.mentor.pk}", "meeting_reminder"),
             "news": news.slug,
             "page": page,

@@ -98,6 +98,8 @@ ELSEWHERE = "an app's tests/*/test_bad_input.py"
 FUZZED = {
     "accounts.forms.UserCreationForm": "admin_user_add",
     "accounts.forms.UserChangeForm": "admin_user_change",
+    # allauth's sign-up, fuzzed with allauth's other forms in tests/accounts/test_bad_input.py.
+    "accounts.forms.SignupForm": ELSEWHERE,
     "events.forms.EventForm": ELSEWHERE,
     "events.forms.RejectForm": "event_reject",
     "events.registration_forms.RegistrationForm": ELSEWHERE,

@@ -90,7 +90,7 @@ def test_rate_limited_login_refuses_even_right_password(client):
 
     response = client.post(LOGIN, {"login": "ziel@example.org", "password": PASSWORD})
 
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

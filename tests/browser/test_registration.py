@@ -12,7 +12,7 @@ pytestmark = [
 ]
 
 
-def test_register_and_cancel_on_a_phone(page, live_server, settings):
+def test_register_confirm_and_cancel_on_a_phone(page, live_server, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     event = EventFactory(title="Netzwerktreffen Sachsen", capacity=20)
@@ -31,8 +31,18 @@ def test_register_and_cancel_on_a_phone(page, live_server, settings):
     page.wait_for_url(re.compile(rf"/veranstaltungen/{event.slug}/$"))
     assert page.locator(".messages").count() == 1
 
-    (message,) = mail.outbox
-    link = re.search(r"https?://\S+/veranstaltungen/abmelden/\S+/", message.body).group(0)
+    (request,) = mail.outbox
+    link = re.search(r"https?://\S+/veranstaltungen/bestaetigen/\S+/", request.body).group(0)
+    page.goto(f"{live_server.url}/{link.split('/', 3)[3]}")
+    assert page.axe_violations() == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.click("form.form button[value=confirm]")
+    page.wait_for_load_state()
+    assert page.locator("main .notice[role=status]").count() == 1
+    assert page.axe_violations() == []
+
+    confirmation = mail.outbox[1]
+    link = re.search(r"https?://\S+/veranstaltungen/abmelden/\S+/", confirmation.body).group(0)
     path = "/" + link.split("/", 3)[3]
     page.goto(f"{live_server.url}{path}")
     assert page.axe_violations() == []

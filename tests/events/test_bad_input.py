@@ -46,9 +46,10 @@ def test_registration_form_never_fails_and_a_bad_one_changes_nothing(values):
 
     response = Client().post(f"/veranstaltungen/{event.slug}/anmelden/", data)
 
-    assert response.status_code in (200, 302)
+    # 429: the examples come from one address, and registrations are limited per address.
+    assert response.status_code in (200, 302, 429)
     assert SCRIPT not in response.content.decode()
-    if response.status_code == 200:
+    if response.status_code in (200, 429):
         assert Registration.objects.count() == 0
 
 
@@ -74,6 +75,7 @@ def test_event_form_never_fails_and_a_bad_one_changes_nothing(values):
     [
         "/veranstaltungen/{event}/anmelden/",
         "/veranstaltungen/abmelden/x/",
+        "/veranstaltungen/bestaetigen/x/",
         "/koordination/veranstaltungen/neu/",
         "/koordination/veranstaltungen/{event}/bearbeiten/",
         "/koordination/veranstaltungen/{event}/einreichen/",

@@ -292,10 +292,11 @@ def test_event_page_of_a_series_lists_the_next_ten_dates_without_exdates(client,
 
 
 def register(event, count: int, *, status=Registration.Status.CONFIRMED) -> None:
+    """Registrations whose addresses' owners confirmed them."""
     Registration.objects.bulk_create(
         Registration(
             event=event, name=f"P {n}", email=f"p{n}-{status}@example.org", status=status,
-            consent_version="1",
+            consent_version="1", confirmed_at=timezone.now(),
         )
         for n in range(count)
     )  # fmt: skip

@@ -139,6 +139,7 @@ def test_failed_admin_logins_are_rate_limited_like_every_login(client):
     assert (admin_form.status_code, login_url) == (302, "/konto/login/?next=%2Fadmin%2F")
     assert {response.status_code for response in failures} == {200}
     assert "Zu viele gescheiterte Anmeldeversuche" not in failures[-1].content.decode()
+    assert right_password.status_code == 429
     assert "Zu viele gescheiterte Anmeldeversuche" in right_password.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").status_code == 302

@@ -36,7 +36,7 @@ def test_registration_with_the_broker_down_is_stored_and_left_to_the_scan(
     assert Registration.objects.get().pk == registration.pk
     row = Notification.objects.get()
     assert (row.kind, row.state) == (
-        Notification.Kind.REGISTRATION_CONFIRMATION,
+        Notification.Kind.REGISTRATION_CONFIRM_REQUEST,
         Notification.State.PENDING,
     )
     assert row.enqueued_at is None  # not on the queue: the next scan takes it, not one 600 s on
