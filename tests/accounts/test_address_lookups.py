@@ -32,6 +32,9 @@ MANAGERS = {"objects", "_default_manager", "_base_manager"}
 ALLOWED = {
     ("events/services.py", "event.registrations.active().filter(email=email)"):
         "a second registration of the same address to the same event; no account involved",
+    ("events/services.py", "Registration.objects.unconfirmed().filter(email=email)"):
+        "counts the registrations of an address still waiting for its owner's confirmation (the "
+        "flood limit of the double opt-in); no account involved",
     ("privacy/services.py", "User.objects.get_or_create(email=PLACEHOLDER_EMAIL, "
                             "defaults={'name': PLACEHOLDER_NAME, 'is_active': False})"):
         "the placeholder account of erased volunteers (an address that cannot receive mail)",

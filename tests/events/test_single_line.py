@@ -104,7 +104,11 @@ def test_confirmation_mail_of_an_event_stored_with_a_line_break_is_sent(
         registration = services.registration_create(
             event=event, name="Anna Schmidt", email="anna@example.org", consent_version="1"
         )
-    row = Notification.objects.get(registration=registration)
+        # The confirmation with the .ics comes once the address's owner confirmed (double opt-in).
+        services.registration_confirm(registration=registration)
+    row = Notification.objects.get(
+        registration=registration, kind=Notification.Kind.REGISTRATION_CONFIRMATION
+    )
 
     assert deliver(row.pk) == Notification.State.SENT
 
