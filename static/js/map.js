@@ -1,63 +1,54 @@
 /* Mentoring Map (/karte/ and /karte/einbetten/): clustered program markers on the outline of the
  * Länder, filters without a page reload, and the list beside the map kept in step with it.
- * Plain ES2019, no build step. Data from the server is only ever set as textContent. */
-(function () {
-  "use strict";
+ * An ES module, no build step. Data from the server is only ever set as textContent. */
+import {
+  GERMANY_BOUNDS,
+  L,
+  MAX_ZOOM,
+  addBaseLayers,
+  addZoomControl,
+  el,
+  haversineKm,
+  pinIcon,
+  readConfig
+} from "./map-common.js";
 
-  var mapEl = document.getElementById("map");
-  if (!mapEl || typeof window.L === "undefined" || typeof window.fetch !== "function") {
-    return; // The server-rendered list stays the (complete) page.
-  }
-  var L = window.L;
-  var data = mapEl.dataset;
+const mapEl = document.getElementById("map");
+// Without Leaflet or fetch the server-rendered list stays the (complete) page.
+if (mapEl && L && typeof window.fetch === "function") {
+  main(mapEl);
+}
 
-  var GERMANY = L.latLngBounds([47.27, 5.87], [55.06, 15.04]);
-  var AVAILABILITY = ["open", "waitlist", "paused"];
-  var MAX_ITEMS = parseInt(data.maxItems, 10) || 50;
-  var TEXT_DELAY_MS = 400;
-  var OUTLINE_STYLE = {
-    color: "#8797a8",
-    weight: 1,
-    opacity: 1,
-    fillColor: "#fbfcfd",
-    fillOpacity: 1
-  };
+function main(mapEl) {
+  const data = mapEl.dataset;
 
-  var config = readConfig();
-  var embedded = document.body.classList.contains("embed");
-  var form = document.getElementById("program-filters");
-  var resultsEl = document.getElementById(data.results || "map-results");
-  var countEl = document.getElementById(data.count || "map-count");
-  var sectionEl = resultsEl ? resultsEl.closest("section") : null;
-  var moreEl = document.getElementById("map-more");
-  var listLinkEl = document.getElementById("map-list-link");
-  var embedCodeEl = document.getElementById("embed-code");
-  var locateButton = document.getElementById("locate-me");
-  var locateStatus = document.getElementById("locate-status");
-  var lang = document.documentElement.lang || "de";
-  var kmFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const GERMANY = L.latLngBounds(GERMANY_BOUNDS);
+  const AVAILABILITY = ["open", "waitlist", "paused"];
+  const MAX_ITEMS = parseInt(data.maxItems, 10) || 50;
+  const TEXT_DELAY_MS = 400;
+
+  const config = readConfig();
+  const embedded = document.body.classList.contains("embed");
+  const form = document.getElementById("program-filters");
+  const resultsEl = document.getElementById(data.results || "map-results");
+  const countEl = document.getElementById(data.count || "map-count");
+  const sectionEl = resultsEl ? resultsEl.closest("section") : null;
+  const moreEl = document.getElementById("map-more");
+  const listLinkEl = document.getElementById("map-list-link");
+  const embedCodeEl = document.getElementById("embed-code");
+  const locateButton = document.getElementById("locate-me");
+  const locateStatus = document.getElementById("locate-status");
+  const lang = document.documentElement.lang || "de";
+  const kmFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
   // --- Small helpers --------------------------------------------------------------------------
 
-  function readConfig() {
-    var el = document.getElementById("map-config");
-    if (!el) { return {}; }
-    try { return JSON.parse(el.textContent) || {}; } catch (e) { return {}; }
-  }
-
   /** A translated text from a data-label-* attribute, "{name}" placeholders filled in. */
   function label(name, values) {
-    var text = data["label" + name] || "";
+    const text = data["label" + name] || "";
     return text.replace(/\{(\w+)\}/g, function (match, key) {
       return values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
     });
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
   }
 
   function availabilityOf(properties) {
@@ -70,13 +61,13 @@
 
   /** The program page's address; only site-relative paths from the GeoJSON are taken. */
   function programHref(properties) {
-    var url = typeof properties.url === "string" ? properties.url : "";
+    const url = typeof properties.url === "string" ? properties.url : "";
     if (!/^\/(?!\/)/.test(url)) { return "#"; }
     return (data.linkBase || "") + url;
   }
 
   function programLink(properties, className) {
-    var link = el("a", className, properties.name);
+    const link = el("a", className, properties.name);
     link.href = programHref(properties);
     if (embedded) {
       link.target = "_blank";
@@ -86,82 +77,33 @@
   }
 
   function pointOf(feature) {
-    var geometry = feature.geometry;
+    const geometry = feature.geometry;
     if (!geometry || geometry.type !== "Point" || !Array.isArray(geometry.coordinates)) { return null; }
-    var lon = Number(geometry.coordinates[0]);
-    var lat = Number(geometry.coordinates[1]);
+    const lon = Number(geometry.coordinates[0]);
+    const lat = Number(geometry.coordinates[1]);
     if (!isFinite(lat) || !isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) { return null; }
     return [lat, lon];
   }
 
-  function haversineKm(lat1, lon1, lat2, lon2) {
-    var rad = Math.PI / 180;
-    var dLat = (lat2 - lat1) * rad;
-    var dLon = (lon2 - lon1) * rad;
-    var a = Math.pow(Math.sin(dLat / 2), 2) +
-      Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.pow(Math.sin(dLon / 2), 2);
-    return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
-  }
-
   // --- The map --------------------------------------------------------------------------------
 
-  var fallback = mapEl.querySelector(".map-fallback");
+  const fallback = mapEl.querySelector(".map-fallback");
   if (fallback) { fallback.parentNode.removeChild(fallback); }
 
-  var map = L.map(mapEl, { zoomControl: false, maxZoom: 18, minZoom: 4, zoomSnap: 0.5 });
+  const map = L.map(mapEl, { zoomControl: false, maxZoom: MAX_ZOOM, minZoom: 4, zoomSnap: 0.5 });
   map.fitBounds(GERMANY, { animate: false });
-  L.control.zoom({
-    zoomInTitle: data.labelZoomIn || "Zoom in",
-    zoomOutTitle: data.labelZoomOut || "Zoom out"
-  }).addTo(map);
-  map.attributionControl.setPrefix(false);
+  addZoomControl(map, mapEl);
+  let outlineBounds = null;
+  addBaseLayers(map, mapEl, config).then((bounds) => { outlineBounds = bounds; });
 
-  if (config.tileUrl) {
-    // The only outside request, and only when the operator configured a tile server.
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 }).addTo(map);
-  }
-
-  var outlineBounds = null;
-  if (data.outlineUrl) {
-    fetch(data.outlineUrl, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (outline) {
-        if (!outline || !Array.isArray(outline.features)) { return; }
-        var layer = L.geoJSON(outline, {
-          interactive: false,
-          style: OUTLINE_STYLE,
-          attribution: outline.attribution ? escapeHtml(String(outline.attribution)) : ""
-        });
-        layer.addTo(map);
-        layer.bringToBack();
-        if (layer.getBounds().isValid()) { outlineBounds = layer.getBounds(); }
-      })
-      .catch(function () { /* No outline: the markers still work on the plain background. */ });
-  }
-
-  function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
-    });
-  }
-
-  var icons = {};
   function programIcon(availability) {
-    if (!icons[availability]) {
-      icons[availability] = L.divIcon({
-        className: "program-marker program-marker-" + availability,
-        html: "",
-        iconSize: [28, 30],
-        iconAnchor: [14, 29]
-      });
-    }
-    return icons[availability];
+    return pinIcon("program-marker-" + availability);
   }
 
   function clusterIcon(cluster) {
-    var count = cluster.getChildCount();
-    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    var inner = el("div");
+    const count = cluster.getChildCount();
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    const inner = el("div");
     inner.appendChild(el("span", "", String(count))).setAttribute("aria-hidden", "true");
     inner.appendChild(el("span", "visually-hidden", label("Cluster", { n: count }) || String(count)));
     return L.divIcon({
@@ -171,7 +113,7 @@
     });
   }
 
-  var clusters = L.markerClusterGroup({
+  const clusters = L.markerClusterGroup({
     chunkedLoading: true,
     chunkInterval: 150,
     chunkDelay: 20,
@@ -182,12 +124,12 @@
   map.addLayer(clusters);
 
   // Markers are kept between filter changes: a program that stays in the results keeps its marker.
-  var markerCache = new Map();
+  const markerCache = new Map();
   function markerFor(feature, point) {
-    var properties = feature.properties;
-    var availability = availabilityOf(properties);
-    var key = [feature.id, point[0], point[1], availability, properties.name].join("|");
-    var marker = markerCache.get(key);
+    const properties = feature.properties;
+    const availability = availabilityOf(properties);
+    const key = [feature.id, point[0], point[1], availability, properties.name].join("|");
+    let marker = markerCache.get(key);
     if (!marker) {
       marker = L.marker(point, {
         icon: programIcon(availability),
@@ -204,30 +146,30 @@
 
   // --- Popups ---------------------------------------------------------------------------------
 
-  var popup = L.popup({ maxWidth: 300, minWidth: 180, offset: [0, -24], autoPanPadding: [24, 24] });
-  var popupSource = null;
+  const popup = L.popup({ maxWidth: 300, minWidth: 180, offset: [0, -24], autoPanPadding: [24, 24] });
+  let popupSource = null;
 
   function distanceOf(feature) {
     if (userPosition) {
-      var point = pointOf(feature);
+      const point = pointOf(feature);
       return point ? haversineKm(userPosition.lat, userPosition.lng, point[0], point[1]) : null;
     }
-    var km = feature.properties.distance;
+    const km = feature.properties.distance;
     return typeof km === "number" && isFinite(km) ? km : null;
   }
 
   function popupContent(feature) {
-    var properties = feature.properties;
-    var box = el("div", "map-popup");
-    var title = el("p", "map-popup-title");
+    const properties = feature.properties;
+    const box = el("div", "map-popup");
+    const title = el("p", "map-popup-title");
     title.appendChild(programLink(properties, "map-popup-link"));
     box.appendChild(title);
-    var meta = [properties.organization, properties.place].filter(Boolean).join(" · ");
+    const meta = [properties.organization, properties.place].filter(Boolean).join(" · ");
     if (meta) { box.appendChild(el("p", "meta", meta)); }
-    var km = distanceOf(feature);
+    const km = distanceOf(feature);
     if (km !== null) { box.appendChild(el("p", "meta distance", label("Distance", { km: kmFormat.format(km) }))); }
-    var availability = availabilityOf(properties);
-    var tags = el("p", "tags");
+    const availability = availabilityOf(properties);
+    const tags = el("p", "tags");
     tags.appendChild(el("span", "badge badge-" + availability, availabilityLabel(availability)));
     box.appendChild(tags);
     return box;
@@ -237,13 +179,13 @@
     popupSource = marker;
     popup.setLatLng(marker.getLatLng()).setContent(popupContent(marker.feature)).openOn(map);
     if (byKeyboard) {
-      var link = popup.getElement() && popup.getElement().querySelector(".map-popup-link");
+      const link = popup.getElement() && popup.getElement().querySelector(".map-popup-link");
       if (link) { link.focus({ preventScroll: true }); }
     }
   }
 
   function focusPopupSource() {
-    var icon = popupSource && popupSource.getElement();
+    const icon = popupSource && popupSource.getElement();
     if (icon && document.body.contains(icon)) {
       icon.focus({ preventScroll: true });
     } else {
@@ -255,7 +197,7 @@
     openPopup(event.layer, false);
   });
   clusters.on("keypress", function (event) {
-    var key = event.originalEvent && event.originalEvent.keyCode;
+    const key = event.originalEvent && event.originalEvent.keyCode;
     if (key === 13 || key === 32) {
       L.DomEvent.preventDefault(event.originalEvent); // Space would scroll the page.
       openPopup(event.layer, true);
@@ -263,18 +205,18 @@
   });
 
   map.on("popupopen", function (event) {
-    var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    const close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
     if (close && data.labelClose) { close.setAttribute("aria-label", data.labelClose); }
   });
   // Whether the keyboard focus was last inside the popup (its close button, its link).
-  var popupFocused = false;
+  let popupFocused = false;
   mapEl.addEventListener("focusin", function (event) {
-    var container = popup.getElement();
+    const container = popup.getElement();
     popupFocused = Boolean(container && container.contains(event.target));
   });
   map.on("popupclose", function (event) {
-    var container = event.popup.getElement();
-    var active = document.activeElement;
+    const container = event.popup.getElement();
+    const active = document.activeElement;
     // Focus was in the popup (keyboard use): give it back to the marker it came from.
     if (event.popup === popup && popupFocused &&
         (active === document.body || (container && container.contains(active)))) {
@@ -285,7 +227,7 @@
   mapEl.addEventListener("keydown", function (event) {
     if ((event.key === "Escape" || event.key === "Esc") && map.hasLayer(popup)) {
       event.preventDefault();
-      var hadFocus = popup.getElement() && popup.getElement().contains(document.activeElement);
+      const hadFocus = popup.getElement() && popup.getElement().contains(document.activeElement);
       map.closePopup(popup);
       if (hadFocus) { focusPopupSource(); }
     }
@@ -293,15 +235,15 @@
 
   // --- Results: markers, count, list ----------------------------------------------------------
 
-  var features = [];
-  var userPosition = null;
-  var userMarker = null;
+  let features = [];
+  let userPosition = null;
+  let userMarker = null;
 
   function showMarkers(fit) {
-    var markers = [];
-    var bounds = L.latLngBounds([]);
-    for (var i = 0; i < features.length; i++) {
-      var point = pointOf(features[i]);
+    const markers = [];
+    const bounds = L.latLngBounds([]);
+    for (let i = 0; i < features.length; i++) {
+      const point = pointOf(features[i]);
       if (point) {
         markers.push(markerFor(features[i], point));
         bounds.extend(point);
@@ -320,26 +262,26 @@
   }
 
   function placeQuery() {
-    var field = form && form.elements.namedItem("ort");
+    const field = form && form.elements.namedItem("ort");
     return field && typeof field.value === "string" ? field.value.trim() : "";
   }
 
   function radiusKm() {
-    var field = form && form.elements.namedItem("umkreis");
+    const field = form && form.elements.namedItem("umkreis");
     return field && field.value ? field.value : "";
   }
 
   /** The server ignores a place it does not know: then no program comes with a distance. */
   function placeUnknown() {
     if (!placeQuery()) { return false; }
-    var located = features.filter(function (f) { return pointOf(f) !== null; });
+    const located = features.filter(function (f) { return pointOf(f) !== null; });
     return located.length > 0 && located.every(function (f) { return f.properties.distance == null; });
   }
 
   function updateCount() {
     if (!countEl) { return; }
-    var n = features.length;
-    var text = label(n === 1 ? "One" : "Many", { n: n });
+    const n = features.length;
+    let text = label(n === 1 ? "One" : "Many", { n: n });
     if (placeQuery() && !placeUnknown()) {
       text += " " + label("Near", { km: radiusKm(), place: placeQuery() });
     }
@@ -348,10 +290,10 @@
 
   function updateNotices() {
     if (!sectionEl) { return; }
-    var old = sectionEl.querySelectorAll(".notice, .map-empty");
-    for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+    const old = sectionEl.querySelectorAll(".notice, .map-empty");
+    for (let i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
     if (placeUnknown()) {
-      var notice = el("div", "notice");
+      const notice = el("div", "notice");
       notice.setAttribute("role", "status");
       notice.appendChild(el("p", "", label("UnknownPlace", { place: placeQuery().slice(0, 100) })));
       sectionEl.insertBefore(notice, resultsEl);
@@ -362,13 +304,13 @@
   }
 
   function listItem(feature) {
-    var properties = feature.properties;
-    var item = el("li", "card program-card");
-    var heading = el("h3");
+    const properties = feature.properties;
+    const item = el("li", "card program-card");
+    const heading = el("h3");
     heading.appendChild(programLink(properties));
     item.appendChild(heading);
-    var meta = el("p", "meta", [properties.organization, properties.place].filter(Boolean).join(" · "));
-    var km = distanceOf(feature);
+    const meta = el("p", "meta", [properties.organization, properties.place].filter(Boolean).join(" · "));
+    const km = distanceOf(feature);
     if (km !== null) {
       meta.appendChild(document.createTextNode(" · "));
       meta.appendChild(el("span", "distance", label("Distance", { km: kmFormat.format(km) })));
@@ -376,8 +318,8 @@
       meta.appendChild(document.createTextNode(" · " + data.labelNational));
     }
     item.appendChild(meta);
-    var availability = availabilityOf(properties);
-    var tags = el("p", "tags");
+    const availability = availabilityOf(properties);
+    const tags = el("p", "tags");
     tags.appendChild(el("span", "badge badge-" + availability, availabilityLabel(availability)));
     item.appendChild(tags);
     return item;
@@ -398,16 +340,16 @@
 
   function renderList() {
     if (!resultsEl) { return; }
-    var ordered = orderedFeatures();
-    var fragment = document.createDocumentFragment();
-    for (var i = 0; i < ordered.length && i < MAX_ITEMS; i++) {
+    const ordered = orderedFeatures();
+    const fragment = document.createDocumentFragment();
+    for (let i = 0; i < ordered.length && i < MAX_ITEMS; i++) {
       fragment.appendChild(listItem(ordered[i]));
     }
     resultsEl.textContent = "";
     resultsEl.appendChild(fragment);
     if (moreEl) {
       moreEl.hidden = features.length <= MAX_ITEMS;
-      var link = moreEl.querySelector("a");
+      const link = moreEl.querySelector("a");
       if (link) {
         link.textContent = label("All", { n: features.length });
         link.href = (data.listUrl || "/") + (currentQuery ? "?" + currentQuery : "");
@@ -417,9 +359,9 @@
 
   // --- Loading ------------------------------------------------------------------------------
 
-  var controller = null;
-  var currentQuery = null;
-  var loads = 0;
+  let controller = null;
+  let currentQuery = null;
+  let loads = 0;
 
   function geojsonUrl(query) {
     return data.geojsonUrl.split("?")[0] + (query ? "?" + query : "");
@@ -431,10 +373,10 @@
 
   function showError() {
     if (!sectionEl) { return; }
-    var notice = el("div", "notice map-error");
+    const notice = el("div", "notice map-error");
     notice.setAttribute("role", "alert");
     notice.appendChild(el("p", "", label("Error")));
-    var old = sectionEl.querySelector(".map-error");
+    const old = sectionEl.querySelector(".map-error");
     if (old) { old.parentNode.removeChild(old); }
     sectionEl.insertBefore(notice, resultsEl);
   }
@@ -456,7 +398,7 @@
       .then(function (collection) {
         features = Array.isArray(collection.features) ? collection.features : [];
         // Links are not repeated in every feature: the collection names the pattern once.
-        var pattern = typeof collection.programUrl === "string" ? collection.programUrl : "";
+        const pattern = typeof collection.programUrl === "string" ? collection.programUrl : "";
         features.forEach(function (feature) {
           if (feature.properties && pattern && typeof feature.id === "string") {
             feature.properties.url = pattern.replace("{id}", encodeURIComponent(feature.id));
@@ -482,12 +424,12 @@
   // --- Filters ----------------------------------------------------------------------------
 
   function formQuery() {
-    var params = new URLSearchParams();
-    var place = placeQuery();
-    var entries = new FormData(form);
+    const params = new URLSearchParams();
+    const place = placeQuery();
+    const entries = new FormData(form);
     entries.forEach(function (value, name) {
       if (typeof value !== "string") { return; }
-      var v = name === "q" || name === "ort" ? value.trim() : value;
+      const v = name === "q" || name === "ort" ? value.trim() : value;
       if (!v) { return; }
       if (name === "umkreis" && !place) { return; } // A radius means nothing without a place.
       params.append(name, v);
@@ -496,20 +438,20 @@
   }
 
   function updateLinks(query) {
-    var suffix = query ? "?" + query : "";
+    const suffix = query ? "?" + query : "";
     if (window.history && typeof window.history.replaceState === "function") {
       window.history.replaceState(window.history.state, "", window.location.pathname + suffix + window.location.hash);
     }
     if (listLinkEl) { listLinkEl.href = listLinkEl.href.split("?")[0] + suffix; }
     if (embedCodeEl && embedCodeEl.dataset.embedBase) {
-      var src = embedCodeEl.dataset.embedBase + suffix;
+      const src = embedCodeEl.dataset.embedBase + suffix;
       embedCodeEl.value = embedCodeEl.value.replace(/src="[^"]*"/, function () { return "src=\"" + src + "\""; });
     }
   }
 
-  var lastPlace = null;
+  let lastPlace = null;
   function applyFilters() {
-    var query = formQuery();
+    const query = formQuery();
     if (query === currentQuery) { return; }
     currentQuery = query;
     if (placeQuery() !== lastPlace) {
@@ -522,7 +464,7 @@
     load(geojsonUrl(query), false);
   }
 
-  var textTimer = null;
+  let textTimer = null;
   function isTextField(target) {
     return target && target.tagName === "INPUT" && /^(text|search)$/.test(target.type);
   }
@@ -562,7 +504,7 @@
   }
 
   if (locateButton && navigator.geolocation) {
-    var locateData = locateButton.dataset;
+    const locateData = locateButton.dataset;
     locateButton.hidden = false;
     locateButton.addEventListener("click", function () {
       sayLocate(locateData.labelLocating);
@@ -590,4 +532,4 @@
   }
 
   load(data.geojsonUrl, true);
-})();
+}

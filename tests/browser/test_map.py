@@ -307,3 +307,39 @@ def test_edit_map_drag_writes_coordinates_and_typing_moves_marker(page, live_ser
     after = marker.bounding_box()
     assert after["y"] < before["y"] - 10
     assert page.csp_violations() == []
+
+
+def test_both_maps_run_on_the_one_shared_module(page, live_server):
+    """map.js and program-map.js are ES modules importing map-common.js: the same pin, the same
+    outline, loaded once per page."""
+    program = program_in("Köln", name="Lesepaten Köln")
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url.rsplit("/", 1)[-1]))
+
+    def pin_and_outline():
+        marker = page.locator(".program-marker").first
+        box = marker.bounding_box()
+        return (
+            "program-marker" in marker.get_attribute("class").split(),
+            round(box["width"]),
+            round(box["height"]),
+            page.locator(".leaflet-overlay-pane path").count(),
+        )
+
+    page.goto(f"{live_server.url}{program.get_absolute_url()}")
+    page.wait_for_selector("#program-map .leaflet-overlay-pane path")
+    on_program_page = pin_and_outline()
+    assert [s for s in scripts if s.endswith(".js")].count("map-common.js") == 1
+    assert "program-map.js" in scripts
+
+    scripts.clear()
+    page.goto(f"{live_server.url}/karte/?q=Lesepaten")
+    wait_for_loads(page)
+    page.wait_for_selector("#map .leaflet-overlay-pane path", state="attached")
+    on_the_map = pin_and_outline()
+    assert scripts.count("map-common.js") == 1
+    assert "map.js" in scripts
+
+    assert on_program_page[:3] == on_the_map[:3] == (True, 28, 30)
+    assert on_program_page[3] == on_the_map[3] >= 16
+    assert_clean(page)
