@@ -2,14 +2,12 @@
 cancelling through the signed links, and the organisers' participant list (on screen and as
 CSV)."""
 
-import secrets
 from http import HTTPStatus
 
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -41,14 +39,8 @@ def _event_facts(event: Event) -> dict:
 
 def _over_the_limit(request) -> bool:
     """allauth's count of registrations per IP address (ACCOUNT_RATE_LIMITS["event_registration"]).
-
-    Its limiter also refuses when it cannot lock its counter, that is while Redis is down. Then
-    registrations go on uncounted: an outage of Redis costs the limit, not the registrations, as
-    for the cache's other users (mentoring/cache.py). A key that cannot exist yet tells the two
-    cases apart."""
-    if ratelimit.consume(request, action="event_registration"):
-        return False
-    return cache.add(f"events:registration-probe:{secrets.token_hex(8)}", True, timeout=1)
+    While Redis is down registrations go on uncounted (mentoring/cache.py)."""
+    return not ratelimit.consume(request, action="event_registration")
 
 
 def _too_many(request, reason: str):

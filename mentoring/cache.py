@@ -4,8 +4,10 @@ Everything the portal caches (anonymous pages, GeoJSON generations, filter choic
 news, rate-limit counters) can be rebuilt from PostgreSQL, so a restarted or unreachable Redis
 should cost speed, not a server error. Django's RedisCache raises redis' errors to the view (it
 has no IGNORE_EXCEPTIONS switch like django-redis); this subclass answers them as a miss: `get`
-returns the default, `add` and `touch` False, `set` does nothing. `incr` still raises (it has no
-honest answer). After a failure the process leaves Redis alone for a second: a Redis that hangs
+returns the default, `touch` False, `set` does nothing. `add` answers True, as if it had stored:
+allauth's rate limiter takes a lock with `add` and would otherwise refuse every login, sign-up and
+password reset while Redis is down. `incr` still raises (it has no honest answer). After a
+failure the process leaves Redis alone for a second: a Redis that hangs
 (socket timeout 2 s) would otherwise cost every cache call of every request two seconds.
 
 What is lost while Redis is down, and accepted for it:
@@ -56,7 +58,8 @@ class ResilientRedisCache(RedisCache):
         return self._call("has_key", False, key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", False, key, value, timeout, version)
+        # True: a lock that nobody can see is held by whoever asks (see the module docstring).
+        return self._call("add", True, key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set", None, key, value, timeout, version)

@@ -37,7 +37,7 @@ def test_cache_without_redis_answers_as_a_miss(dead_cache, caplog):
         dead_cache.clear(),
     ]
 
-    assert answers == ["rebuild", {}, False, False, None, ["a", "b"], False, False, None, None]
+    assert answers == ["rebuild", {}, False, True, None, ["a", "b"], False, False, None, None]
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1
     assert warnings[0].startswith("cache unavailable, serving without it: Error 111 connecting")
@@ -70,3 +70,39 @@ def test_cache_with_redis_keeps_djangos_timeouts(redis_url):
         assert 20 <= client.ttl(cache.make_key("short")) <= 30
     finally:
         cache.delete_many(["forever", "default", "short"])
+
+
+@pytest.fixture
+def site_without_redis(settings, monkeypatch):
+    """The portal's cache pointed at a port where no Redis answers."""
+    monkeypatch.setattr(cache_module, "PAUSE_SECONDS", 600)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mentoring.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            **OPTIONS,
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_login_sign_up_and_reset_work_while_redis_is_down(client, site_without_redis):
+    """allauth's rate limits lock their counters in the cache: without Redis they count nothing,
+    and refuse nothing."""
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory(email="koordination@example.org")
+
+    wrong = client.post("/konto/login/", {"login": user.email, "password": "falsch-falsch"})
+    login = client.post("/konto/login/", {"login": user.email, "password": PASSWORD})
+    client.logout()
+    reset = client.post("/konto/password/reset/", {"email": user.email})
+    sign_up = client.post(
+        "/konto/signup/",
+        {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert wrong.status_code == 200
+    assert login.status_code == 302
+    assert reset.status_code == 302
+    assert sign_up.status_code == 302
