@@ -67,7 +67,7 @@ errorlog = "-"
 loglevel = (os.environ.get("LOG_LEVEL") or "INFO").lower()
 
 if os.environ.get("LOG_FORMAT") == "json":
-    # The same JSON lines as Django's own (mentoring/logs.py): the access record's fields come
+    # The same JSON lines as Django's own (core/logs.py): the access record's fields come
     # from gunicorn's atoms (method, path, status, bytes, duration_ms, user agent, request id).
 
     class _Atoms(glogging.SafeAtoms):
@@ -83,8 +83,8 @@ if os.environ.get("LOG_FORMAT") == "json":
     level = loglevel.upper()
     logconfig_dict = {
         "formatters": {
-            "json": {"()": "mentoring.logs.JsonFormatter"},
-            "access": {"()": "mentoring.logs.GunicornAccessJsonFormatter"},
+            "json": {"()": "core.logs.JsonFormatter"},
+            "access": {"()": "core.logs.GunicornAccessJsonFormatter"},
         },
         "handlers": {
             "error": {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mentoring.text import SingleLineFilter
+from core.text import SingleLineFilter
 from tandems.coordination_forms import DATE_WIDGET
 
 from .services import ERASED, EXPORTED, VIEWED

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring import markdown
+from core import markdown
 from programs import gazetteer
 from programs.demo import CITIES
 from programs.models import Program

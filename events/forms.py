@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField
+from core.text import MultiLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Organization, Program
 

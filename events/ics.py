@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
-from mentoring.ical import add_berlin_timezone, line, paragraphs
+from core.ical import add_berlin_timezone, line, paragraphs
 
 from .models import Event, series_running_after
 from .occurrences import occurrences

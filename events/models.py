@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
+from core.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from programs.models import Organization, Program, State, Vocabulary
 
 # The fields that decide when an event's occurrences are (Event.last_ends_at follows them).

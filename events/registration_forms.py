@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField, SingleLineFormField
+from core.text import MultiLineFormField, SingleLineFormField
 
 from .models import Registration
 

@@ -21,7 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from audit import services as audit_services
 from audit.mixins import AccessLogMixin
-from mentoring.spreadsheet import csv_response
+from core.spreadsheet import csv_response
 
 from . import registration_selectors as selectors
 from . import services
@@ -39,7 +39,7 @@ def _event_facts(event: Event) -> dict:
 
 def _over_the_limit(request) -> bool:
     """allauth's count of registrations per IP address (ACCOUNT_RATE_LIMITS["event_registration"]).
-    While Redis is down registrations go on uncounted (mentoring/cache.py)."""
+    While Redis is down registrations go on uncounted (core/cache.py)."""
     return not ratelimit.consume(request, action="event_registration")
 
 

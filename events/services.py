@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring import markdown
+from core import markdown
 from notifications.models import Notification
 from notifications.services import notify
 from programs import gazetteer

@@ -106,7 +106,7 @@ def json_log_lines(logger=None, **kwargs):
 
     if settings.LOG_FORMAT != "json" or logger is None:
         return
-    from .logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     for handler in logger.handlers:
         handler.setFormatter(JsonFormatter())

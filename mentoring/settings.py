@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "mentoring",
+    "core",
     "accounts",
     "programs",
     "tandems",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "mentoring.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map's GeoJSON: ready bytes, served before the session and CSRF machinery.
     "programs.middleware.GeoJSONMiddleware",
@@ -97,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "mentoring.context_processors.portal",
+                "pages.context_processors.portal",
             ],
         },
     },
@@ -122,7 +123,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, answering a miss instead of an error while Redis is down.
-            "BACKEND": "mentoring.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mentoring",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -451,7 +452,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "mentoring.logs.JsonFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -7,8 +7,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts.selectors import user_has_two_factor
-
-from . import impact, views
+from pages import health, views
+from tandems import impact
 
 # The admin login goes through allauth's login, so it shares its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,8 +26,8 @@ admin.site.site_header = "Mentoring-Portal"
 admin.site.site_title = "Mentoring-Portal"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-    path("healthz/ready", views.healthz_ready, name="healthz-ready"),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/ready", health.healthz_ready, name="healthz-ready"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),

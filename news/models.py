@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from events.models import Event
-from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from programs.models import Organization, Program, Vocabulary
 
 # Larger images are refused: a photo from a phone, scaled down, is well below this.

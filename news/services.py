@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import markdown
 from events.forms import german_slug
-from mentoring import markdown
 from programs.models import Program
 
 from .models import RESERVED_SLUGS, NewsItem

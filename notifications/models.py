@@ -139,7 +139,7 @@ class NotificationSettings(models.Model):
 
 class ScanHeartbeat(models.Model):
     """One row: when the scheduler's last notifications.scan completed (the readiness check
-    reports a stale one, see mentoring/views.py), and which broker server the scans last saw.
+    reports a stale one, see pages/health.py), and which broker server the scans last saw.
 
     The broker's run id changes when Redis restarts: its queue may be gone with the old server,
     so a scan queues again every row that was queued before the new server was first seen,

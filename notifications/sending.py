@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mentoring.text import single_line
+from core.text import single_line
 
 from . import recipients as recipients_
 from .kinds import KINDS, Mail, Skip

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField, SingleLineFormField
+from core.text import MultiLineFormField, SingleLineFormField
 
 from . import services
 from .models import LEGAL_SLUGS, ContactPerson, Partner

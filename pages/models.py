@@ -11,10 +11,10 @@ from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import SingleLineCharField
+from core.text import SingleLineCharField
 from programs.models import WebsiteField
 
-# The legal pages of the portal (mentoring.views.LegalPageView): always online, with a default
+# The legal pages of the portal (pages.views.LegalPageView): always online, with a default
 # text when staff have written none, and never in the editorial menu.
 LEGAL_SLUGS = ("impressum", "datenschutz", "barrierefreiheit")
 # The page that lists the contact people below its text.

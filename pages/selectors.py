@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 
-from mentoring import markdown
+from core import markdown
 
 from .models import LEGAL_SLUGS, ContactPerson, Partner
 from .services import page_url, page_url_parts

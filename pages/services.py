@@ -13,8 +13,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mentoring import images
-from mentoring.text import multi_line, single_line
+from core import images
+from core.text import multi_line, single_line
 
 from .models import LEGAL_SLUGS, PageSettings, Partner
 
@@ -80,7 +80,7 @@ def page_save(*, page: FlatPage, published: bool = True, position: int = 0) -> F
     """Save a flat page of this site with its settings.
 
     The body is kept as written (Markdown, HTML allowed) but for control characters and bidi
-    overrides (mentoring/text.py); it is sanitised whenever it is shown.
+    overrides (core/text.py); it is sanitised whenever it is shown.
     """
     page.title, page.content = single_line(page.title), multi_line(page.content)
     page_validate(page=page, published=published)

@@ -12,7 +12,7 @@ from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import SingleLineFilter
+from core.text import SingleLineFilter
 
 from . import gazetteer
 from .models import Program, State

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField
+from core.text import MultiLineFormField
 
 from . import gazetteer
 from .models import Format, Program, TargetGroup, Topic

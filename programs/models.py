@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
+from core.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 
 
 class WebsiteField(models.URLField):

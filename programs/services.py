@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring import images
+from core import images
 
 from . import gazetteer
 from .models import Program, ProgramChange

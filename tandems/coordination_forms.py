@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField, SingleLineFormField
+from core.text import MultiLineFormField, SingleLineFormField
 from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
 

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from audit import services as audit_services
 from audit.mixins import AccessLogMixin
-from mentoring.spreadsheet import csv_response
+from core.spreadsheet import csv_response
 
 from . import dashboard
 from .coordination_views import ProgramPeopleMixin

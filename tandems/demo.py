@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.services import user_create_verified
+from accounts.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
 
 from . import lifecycle, services

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import SingleLineFilter
+from core.text import SingleLineFilter
 
 from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem
 

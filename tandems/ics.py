@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from mentoring.ical import add_berlin_timezone, line
+from core.ical import add_berlin_timezone, line
 
 from .models import Meeting, Tandem
 

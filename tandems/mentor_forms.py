@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField, SingleLineFormField
+from core.text import MultiLineFormField, SingleLineFormField
 
 from . import lifecycle
 from .models import CheckIn, Meeting

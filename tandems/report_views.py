@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from mentoring.spreadsheet import csv_response
+from core.spreadsheet import csv_response
 from programs.rules import is_network_staff
 
 from .charts import Series, line_chart

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineFormField, SingleLineFormField
+from core.text import MultiLineFormField, SingleLineFormField
 
 from . import lifecycle
 from .coordination_forms import DATE_WIDGET, TANDEM_NOTE_HELP

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mentoring.text import MultiLineTextField, SingleLineCharField
+from core.text import MultiLineTextField, SingleLineCharField
 from programs.models import Program
 
 from .people import Mentee, Weekday

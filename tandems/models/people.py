@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.text import MultiLineTextField, SingleLineCharField
+from core.text import MultiLineTextField, SingleLineCharField
 from programs.models import Program, TargetGroup, Topic
 
 

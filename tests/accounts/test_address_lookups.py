@@ -47,9 +47,9 @@ ALLOWED = {
     ("privacy/retention.py", "Registration.objects.filter(event__in=due).exclude("
                              "email__endswith=ANONYMOUS_EMAIL)"):
         "leaves out registrations already anonymised",
-    ("mentoring/services.py", "get_user_model().objects.get_or_create(email=email)"):
+    ("accounts/services.py", "get_user_model().objects.get_or_create(email=email)"):
         "set-up of demo and staff accounts by the operator, whose address counts as confirmed",
-    ("mentoring/services.py", "EmailAddress.objects.update_or_create(user=user, email=email, "
+    ("accounts/services.py", "EmailAddress.objects.update_or_create(user=user, email=email, "
                               "defaults={'verified': True, 'primary': True})"):
         "writes the confirmed address of an account the operator sets up; reads nothing",
     ("tandems/demo.py", "User.objects.filter(email=email)"): "demo data",

@@ -520,13 +520,13 @@ def test_privacy_policy_explains_double_opt_in_and_its_period(client, settings, 
 
 
 def test_register_while_the_cache_is_down_goes_on_uncounted(client, settings, monkeypatch):
-    from mentoring import cache as cache_module
+    from core import cache as cache_module
     from tests.support.processes import free_port
 
     monkeypatch.setattr(cache_module, "PAUSE_SECONDS", 600)
     settings.CACHES = {
         "default": {
-            "BACKEND": "mentoring.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

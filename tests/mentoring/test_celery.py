@@ -9,8 +9,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from core.tasks import clear_expired_sessions
 from mentoring.celery import app
-from mentoring.tasks import clear_expired_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 

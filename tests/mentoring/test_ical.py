@@ -1,4 +1,4 @@
-"""The VTIMEZONE every iCalendar file of the portal carries (mentoring/ical.py)."""
+"""The VTIMEZONE every iCalendar file of the portal carries (core/ical.py)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 import vobject
 from icalendar import Calendar
 
-from mentoring.ical import add_berlin_timezone
+from core.ical import add_berlin_timezone
 
 
 def vtimezone(first_year: int, last_year: int) -> str:

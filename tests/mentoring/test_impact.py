@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from mentoring.impact import CACHE_KEY
 from programs.models import Program
+from tandems.impact import CACHE_KEY
 from tandems.lifecycle import local_datetime
 from tandems.models import CheckIn, Meeting, Tandem
 from tests.factories import ProgramFactory, UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from mentoring.source import running_version
+from pages.source import running_version
 from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.db import models
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentoring.text import (
+from core.text import (
     MultiLineFormField,
     SingleLineFormField,
     multi_line,

@@ -1,4 +1,4 @@
-"""mentoring.cache.ResilientRedisCache: a Redis that does not answer is a cache miss, not an
+"""core.cache.ResilientRedisCache: a Redis that does not answer is a cache miss, not an
 error (tests/ops/test_faults.py shows the same through gunicorn with a restarted Redis)."""
 
 import logging
@@ -7,8 +7,8 @@ import uuid
 import pytest
 import redis
 
-from mentoring import cache as cache_module
-from mentoring.cache import ResilientRedisCache
+from core import cache as cache_module
+from core.cache import ResilientRedisCache
 from tests.support.processes import free_port
 
 OPTIONS = {"OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
@@ -22,7 +22,7 @@ def dead_cache(monkeypatch):
 
 
 def test_cache_without_redis_answers_as_a_miss(dead_cache, caplog):
-    caplog.set_level(logging.WARNING, logger="mentoring.cache")
+    caplog.set_level(logging.WARNING, logger="core.cache")
 
     answers = [
         dead_cache.get("page", "rebuild"),
@@ -78,7 +78,7 @@ def site_without_redis(settings, monkeypatch):
     monkeypatch.setattr(cache_module, "PAUSE_SECONDS", 600)
     settings.CACHES = {
         "default": {
-            "BACKEND": "mentoring.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             **OPTIONS,
         }

@@ -8,7 +8,7 @@ that commits a row (tests/ops/load.py).
   port, run as the `postgres` user), never the shared one on 5432 that other work and CI use.
   It is stopped with `-m immediate` (a crash: its last commits come back from the WAL) and
   started again.
-- Redis restarted: a private redis-server; the portal's cache (mentoring/cache.py) then answers
+- Redis restarted: a private redis-server; the portal's cache (core/cache.py) then answers
   as a miss and pages come from PostgreSQL.
 
 Covered elsewhere: queued reminders resume after a Redis restart and a killed worker loses and

@@ -1,4 +1,4 @@
-"""LOG_FORMAT=json: every log record is one JSON object on one line (mentoring/logs.py).
+"""LOG_FORMAT=json: every log record is one JSON object on one line (core/logs.py).
 
 Run in subprocesses: the logging configuration is applied once, at django.setup(), from the
 environment, as in production.

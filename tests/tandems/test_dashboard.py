@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mentoring.spreadsheet import cell
+from core.spreadsheet import cell
 from tandems import lifecycle, services
 from tandems.dashboard import reinspection_cutoff
 from tandems.models import (

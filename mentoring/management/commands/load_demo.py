@@ -4,8 +4,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.services import user_create_verified
 from events.demo import create_demo_events, generate_events
-from mentoring.services import user_create_verified
 from news.demo import create_demo_news
 from notifications.services import held_back
 from pages.demo import create_demo_pages

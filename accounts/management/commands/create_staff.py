@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from mentoring.services import user_create_verified
+from accounts.services import user_create_verified
 
 
 class Command(BaseCommand):

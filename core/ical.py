@@ -1,7 +1,7 @@
 """What every iCalendar file of the portal shares: the VTIMEZONE of Europe/Berlin, and text.
 
 Text goes in as `line()` (SUMMARY, LOCATION, X-WR-CALNAME, CATEGORIES) or `paragraphs()`
-(DESCRIPTION): cleaned (mentoring/text.py) and escaped as TEXT, so that a line break, a
+(DESCRIPTION): cleaned (core/text.py) and escaped as TEXT, so that a line break, a
 semicolon or a control character stored in a title (rows from before the cleaning, an import)
 cannot break the file.
 """

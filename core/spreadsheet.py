@@ -3,7 +3,7 @@
 UTF-8 with a byte order mark (so Excel reads umlauts), `;` as the delimiter (Excel's in German
 locales), dates in ISO 8601, and no cell a spreadsheet would run as a formula: text starting with
 = + - @ (or a tab or carriage return) gets a leading apostrophe. Text is cleaned first
-(mentoring/text.py: line breaks stay, control characters and bidi overrides go), so an override
+(core/text.py: line breaks stay, control characters and bidi overrides go), so an override
 cannot hide a formula's "=" and a row stored before the cleaning still makes a clean file. Every
 export of the portal's people and event data goes through here.
 """
