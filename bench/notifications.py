@@ -8,7 +8,7 @@ to reminders. Then, in one run:
 
 - the due-reminder scan (`notifications.services.create_due`, then the whole scan task with
   `enqueue_due` putting the ids on a private Redis): the first scan on an empty outbox, the
-  scans that work off the backlog (at most `kinds.BATCH` new rows per kind, recipient and scan),
+  scans that work off the backlog (at most `registry.BATCH` new rows per kind, recipient and scan),
   and a steady-state scan that finds nothing new; time and SQL query count of each;
 - e-mails per second through one real Celery worker (prefork, concurrency = cores) into an
   aiosmtpd SMTP sink in this process: BENCH_MAILS (default 3,000) due meeting reminders, timed
@@ -251,7 +251,7 @@ def measure() -> int:
         broker.default_channel.client.flushdb()
 
     # 3. E-mails per second through one worker.
-    # A scan makes at most kinds.BATCH reminders: as many scans as the mails need.
+    # A scan makes at most registry.BATCH reminders: as many scans as the mails need.
     created = {}
     while (
         Notification.objects.filter(kind=Notification.Kind.MEETING_REMINDER).count()

@@ -2,8 +2,8 @@
 
 The first mail asks the owner of the address to confirm the registration (double opt-in) and
 carries nothing else. Once confirmed, a place comes with the event as an .ics file and every mail
-carries the signed link to cancel. The mails go through the outbox (notifications.kinds) once the
-registration committed.
+carries the signed link to cancel. The mails go through the outbox (events/notifications.py)
+once the registration committed.
 """
 
 from datetime import timedelta

@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from tandems.models import ConsentRecord
-
 
 class NoAddress(Exception):
     """The recipient cannot be written to (no or an invalid address); trying again won't help."""
@@ -50,15 +48,6 @@ def links(obj) -> dict:
 
 def _language(code: str) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def mentee_consents(mentee) -> bool:
-    """The mentee (or guardian) gave their address for reminders and has not withdrawn it."""
-    return bool(mentee.reminder_email) and (
-        ConsentRecord.objects.filter(
-            mentee=mentee, scope=ConsentRecord.Scope.REMINDERS, withdrawn_at__isnull=True
-        ).exists()
-    )
 
 
 def of(notification) -> Recipient:

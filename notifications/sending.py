@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from core.text import single_line
 
 from . import recipients as recipients_
-from .kinds import KINDS, Mail, Skip
 from .mailer import commit_then, mailer
 from .models import Notification
+from .registry import KINDS, Mail, Skip
 from .tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)

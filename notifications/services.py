@@ -15,9 +15,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import broker
-from .kinds import KINDS, content_type
 from .models import Notification, NotificationSettings, ScanHeartbeat
 from .recipients import links
+from .registry import KINDS, content_type
 
 logger = logging.getLogger(__name__)
 
@@ -225,9 +225,6 @@ def unsubscribe(recipient: str, kind: str) -> bool:
     """
     from django.contrib.auth import get_user_model
 
-    from events.models import Registration
-    from tandems.models import ConsentRecord, Mentee
-
     User = get_user_model()
 
     name, _sep, pk = recipient.partition(":")
@@ -243,13 +240,6 @@ def unsubscribe(recipient: str, kind: str) -> bool:
         setattr(found, setting, value)
         found.save(update_fields=[setting])
         return True
-    if name == "mentee" and kind == Notification.Kind.MEETING_REMINDER:
-        if not Mentee.objects.filter(pk=pk).exists():
-            return False
-        ConsentRecord.objects.filter(
-            mentee_id=pk, scope=ConsentRecord.Scope.REMINDERS, withdrawn_at__isnull=True
-        ).update(withdrawn_at=timezone.now())
-        return True
-    if name == "registration" and kind == Notification.Kind.EVENT_REMINDER:
-        return bool(Registration.objects.filter(pk=pk).update(reminders=False))
+    if name in ("mentee", "registration"):
+        return KINDS[kind].unsubscribe(name, pk)
     return False

@@ -17,6 +17,9 @@ def is_any_coordinator(user) -> bool:
 
 is_network_staff = rules.is_staff
 
+# A named rule for the apps below programs (notifications asks it without importing programs).
+rules.add_rule("is_any_coordinator", is_any_coordinator)
+
 rules.add_perm("programs.access_coordination", is_any_coordinator | is_network_staff)
 rules.add_perm("programs.change_listing", is_program_coordinator | is_network_staff)
 rules.add_perm("programs.review_listings", is_network_staff)

@@ -57,7 +57,7 @@ ALLOWED = {
     ("pages/demo.py", "ContactPerson.objects.get_or_create(email=email, defaults={'name': name, "
                       "'role': role, 'phone': phone, 'position': position})"):
         "demo data: the network's public contact people",
-    ("notifications/kinds.py", "self._meetings(now, self.MENTEE_LEAD).exclude("
+    ("tandems/notifications.py", "self._meetings(now, self.MENTEE_LEAD).exclude("
                                "tandem__mentee__reminder_email='')"):
         "mentees without a reminder address get no reminder; ties nothing to an account",
     ("audit/filters.py", "Q(actor__email__icontains=value)"):

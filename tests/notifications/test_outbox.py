@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import kinds, sending, services
+from notifications import registry, sending, services
 from notifications.models import Notification, NotificationSettings
 from notifications.sending import deliver
 from tandems import lifecycle
@@ -102,7 +102,7 @@ def test_deliver_many_sends_each_due_row_once_and_passes_over_the_rest(tandem, m
 
 
 def test_scan_creates_the_soonest_due_first_when_a_batch_is_full(tandem, monkeypatch):
-    monkeypatch.setattr(kinds, "BATCH", 2)
+    monkeypatch.setattr(registry, "BATCH", 2)
     with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
         # Made first, so that an unordered batch would meet them first: inside the hour the
         # scan looks ahead, but not due yet (reminders at 18:20, 18:40, 18:50).

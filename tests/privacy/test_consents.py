@@ -2,8 +2,8 @@
 
 import pytest
 
-from notifications.recipients import mentee_consents
 from tandems.models import Application, ConsentRecord
+from tandems.notifications import mentee_consents
 from tests.factories import ProgramCoordinatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
