@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.text import SingleLineFilter
-from tandems.coordination_forms import DATE_WIDGET
+from core.widgets import DATE_WIDGET
 
 from .services import ERASED, EXPORTED, VIEWED
 

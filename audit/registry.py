@@ -155,9 +155,7 @@ _programs: dict[type[models.Model], Callable[[models.Model], int | None]] = {}
 
 def program_of(obj: models.Model) -> int | None:
     """The id of the program a record belongs to, or None (an account, a network event)."""
-    from programs.models import Program
-
-    if isinstance(obj, Program):
+    if obj._meta.label == "programs.Program":
         return obj.pk
     resolve = _programs.get(type(obj))
     if resolve is not None:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.http import accepts_gzip, etag_matches, json_ld
 from programs import cache as programs_cache
+from programs.maps import map_config
 from programs.models import Program
-from programs.views import accepts_gzip, etag_matches, json_ld, map_config
 
 from . import cache as events_cache
 from . import ics

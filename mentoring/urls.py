@@ -56,7 +56,6 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     path("", include("notifications.urls")),
     path("", include("privacy.urls")),
-    path("", include("audit.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
 from audit.services import EXPORTED, audit_record
+from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors as tandem_selectors
 from tandems import services as tandem_services
-from tandems.coordination_views import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems.models import Application, ConsentRecord, Mentee, Tandem
 
 from . import export, retention, services

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import trail_views, views
 
 app_name = "programs"
 
 urlpatterns = [
+    path(
+        "koordination/programme/<slug:slug>/protokoll/",
+        trail_views.ProgramTrailView.as_view(),
+        name="program_trail",
+    ),
     path("programme/", views.ProgramListView.as_view(), name="list"),
     path("programme/<slug:slug>/", views.ProgramDetailView.as_view(), name="detail"),
     path("karte/", views.MapView.as_view(), name="map"),

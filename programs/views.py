@@ -1,5 +1,3 @@
-import json
-
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
@@ -9,8 +7,6 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import parse_etags
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -18,8 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.http import accepts_gzip, etag_matches, json_ld
+
 from . import cache, gazetteer, geojson, services
 from .forms import ProgramListingForm, ReasonForm
+from .maps import map_config
 from .models import Program, ProgramChange
 from .selectors import (
     canonical_query,
@@ -132,33 +131,6 @@ class EmbedMapView(MapView):
     embedded = True
 
 
-def map_config() -> dict:
-    return {
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "gazetteerAttribution": gazetteer.ATTRIBUTION,
-    }
-
-
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header admits gzip (an explicit q=0 refuses it)."""
-    for part in header.split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            quality = params.strip().lower().removeprefix("q=").strip() if params else "1"
-            try:
-                return float(quality) > 0
-            except ValueError:
-                return True
-    return False
-
-
-def etag_matches(header: str, etag: str) -> bool:
-    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2)."""
-    tags = parse_etags(header)
-    return "*" in tags or etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in tags}
-
-
 @require_safe
 def programs_geojson(request):
     payload = geojson.payload(query=request.GET, language=get_language())
@@ -190,17 +162,6 @@ class ProgramDetailView(DetailView):
         context["structured_data"] = json_ld(program_structured_data(self.object))
         context["map_config"] = map_config()
         return context
-
-
-# As in Django's json_script: the JSON cannot close the <script> element it sits in.
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def json_ld(data: dict) -> str:
-    # The JSON cannot close its <script> element: <, > and & are escaped above, as json_script
-    # does.
-    safe_json = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
-    return mark_safe(safe_json)  # noqa: S308  # nosec B308 B703: <, >, & escaped above
 
 
 def program_structured_data(program: Program) -> dict:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
+from core.widgets import DATE_WIDGET
 from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
 
@@ -18,8 +19,6 @@ from .models import (
     ProgramTandemSettings,
     availability_slots,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Notes about a person are that person's data (Art. 15 GDPR): "internal" means internal to the
 # program, never hidden from the person. Said wherever coordinators write one. A worry about a

@@ -7,7 +7,6 @@ another program's application or mentee answers 404 before anything else is read
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from audit.mixins import AccessLogMixin
-from programs.selectors import programs_coordinated_by
+from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 
 from . import selectors, services
 from .coordination_forms import (
@@ -44,31 +42,6 @@ CRITERION_LABELS = {
     "preferences": gettext_lazy("Age and target group"),
     "waiting": gettext_lazy("Time waiting"),
 }
-
-
-class CoordinatorPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Signed-in users without the permission get 404: the object does not exist for them."""
-
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            raise Http404
-        return super().handle_no_permission()
-
-
-class ProgramPeopleMixin(CoordinatorPermissionMixin):
-    permission_required = "tandems.coordinate_program_people"
-
-    @cached_property
-    def program(self):
-        return get_object_or_404(
-            programs_coordinated_by(user=self.request.user), slug=self.kwargs["slug"]
-        )
-
-    def get_permission_object(self):
-        return self.program
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "program": self.program}
 
 
 class ApplicationMixin(CoordinatorPermissionMixin):

@@ -22,9 +22,9 @@ from django.views.generic import TemplateView
 from audit import services as audit_services
 from audit.mixins import AccessLogMixin
 from core.spreadsheet import csv_response
+from programs.permissions import ProgramPeopleMixin
 
 from . import dashboard
-from .coordination_views import ProgramPeopleMixin
 
 PAGE_SIZE = 50
 

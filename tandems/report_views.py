@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from core.spreadsheet import csv_response
+from programs.permissions import ProgramPeopleMixin
 from programs.rules import is_network_staff
 
 from .charts import Series, line_chart
 from .coordination_forms import DATE_WIDGET
-from .coordination_views import ProgramPeopleMixin
 from .models import CheckIn
 from .reports import MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, Period, period_is_too_long, period_report
 

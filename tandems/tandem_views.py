@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
+from programs.permissions import CoordinatorPermissionMixin
 
 from . import lifecycle, selectors, services
 from .charts import Series, line_chart
 from .coordination_forms import TANDEM_NOTE_HELP, add_service_errors
-from .coordination_views import CoordinatorPermissionMixin
 from .models import CheckIn, Goal, Tandem
 from .tandem_forms import (
     CheckInForm,

@@ -1,10 +1,12 @@
+"""A program's audit trail for its coordinators (the records themselves are kept by audit/)."""
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from tandems.coordination_views import ProgramPeopleMixin
+from audit import selectors
 
-from . import selectors
+from .permissions import ProgramPeopleMixin
 
 PAGE_SIZE = 50
 
