@@ -16,8 +16,9 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.forms.event import https_formfield
+
 from . import services
-from .forms import https_formfield
 from .models import Audience, Event, EventType, Registration
 
 

@@ -258,7 +258,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
-    # Not allauth's: event registrations per visitor's IP address (events/registration_views.py),
+    # Not allauth's: event registrations per visitor's IP address (events/views/registration.py),
     # counted with its limiter on every POST. A school or an office may register a few people, a
     # script may not fill an event's places or send a stranger's address to every event.
     "event_registration": env.str("REGISTRATION_RATE_LIMIT", default="10/m/ip,30/h/ip"),

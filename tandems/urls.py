@@ -1,11 +1,13 @@
+"""The paths of tandems: the volunteer's area, applications, mentees, tandems, reports."""
+
 from django.urls import path
 
-from . import coordination_views as coordination
-from . import dashboard_urls, mentor_urls, report_urls, tandem_urls, views
+from .views import areas, coordination, dashboard, mentor, reports, tandem
 
 app_name = "tandems"
 
 urlpatterns = [
+    # --- Applying, the volunteer's area, the coordinators' applications and mentees
     path(
         "koordination/programme/<slug:slug>/einstellungen/",
         coordination.ProgramSettingsView.as_view(),
@@ -21,14 +23,14 @@ urlpatterns = [
         coordination.application_conduct_view,
         name="coordination_application_conduct",
     ),
-    path("mein-bereich/", views.MyAreaView.as_view(), name="my_area"),
+    path("mein-bereich/", areas.MyAreaView.as_view(), name="my_area"),
     path(
         "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/",
-        views.application_withdraw_view,
+        areas.application_withdraw_view,
         name="withdraw",
     ),
-    path("programme/<slug:slug>/bewerben/", views.ApplyView.as_view(), name="apply"),
-    path("koordination/", views.CoordinationView.as_view(), name="coordination"),
+    path("programme/<slug:slug>/bewerben/", areas.ApplyView.as_view(), name="apply"),
+    path("koordination/", areas.CoordinationView.as_view(), name="coordination"),
     path(
         "koordination/programme/<slug:slug>/bewerbungen/",
         coordination.ApplicationListView.as_view(),
@@ -79,11 +81,143 @@ urlpatterns = [
         coordination.mentee_propose_view,
         name="coordination_mentee_propose",
     ),
+    # --- The mentor's screens under /mein-bereich/ (the overview is views.areas.MyAreaView)
+    path(
+        "mein-bereich/tandems/<int:pk>/",
+        mentor.MentorTandemView.as_view(),
+        name="mentor_tandem",
+    ),
+    path(
+        "mein-bereich/tandems/<int:pk>/treffen/eintragen/",
+        mentor.MeetingLogView.as_view(),
+        name="mentor_meeting_log_new",
+    ),
+    path(
+        "mein-bereich/treffen/<int:pk>/eintragen/",
+        mentor.MeetingLogView.as_view(planned=True),
+        name="mentor_meeting_log",
+    ),
+    path(
+        "mein-bereich/tandems/<int:pk>/treffen/planen/",
+        mentor.MeetingPlanView.as_view(),
+        name="mentor_meeting_plan",
+    ),
+    path(
+        "mein-bereich/treffen/<int:pk>/absagen/",
+        mentor.meeting_cancel_view,
+        name="mentor_meeting_cancel",
+    ),
+    path(
+        "mein-bereich/treffen/<int:pk>.ics",
+        mentor.meeting_ics_view,
+        name="mentor_meeting_ics",
+    ),
+    path(
+        "mein-bereich/kalender/erneuern/",
+        mentor.feed_renew_view,
+        name="mentor_feed_renew",
+    ),
+    path(
+        "mein-bereich/kalender/abschalten/",
+        mentor.feed_revoke_view,
+        name="mentor_feed_revoke",
+    ),
+    path(
+        "mein-bereich/kalender/<str:token>.ics",
+        mentor.feed_view,
+        name="mentor_feed",
+    ),
+    path(
+        "mein-bereich/tandems/<int:pk>/ziele/",
+        mentor.goal_add_view,
+        name="mentor_goal_add",
+    ),
+    path(
+        "mein-bereich/ziele/<int:pk>/",
+        mentor.goal_progress_view,
+        name="mentor_goal_progress",
+    ),
+    path(
+        "mein-bereich/checkins/<int:pk>/",
+        mentor.CheckInView.as_view(),
+        name="mentor_checkin",
+    ),
+    # --- A tandem's pages for its coordinators
+    path(
+        "koordination/tandems/<int:pk>/",
+        tandem.TandemDetailView.as_view(),
+        name="coordination_tandem",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/starten/",
+        tandem.TandemStartView.as_view(),
+        name="coordination_tandem_start",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/status/",
+        tandem.tandem_status_view,
+        name="coordination_tandem_status",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/beenden/",
+        tandem.TandemEndView.as_view(),
+        name="coordination_tandem_end",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/ziele/",
+        tandem.goal_add_view,
+        name="coordination_goal_add",
+    ),
+    path(
+        "koordination/ziele/<int:pk>/",
+        tandem.goal_progress_view,
+        name="coordination_goal_progress",
+    ),
+    path(
+        "koordination/checkins/<int:pk>/",
+        tandem.CheckInAnswerView.as_view(),
+        name="coordination_checkin",
+    ),
+    # --- The tandems of a program: what needs action
+    path(
+        "koordination/programme/<slug:slug>/tandems/",
+        dashboard.ActionListView.as_view(),
+        name="coordination_tandem_list",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/tandems.csv",
+        dashboard.ActionListCsvView.as_view(),
+        name="coordination_tandem_list_csv",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/handlungsbedarf/<slug:kind>/",
+        dashboard.ActionListView.as_view(),
+        name="coordination_action_list",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/handlungsbedarf/<slug:kind>.csv",
+        dashboard.ActionListCsvView.as_view(),
+        name="coordination_action_list_csv",
+    ),
+    # --- Reports for funders
+    path(
+        "koordination/programme/<slug:slug>/bericht/",
+        reports.ProgramReportView.as_view(),
+        name="report",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/bericht.csv",
+        reports.ProgramReportCsvView.as_view(),
+        name="report_csv",
+    ),
+    path(
+        "koordination/netzwerk/bericht/",
+        reports.NetworkReportView.as_view(),
+        name="network_report",
+    ),
+    path(
+        "koordination/netzwerk/bericht.csv",
+        reports.NetworkReportCsvView.as_view(),
+        name="network_report_csv",
+    ),
 ]
-# The parts of the tandem lifecycle keep their own lists of paths.
-urlpatterns += (
-    mentor_urls.urlpatterns
-    + tandem_urls.urlpatterns
-    + dashboard_urls.urlpatterns
-    + report_urls.urlpatterns
-)

@@ -2,7 +2,7 @@
 input that is refused gets a German message and changes nothing; a POST without its CSRF token
 is refused.
 
-`FUZZED` names, for every Form and ModelForm defined in the apps' `forms.py` and `*_forms.py`,
+`FUZZED` names, for every Form and ModelForm defined in the apps' `forms.py` and `forms/` packages,
 where it is fuzzed. `test_every_form_is_fuzzed` fails when a form is added without an entry:
 whoever adds a form adds it to a scenario here or to an app's test_bad_input.py.
 """
@@ -100,9 +100,9 @@ FUZZED = {
     "accounts.forms.UserChangeForm": "admin_user_change",
     # allauth's sign-up, fuzzed with allauth's other forms in tests/accounts/test_bad_input.py.
     "accounts.forms.SignupForm": ELSEWHERE,
-    "events.forms.EventForm": ELSEWHERE,
-    "events.forms.RejectForm": "event_reject",
-    "events.registration_forms.RegistrationForm": ELSEWHERE,
+    "events.forms.event.EventForm": ELSEWHERE,
+    "events.forms.event.RejectForm": "event_reject",
+    "events.forms.registration.RegistrationForm": ELSEWHERE,
     "news.forms.NewsProposalForm": "news_proposal",
     "notifications.forms.NotificationSettingsForm": "notification_settings",
     "privacy.forms.AccountDeleteForm": "account_delete",
@@ -111,26 +111,26 @@ FUZZED = {
     "programs.forms.ProgramListingForm": "listing",
     "programs.forms.ReasonForm": "program_send_back",
     # The base class of the four application actions below; never used alone.
-    "tandems.coordination_forms.ApplicationActionForm": "application_note",
-    "tandems.coordination_forms.StageForm": "application_stage",
-    "tandems.coordination_forms.RejectForm": "application_reject",
-    "tandems.coordination_forms.NoteForm": "application_note",
-    "tandems.coordination_forms.TrainingForm": "application_training",
-    "tandems.coordination_forms.ConductForm": "application_conduct",
-    "tandems.coordination_forms.ScreeningRecordForm": "screening_record",
-    "tandems.coordination_forms.MenteeForm": "mentee",
-    "tandems.coordination_forms.ProgramTandemSettingsForm": "program_settings",
-    "tandems.forms.ApplicationForm": "apply",
-    "tandems.mentor_forms.MeetingLogForm": ELSEWHERE,
-    "tandems.mentor_forms.MeetingPlanForm": ELSEWHERE,
-    "tandems.mentor_forms.RhythmPlanForm": ELSEWHERE,
-    "tandems.mentor_forms.CheckInForm": ELSEWHERE,
-    "tandems.tandem_forms.TandemStartForm": "tandem_start",
-    "tandems.tandem_forms.TandemStatusForm": ELSEWHERE,
-    "tandems.tandem_forms.CheckInForm": ELSEWHERE,
-    "tandems.tandem_forms.TandemEndForm": ELSEWHERE,
-    "tandems.tandem_forms.GoalForm": ELSEWHERE,
-    "tandems.tandem_forms.GoalProgressForm": ELSEWHERE,
+    "tandems.forms.coordination.ApplicationActionForm": "application_note",
+    "tandems.forms.coordination.StageForm": "application_stage",
+    "tandems.forms.coordination.RejectForm": "application_reject",
+    "tandems.forms.coordination.NoteForm": "application_note",
+    "tandems.forms.coordination.TrainingForm": "application_training",
+    "tandems.forms.coordination.ConductForm": "application_conduct",
+    "tandems.forms.coordination.ScreeningRecordForm": "screening_record",
+    "tandems.forms.coordination.MenteeForm": "mentee",
+    "tandems.forms.coordination.ProgramTandemSettingsForm": "program_settings",
+    "tandems.forms.application.ApplicationForm": "apply",
+    "tandems.forms.mentor.MeetingLogForm": ELSEWHERE,
+    "tandems.forms.mentor.MeetingPlanForm": ELSEWHERE,
+    "tandems.forms.mentor.RhythmPlanForm": ELSEWHERE,
+    "tandems.forms.mentor.CheckInForm": ELSEWHERE,
+    "tandems.forms.tandem.TandemStartForm": "tandem_start",
+    "tandems.forms.tandem.TandemStatusForm": ELSEWHERE,
+    "tandems.forms.tandem.CheckInForm": ELSEWHERE,
+    "tandems.forms.tandem.TandemEndForm": ELSEWHERE,
+    "tandems.forms.tandem.GoalForm": ELSEWHERE,
+    "tandems.forms.tandem.GoalProgressForm": ELSEWHERE,
 }
 
 
@@ -146,8 +146,9 @@ def project_apps() -> list:
 def project_forms() -> set[str]:
     found = set()
     for config in project_apps():
-        for path in [*Path(config.path).glob("forms.py"), *Path(config.path).glob("*_forms.py")]:
-            module = importlib.import_module(f"{config.name}.{path.stem}")
+        for path in [*Path(config.path).glob("forms.py"), *Path(config.path).glob("forms/*.py")]:
+            dotted = ".".join(path.relative_to(config.path).with_suffix("").parts)
+            module = importlib.import_module(f"{config.name}.{dotted}")
             for name, value in vars(module).items():
                 if (
                     inspect.isclass(value)

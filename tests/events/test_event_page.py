@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events import services
-from events.detail_views import occurrence_text, recurrence_text
 from events.models import Audience, Event, Registration
 from events.occurrences import Occurrence
+from events.views.detail import occurrence_text, recurrence_text
 from tests.factories import EventFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from events import selectors, services
-from events.forms import german_slug, unique_event_slug
+from events.forms.event import german_slug, unique_event_slug
 from events.models import Event, EventType
 from tests.factories import (
     EventFactory,

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from events import services
+from events.forms.registration import REGISTRATION_PRIVACY_VERSION
 from events.models import Event, Registration
-from events.registration_forms import REGISTRATION_PRIVACY_VERSION
 from events.tokens import cancel_token, registration_pk_from_token
 from tests.conftest import require_service
 from tests.factories import EventFactory, ProgramCoordinatorFactory

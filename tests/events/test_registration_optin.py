@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from events import services
+from events.forms.registration import REGISTRATION_PRIVACY_VERSION
 from events.models import Registration
-from events.registration_forms import REGISTRATION_PRIVACY_VERSION
 from events.tokens import cancel_token, confirm_token
 from notifications import services as outbox
 from notifications.models import Notification

@@ -171,9 +171,10 @@ def _classes(module, base):
 
 def _modules():
     for config in project_apps():
-        for pattern in ("forms.py", "*_forms.py", "admin.py", "filters.py"):
+        for pattern in ("forms.py", "forms/*.py", "admin.py", "filters.py"):
             for path in Path(config.path).glob(pattern):
-                yield importlib.import_module(f"{config.name}.{path.stem}")
+                dotted = ".".join(path.relative_to(config.path).with_suffix("").parts)
+                yield importlib.import_module(f"{config.name}.{dotted}")
 
 
 def _needs_cleaning(field_class, widget=None) -> bool:

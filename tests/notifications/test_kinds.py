@@ -27,8 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from events import services as event_services
+from events.forms.registration import REGISTRATION_PRIVACY_VERSION
 from events.models import Registration
-from events.registration_forms import REGISTRATION_PRIVACY_VERSION
 from notifications import sending, services
 from notifications.mailer import Mailer, Session, mailer
 from notifications.models import Notification, NotificationSettings

@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 
 from tandems.lifecycle import local_datetime
 from tandems.models import CheckIn, Meeting, Mentee, Tandem
-from tandems.report_views import quarter_chart
 from tandems.reports import Averages, Period, period_report
+from tandems.views.reports import quarter_chart
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db

@@ -738,7 +738,7 @@ def test_goal_denials(client, coordinator, tandem, other_coordinator, staff_user
     [(21, "active", False), (22, "active", True), (30, "paused", False)],
 )
 def test_contact_is_overdue_as_the_dashboard_counts_it(days, status, overdue):
-    from tandems.tandem_views import contact_status
+    from tandems.views.tandem import contact_status
 
     today = TODAY()
     tandem = Tandem(

@@ -19,16 +19,15 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.http import accepts_gzip, etag_matches, json_ld
+from events import cache as events_cache
+from events import ics
+from events.filters import event_filterset, is_canonical
+from events.models import Event
+from events.occurrences import Occurrence, occurrences
+from events.selectors import public_events
 from programs import cache as programs_cache
 from programs.maps import map_config
 from programs.models import Program
-
-from . import cache as events_cache
-from . import ics
-from .filters import event_filterset, is_canonical
-from .models import Event
-from .occurrences import Occurrence, occurrences
-from .selectors import public_events
 
 NEXT_DATES_SHOWN = 10
 OTHER_EVENTS_SHOWN = 5

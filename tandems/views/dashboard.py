@@ -23,8 +23,7 @@ from audit import services as audit_services
 from audit.mixins import AccessLogMixin
 from core.spreadsheet import csv_response
 from programs.permissions import ProgramPeopleMixin
-
-from . import dashboard
+from tandems import dashboard
 
 PAGE_SIZE = 50
 

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
-
-from .models import Registration
+from events.models import Registration
 
 # The version of the privacy notice shown beside the form (templates/events/registration_form.html);
 # a registration records the version it agreed to. Change both together.

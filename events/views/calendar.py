@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from . import cache
-from .calendar import (
+from events import cache
+from events.calendar import (
     MAX_YEAR,
     MIN_YEAR,
     Entry,
@@ -31,8 +31,8 @@ from .calendar import (
     valid_month,
     weekday_names,
 )
-from .filters import event_filterset, is_canonical
-from .selectors import occurrences_in, public_events
+from events.filters import event_filterset, is_canonical
+from events.selectors import occurrences_in, public_events
 
 PAGE_SIZE = 20
 

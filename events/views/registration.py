@@ -22,13 +22,16 @@ from rules.contrib.views import PermissionRequiredMixin
 from audit import services as audit_services
 from audit.mixins import AccessLogMixin
 from core.spreadsheet import csv_response
-
-from . import registration_selectors as selectors
-from . import services
-from .mail import event_place, event_when
-from .models import Event, Registration
-from .registration_forms import REGISTRATION_PRIVACY_VERSION, RegistrationForm, add_service_errors
-from .tokens import confirm_token_fits, confirm_token_parts, registration_pk_from_token
+from events import registration_selectors as selectors
+from events import services
+from events.forms.registration import (
+    REGISTRATION_PRIVACY_VERSION,
+    RegistrationForm,
+    add_service_errors,
+)
+from events.mail import event_place, event_when
+from events.models import Event, Registration
+from events.tokens import confirm_token_fits, confirm_token_parts, registration_pk_from_token
 
 PAGE_SIZE = 100
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import selectors, services
-from .forms import EventForm, RejectForm
-from .models import Event
-from .occurrences import Occurrence
+from events import selectors, services
+from events.forms.event import EventForm, RejectForm
+from events.models import Event
+from events.occurrences import Occurrence
 
 PAGE_SIZE = 50
 

@@ -19,9 +19,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
-
-from . import selectors, services
-from .coordination_forms import (
+from tandems import selectors, services
+from tandems.forms.coordination import (
     ConductForm,
     MenteeForm,
     NoteForm,
@@ -32,7 +31,7 @@ from .coordination_forms import (
     TrainingForm,
     add_service_errors,
 )
-from .models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
+from tandems.models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
 
 CRITERION_LABELS = {
     "distance": gettext_lazy("Distance"),

@@ -12,11 +12,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField
+from events import services
+from events.models import Audience, Event, EventType
 from programs.forms import VocabularyChoiceField
 from programs.models import Organization, Program
-
-from . import services
-from .models import Audience, Event, EventType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

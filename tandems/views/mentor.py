@@ -23,12 +23,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView, TemplateView
 
 from programs.selectors import programs_coordinated_by
-
-from . import ics, lifecycle, selectors
-from .coordination_forms import add_service_errors
-from .mentor_forms import CheckInForm, MeetingLogForm, MeetingPlanForm, RhythmPlanForm
-from .models import CalendarFeed, Goal, Meeting, Tandem
-from .tandem_forms import GoalForm, GoalProgressForm
+from tandems import ics, lifecycle, selectors
+from tandems.forms.coordination import add_service_errors
+from tandems.forms.mentor import CheckInForm, MeetingLogForm, MeetingPlanForm, RhythmPlanForm
+from tandems.forms.tandem import GoalForm, GoalProgressForm
+from tandems.models import CalendarFeed, Goal, Meeting, Tandem
 
 LOGGED_MEETINGS_PER_PAGE = 20
 

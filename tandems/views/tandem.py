@@ -21,12 +21,10 @@ from django.views.generic import FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
 from programs.permissions import CoordinatorPermissionMixin
-
-from . import lifecycle, selectors, services
-from .charts import Series, line_chart
-from .coordination_forms import TANDEM_NOTE_HELP, add_service_errors
-from .models import CheckIn, Goal, Tandem
-from .tandem_forms import (
+from tandems import lifecycle, selectors, services
+from tandems.charts import Series, line_chart
+from tandems.forms.coordination import TANDEM_NOTE_HELP, add_service_errors
+from tandems.forms.tandem import (
     CheckInForm,
     GoalForm,
     GoalProgressForm,
@@ -34,6 +32,7 @@ from .tandem_forms import (
     TandemStartForm,
     TandemStatusForm,
 )
+from tandems.models import CheckIn, Goal, Tandem
 
 MEETINGS_PER_PAGE = 20
 Respondent = CheckIn.Respondent

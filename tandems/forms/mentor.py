@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
-
-from . import lifecycle
-from .models import CheckIn, Meeting
-from .tandem_forms import TIME_WIDGET, CheckInAnswersMixin
+from tandems import lifecycle
+from tandems.forms.tandem import TIME_WIDGET, CheckInAnswersMixin
+from tandems.models import CheckIn, Meeting
 
 DURATION_CHOICES = [
     (minutes, _("%(minutes)s min") % {"minutes": minutes}) for minutes in (30, 45, 60, 90, 120)

@@ -10,9 +10,8 @@ from core.text import MultiLineFormField, SingleLineFormField
 from core.widgets import DATE_WIDGET
 from programs.forms import VocabularyChoiceField
 from programs.models import Program, TargetGroup, Topic
-
-from . import services
-from .models import (
+from tandems import services
+from tandems.models import (
     Application,
     Mentee,
     PipelineStage,

@@ -15,11 +15,17 @@ from django.views.generic import TemplateView, View
 from core.spreadsheet import csv_response
 from programs.permissions import ProgramPeopleMixin
 from programs.rules import is_network_staff
-
-from .charts import Series, line_chart
-from .coordination_forms import DATE_WIDGET
-from .models import CheckIn
-from .reports import MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, Period, period_is_too_long, period_report
+from tandems.charts import Series, line_chart
+from tandems.forms.coordination import DATE_WIDGET
+from tandems.models import CheckIn
+from tandems.reports import (
+    MAX_PERIOD_YEARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    Period,
+    period_is_too_long,
+    period_report,
+)
 
 ITEMS = (
     ("wellbeing", gettext_lazy("Well-being")),

@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.forms import VocabularyChoiceField
 from programs.models import TargetGroup, Topic
-
-from .models import AgeGroup, VolunteerProfile, availability_slots
+from tandems.models import AgeGroup, VolunteerProfile, availability_slots
 
 
 class ApplicationForm(forms.ModelForm):

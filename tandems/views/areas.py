@@ -14,10 +14,9 @@ from django.views.generic import FormView, TemplateView
 from accounts.selectors import user_has_two_factor
 from programs.models import Program, ProgramCoordinator
 from programs.selectors import programs_coordinated_by
-
-from . import dashboard, selectors, services
-from .forms import ApplicationForm
-from .models import (
+from tandems import dashboard, selectors, services
+from tandems.forms.application import ApplicationForm
+from tandems.models import (
     AgeGroup,
     Application,
     CheckIn,
@@ -25,7 +24,7 @@ from .models import (
     VolunteerProfile,
     availability_slots,
 )
-from .selectors import network_counts
+from tandems.selectors import network_counts
 
 
 def _tandems_overview(*, user):
