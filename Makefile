@@ -61,9 +61,11 @@ worker: $(VENV)/.installed compile
 	mkdir -p var
 	$(PY) -m celery -A mentoring worker --beat --queues celery,mail --schedule var/celerybeat-schedule --loglevel INFO
 
+# ruff, then import-linter: the layers and rules of docs/architecture.md (pyproject.toml).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # bandit over the portal's code (settings in pyproject.toml): any medium or high finding fails,
 # unless it was reviewed and annotated `# nosec BXXX: <reason>` on its line.

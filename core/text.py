@@ -19,6 +19,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # Removed from every text: control characters that are not whitespace (C0 and C1 but tab and
@@ -188,3 +189,14 @@ class SingleLineFilter(django_filters.CharFilter):
     """A FilterSet's text parameter (a search), cleaned like a single-line field."""
 
     field_class = SearchFormField
+
+
+# German spelling of umlauts in slugs: „Größe“ → groesse, not grosse or grasse.
+_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+
+
+def german_slug(text: str) -> str:
+    """A slug that spells umlauts the German way: „Größe“ → groesse, not grosse or grasse."""
+    return slugify(text.translate(_TRANSLITERATION))

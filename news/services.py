@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import markdown
-from events.forms.event import german_slug
+from core.text import german_slug
 from programs.models import Program
 
 from .models import RESERVED_SLUGS, NewsItem

@@ -8,10 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core.text import MultiLineFormField
+from core.text import MultiLineFormField, german_slug
 from events import services
 from events.models import Audience, Event, EventType
 from programs.forms import VocabularyChoiceField
@@ -23,9 +22,6 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 # Paths of the calendar beside /veranstaltungen/<slug>/ that an event's slug must not take.
 RESERVED_SLUGS = {"kalender", "archiv", "neu", "pruefung"}
-TRANSLITERATION = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
-)
 NETWORK = "network"
 
 # The repetitions the form offers; anything else (from the admin) is kept as it is.
@@ -50,11 +46,6 @@ def https_formfield(field, **kwargs):
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return field.formfield(**kwargs)
-
-
-def german_slug(text: str) -> str:
-    """A slug that spells umlauts the German way: „Größe“ → groesse, not grosse or grasse."""
-    return slugify(text.translate(TRANSLITERATION))
 
 
 def unique_event_slug(title: str) -> str:

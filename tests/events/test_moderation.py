@@ -5,8 +5,9 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone, translation
 
+from core.text import german_slug
 from events import selectors, services
-from events.forms.event import german_slug, unique_event_slug
+from events.forms.event import unique_event_slug
 from events.models import Event, EventType
 from tests.factories import (
     EventFactory,
