@@ -228,3 +228,13 @@ def page(_browser, live_server, settings):
     recorded = RecordedPage(context.new_page())
     yield recorded
     context.close()
+
+
+@pytest.fixture
+def english():
+    """The English source texts, whatever the German catalogue holds: for tests that assert
+    messages and labels (`pytestmark = pytest.mark.usefixtures("english")`)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -473,7 +473,7 @@ def world(db):
     from tandems import lifecycle
     from tandems.models import ConsentRecord, Mentee
     from tests.factories import running_tandem
-    from tests.tandems.test_domain import profile_for
+    from tests.factories.tandems import profile_for
 
     coordinator_a = ProgramCoordinatorFactory(program__name="Programm A")
     coordinator_b = ProgramCoordinatorFactory(program__name="Programm B")
@@ -662,7 +662,7 @@ def _event_of_program_b(program_b) -> None:
 )
 def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     from tandems.models import Mentee, VolunteerProfile
-    from tests.tandems.test_domain import profile_for
+    from tests.factories.tandems import profile_for
 
     program_b = Program.objects.get(name="Programm B")
     volunteer_b = UserFactory(name=CANARIES[0])

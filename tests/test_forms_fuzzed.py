@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from programs.models import Program
 from tandems import services as tandem_services
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
-from tests.tandems.test_domain import applicant, make_ready, new_mentee
+from tests.factories.tandems import applicant, make_ready, new_mentee
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "<script>alert(1)</script>"

@@ -204,7 +204,7 @@ def test_privacy_policy_lists_the_device_cookie(client, path):
 
 
 def test_device_cookie_is_secure_httponly_and_strict_in_production(tmp_path):
-    from tests.mentoring.test_production import manage, production_env
+    from tests.support.production import manage, production_env
 
     names = ["DEVICE_COOKIE_SECURE", "DEVICE_COOKIE_SAMESITE", "DEVICE_COOKIE_AGE"]
     script = f"from django.conf import settings; print([getattr(settings, n) for n in {names!r}])"

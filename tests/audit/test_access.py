@@ -4,7 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from tests.factories import EventFactory, ProgramCoordinatorFactory, running_tandem
-from tests.tandems.test_domain import applicant, new_mentee
+from tests.factories.tandems import applicant, new_mentee
 
 
 def access_entries():

@@ -7,7 +7,7 @@ from audit.registry import REDACTED
 from tandems import services
 from tandems.models import Application, Mentee, ScreeningRecord
 from tests.factories import ProgramCoordinatorFactory, UserFactory
-from tests.tandems.test_domain import applicant, new_mentee, screen
+from tests.factories.tandems import applicant, new_mentee, screen
 
 
 def entries_about(obj):

@@ -24,7 +24,7 @@ from tandems.models import (
     VolunteerProfile,
 )
 from tests.factories import ProgramCoordinatorFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import make_ready, new_mentee, profile_for
+from tests.factories.tandems import make_ready, new_mentee, profile_for
 
 NAME = "Wilhelmine Kanarienvogel"
 EMAIL = "wilhelmine.kanarienvogel@example.org"

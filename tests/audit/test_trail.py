@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from audit import services
 from tandems.models import Mentee
 from tests.factories import ProgramCoordinatorFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import applicant, new_mentee
+from tests.factories.tandems import applicant, new_mentee
 
 
 def trail_url(program) -> str:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tandems.models import Application, Mentee, Tandem
 from tests.factories import ProgramCoordinatorFactory
-from tests.tandems.test_domain import applicant, new_mentee
+from tests.factories.tandems import applicant, new_mentee
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tandems.models import Tandem
 from tests.factories import ProgramCoordinatorFactory, running_tandem
-from tests.tandems.test_domain import new_mentee
+from tests.factories.tandems import new_mentee
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tandems.models import CheckIn, Meeting, Tandem
 from tests.factories import ProgramCoordinatorFactory
-from tests.tandems.test_reports import make_checkin, make_meeting, make_tandem
+from tests.factories.tandems import make_checkin, make_meeting, make_tandem
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,14 +17,9 @@ from events.occurrences import Occurrence
 from events.views.detail import occurrence_text, recurrence_text
 from tests.factories import EventFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 EN = "/en"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -25,16 +25,11 @@ def forget_cached_feeds() -> None:
     forget_local_state()
 
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 BERLIN = ZoneInfo("Europe/Berlin")
 EN = "/en"
 FEED = f"{EN}/veranstaltungen/kalender.ics"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

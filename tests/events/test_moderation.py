@@ -17,18 +17,12 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 EN = "/en"
 LIST = "/koordination/veranstaltungen/"
 NEW = "/koordination/veranstaltungen/neu/"
 QUEUE = "/koordination/veranstaltungen/pruefung/"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The German catalogue of these screens is filled later; the English source texts are stable.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

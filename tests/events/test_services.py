@@ -4,19 +4,14 @@ from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events import services
 from events.models import Event, EventType
 from tests.factories import ProgramFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def in_days(days: int, at: time = time(18, 0)):

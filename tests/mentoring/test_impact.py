@@ -6,27 +6,22 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from programs.models import Program
 from tandems.impact import CACHE_KEY
 from tandems.lifecycle import local_datetime
 from tandems.models import CheckIn, Meeting, Tandem
 from tests.factories import ProgramFactory, UserFactory
-from tests.tandems.test_reports import bulk_tandems, make_checkin, make_meeting, make_tandem
+from tests.factories.tandems import bulk_tandems, make_checkin, make_meeting, make_tandem
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Tandem.Status
 MENTOR, MENTEE = CheckIn.Respondent.MENTOR, CheckIn.Respondent.MENTEE
 START, REGULAR, CLOSURE = CheckIn.Occasion.START, CheckIn.Occasion.REGULAR, CheckIn.Occasion.CLOSURE
 PATH = "/en/mentoring-wirkt/"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def figure(response, label: str):

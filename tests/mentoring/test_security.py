@@ -146,7 +146,7 @@ def test_failed_admin_logins_are_rate_limited_like_every_login(client):
 
 
 def test_production_cookies_are_secure_httponly_and_same_site(tmp_path):
-    from tests.mentoring.test_production import manage, production_env
+    from tests.support.production import manage, production_env
 
     names = [
         "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",

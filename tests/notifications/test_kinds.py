@@ -41,7 +41,7 @@ from tandems import dashboard, lifecycle
 from tandems import services as tandem_services
 from tandems.models import CHECKIN_ITEMS, ConsentRecord, Meeting, Mentee, Tandem
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
-from tests.tandems.test_domain import applicant, make_ready, profile_for
+from tests.factories.tandems import applicant, make_ready, profile_for
 
 BERLIN = timezone.get_default_timezone()
 pytestmark = pytest.mark.django_db

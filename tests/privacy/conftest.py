@@ -14,7 +14,7 @@ from notifications.models import NotificationSettings
 from tandems import lifecycle, services
 from tandems.models import CHECKIN_ITEMS, Mentee
 from tests.factories import EventFactory, ProgramCoordinatorFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import make_ready, profile_for
+from tests.factories.tandems import make_ready, profile_for
 
 MARK = "markierung"  # matched case-insensitively
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -74,7 +74,7 @@ def test_volunteer_erase_ends_the_tandem_and_tells_the_coordinators(
 
 
 def test_inspector_erased_keeps_the_records_they_inspected(coordinator_a):
-    from tests.tandems.test_domain import applicant, screen
+    from tests.factories.tandems import applicant, screen
 
     application = applicant(coordinator_a.program)
     record = screen(application)
@@ -191,7 +191,7 @@ def test_mentee_erase_is_404_for_another_program(client, marked_mentee):
 
 def test_not_starting_deletes_the_screening_record_at_once(coordinator_a):
     from tandems import services as tandem_services
-    from tests.tandems.test_domain import applicant, screen
+    from tests.factories.tandems import applicant, screen
 
     application = applicant(coordinator_a.program)
     screen(application)

@@ -7,7 +7,7 @@ import pytest
 
 from tandems import services
 from tests.factories import ProgramCoordinatorFactory, running_tandem
-from tests.tandems.test_domain import applicant
+from tests.factories.tandems import applicant
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tandems import lifecycle, reports
 from tandems import services as tandem_services
 from tandems.models import Application, Mentee, ScreeningRecord, Tandem, Training
 from tests.factories import EventFactory, ProgramCoordinatorFactory, running_tandem
-from tests.tandems.test_domain import applicant, make_ready
+from tests.factories.tandems import applicant, make_ready
 
 pytestmark = pytest.mark.django_db
 BERLIN = timezone.get_default_timezone()

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from programs.csv_io import COLUMNS, programs_export_csv, programs_import
 from programs.models import FundingBadge, Organization, Program
@@ -29,11 +28,8 @@ GOOD_ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # The report's messages in their source language, whatever the catalogue holds.
-    with translation.override("en"):
-        yield
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def make_csv(rows, *, headers=HEADERS, delimiter=";", bom=False) -> bytes:

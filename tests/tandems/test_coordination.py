@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tandems.models import (
     Application,
@@ -17,17 +17,11 @@ from tandems.models import (
 )
 from tandems.selectors import candidates_for_mentee
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory
-from tests.tandems.test_domain import applicant, make_ready, new_mentee
+from tests.factories.tandems import applicant, make_ready, new_mentee
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TODAY = timezone.localdate
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The German catalogue of these screens is filled later; the English source texts are stable.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tandems.models import (
     VolunteerProfile,
 )
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import applicant, make_ready, new_mentee, screen
+from tests.factories.tandems import applicant, make_ready, new_mentee, screen
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

@@ -4,9 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from programs.models import TargetGroup, Topic
 from tandems import services
 from tandems.models import (
     Application,
@@ -19,53 +17,9 @@ from tandems.models import (
 )
 from tandems.selectors import candidates_for_mentee, mentees_for_volunteer
 from tests.factories import ProgramFactory, UserFactory
+from tests.factories.tandems import TODAY, applicant, make_ready, new_mentee, profile_for, screen
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate
-
-
-def profile_for(user, **fields) -> VolunteerProfile:
-    values = {
-        "name": user.name or "Freiwillige Person",
-        "year_of_birth": 1990,
-        "postcode": "04109",
-        "languages": "Deutsch",
-        "motivation": "Ich möchte Kinder beim Lesen begleiten.",
-        "availability": ["mo-nachmittag", "mi-nachmittag"],
-    }
-    values.update(fields)
-    interests = values.pop("interests", [])
-    return services.volunteer_profile_save(
-        profile=VolunteerProfile(user=user, **values),
-        interests=Topic.objects.filter(slug__in=interests),
-    )
-
-
-def applicant(program, **profile_fields):
-    user = UserFactory()
-    profile_for(user, **profile_fields)
-    return services.application_submit(program=program, user=user, privacy_version="2026-11")
-
-
-def screen(application, *, inspected_on=None, issued_days_before=30, relevant_entry=False):
-    inspected_on = inspected_on or TODAY()
-    return services.screening_record_save(
-        program=application.program,
-        volunteer=application.volunteer,
-        inspected=True,
-        certificate_issued_on=inspected_on - timedelta(days=issued_days_before),
-        inspected_on=inspected_on,
-        inspected_by=UserFactory(),
-        relevant_entry=relevant_entry,
-    )
-
-
-def make_ready(application):
-    screen(application)
-    ready = application.program.pipeline_stages.get(is_ready=True)
-    return services.application_advance(application=application, stage=ready, by=UserFactory())
-
-
 # --- Application and pipeline ----------------------------------------------------------------
 
 
@@ -270,24 +224,6 @@ def test_program_without_certificate_duty_needs_no_record():
 
 
 # --- Mentees -------------------------------------------------------------------------------
-
-
-def new_mentee(program, **fields) -> Mentee:
-    values = {
-        "first_name": "Ali",
-        "year_of_birth": TODAY().year - 9,
-        "postcode": "04109",
-        "languages": "Deutsch, Arabisch",
-        "guardian_name": "Familie K.",
-    }
-    values.update(fields)
-    interests = values.pop("interests", [])
-    return services.mentee_register(
-        mentee=Mentee(program=program, **values),
-        interests=Topic.objects.filter(slug__in=interests),
-        target_groups=TargetGroup.objects.filter(slug="kinder"),
-        guardian_consent_version="eltern-2026",
-    )
 
 
 def test_minor_needs_guardian_consent():

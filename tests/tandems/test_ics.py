@@ -4,23 +4,18 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from icalendar import Calendar
 
 from tandems import lifecycle, services
 from tandems.models import CalendarFeed, Meeting
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TODAY = timezone.localdate
 BERLIN = ZoneInfo("Europe/Berlin")
 EN = "/en"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

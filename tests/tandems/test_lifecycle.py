@@ -7,23 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tandems import lifecycle, services
 from tandems.models import CheckIn, Meeting, Mentee, Tandem, TandemStatusChange
 from tests.factories import ProgramFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import applicant, make_ready, new_mentee
+from tests.factories.tandems import applicant, make_ready, new_mentee
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Tandem.Status
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The services' messages are new source strings; their German catalogue is filled later.
-    with translation.override("en"):
-        yield
 
 
 def frozen(day: date, hour: int = 10):

@@ -5,24 +5,18 @@ from datetime import time, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from programs.models import ProgramCoordinator
 from tandems import lifecycle, services
 from tandems.models import CHECKIN_ITEMS, CheckIn, Goal, Meeting, Mentee, Tandem
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
-from tests.tandems.test_domain import applicant, make_ready, new_mentee
+from tests.factories.tandems import applicant, make_ready, new_mentee
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TODAY = timezone.localdate
 EN = "/en"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The German catalogue of these screens is filled later; the English source texts are stable.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

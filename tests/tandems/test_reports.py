@@ -2,37 +2,34 @@
 
 import csv
 import io
-import itertools
 import re
 from datetime import date, time
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from tandems.lifecycle import local_datetime
-from tandems.models import CheckIn, Meeting, Mentee, Tandem
+from tandems.models import CheckIn, Meeting, Tandem
 from tandems.reports import Averages, Period, period_report
 from tandems.views.reports import quarter_chart
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory
+from tests.factories.tandems import (
+    bulk_tandems,
+    make_checkin,
+    make_meeting,
+    make_tandem,
+)
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Tandem.Status
 Reason = Tandem.EndReason
 MENTOR, MENTEE = CheckIn.Respondent.MENTOR, CheckIn.Respondent.MENTEE
 START, REGULAR, CLOSURE = CheckIn.Occasion.START, CheckIn.Occasion.REGULAR, CheckIn.Occasion.CLOSURE
 EN = "/en"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The German catalogue of these pages is filled later; the English source texts are stable.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -43,66 +40,6 @@ def other_coordinator(db):
 
 def report_url(program, suffix="bericht/") -> str:
     return f"/koordination/programme/{program.slug}/{suffix}"
-
-
-# --- Rows made directly: the services refuse dates more than a year back ----------------------
-
-
-def new_mentee(program, first_name="Kind") -> Mentee:
-    return Mentee.objects.create(
-        program=program,
-        first_name=first_name,
-        year_of_birth=2015,
-        postcode="04109",
-        languages="Deutsch",
-        status=Mentee.Status.MATCHED,
-    )
-
-
-_mentor_numbers = itertools.count()
-
-
-def new_mentor():
-    # Without a password: hashing one for every mentor would make these tests slow.
-    number = next(_mentor_numbers)
-    return get_user_model().objects.create(
-        email=f"mentor-{number}@example.org", name=f"Mentorin {number}"
-    )
-
-
-def make_tandem(program, status, started_on=None, ended_on=None, end_reason="", **fields):
-    return Tandem.objects.create(
-        program=program,
-        mentor=fields.pop("mentor", None) or new_mentor(),
-        mentee=fields.pop("mentee", None) or new_mentee(program),
-        status=status,
-        started_on=started_on,
-        ended_on=ended_on,
-        end_reason=end_reason,
-        **fields,
-    )
-
-
-def make_meeting(tandem, day, status, minutes=60, at=time(17, 0)) -> Meeting:
-    return Meeting.objects.create(
-        tandem=tandem, starts_at=local_datetime(day, at), status=status, duration_minutes=minutes
-    )
-
-
-def make_checkin(tandem, respondent, occasion, day, wellbeing, self_efficacy, satisfaction):
-    first, second, third = self_efficacy
-    return CheckIn.objects.create(
-        tandem=tandem,
-        respondent=respondent,
-        occasion=occasion,
-        due_on=day,
-        completed_at=local_datetime(day, time(12, 0)),
-        wellbeing=wellbeing,
-        self_efficacy_1=first,
-        self_efficacy_2=second,
-        self_efficacy_3=third,
-        satisfaction=satisfaction,
-    )
 
 
 @pytest.fixture
@@ -493,44 +430,6 @@ def test_network_report_for_coordinator_and_volunteer_is_403(client, coordinator
 
 
 # --- Query counts ----------------------------------------------------------------------------
-
-
-def bulk_tandems(program, count: int, first: int = 0) -> None:
-    """`count` tandems of the program with a held meeting and two answered check-ins each."""
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(email=f"bericht{n}@example.org", name=f"Mentor {n}")
-        for n in range(first, first + count)
-    )
-    mentees = Mentee.objects.bulk_create(
-        Mentee(
-            program=program, first_name=f"Kind {n}", year_of_birth=2015, postcode="04109",
-            languages="Deutsch", status=Mentee.Status.MATCHED,
-        )
-        for n in range(count)
-    )  # fmt: skip
-    tandems = Tandem.objects.bulk_create(
-        Tandem(
-            program=program, mentor=user, mentee=mentee, status=Status.ACTIVE,
-            started_on=date(2025, 1 + n % 12, 1),
-        )
-        for n, (user, mentee) in enumerate(zip(users, mentees, strict=True))
-    )  # fmt: skip
-    Meeting.objects.bulk_create(
-        Meeting(
-            tandem=tandem, status=Meeting.Status.HELD, duration_minutes=60,
-            starts_at=local_datetime(tandem.started_on, time(16, 0)),
-        )
-        for tandem in tandems
-    )  # fmt: skip
-    CheckIn.objects.bulk_create(
-        CheckIn(
-            tandem=tandem, respondent=respondent, occasion=START, due_on=tandem.started_on,
-            completed_at=local_datetime(tandem.started_on, time(18, 0)), wellbeing=4,
-            self_efficacy_1=3, self_efficacy_2=4, self_efficacy_3=5, satisfaction=4,
-        )
-        for tandem in tandems
-        for respondent in (MENTOR, MENTEE)
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize("suffix", ["bericht/", "bericht.csv"])

@@ -5,14 +5,15 @@ from datetime import time, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tandems import lifecycle, services
 from tandems.models import CheckIn, Goal, Meeting, Mentee, Tandem, TandemStatusChange
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, running_tandem
-from tests.tandems.test_domain import applicant, make_ready, new_mentee
+from tests.factories.tandems import applicant, make_ready, new_mentee
 
-pytestmark = pytest.mark.django_db
+# English source texts, whatever the German catalogue holds (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TODAY = timezone.localdate
 EN = "/en"
 ANSWERS = {
@@ -22,13 +23,6 @@ ANSWERS = {
     "self_efficacy_3": 5,
     "satisfaction": 5,
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The German catalogue of these screens is filled later; the English source texts are stable.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def running_tandem(program, *, mentor=None, mentee_name="Ali", by=None, **start_
     from django.utils import timezone
 
     from tandems import lifecycle, services
-    from tests.tandems.test_domain import applicant, make_ready, new_mentee
+    from tests.factories.tandems import applicant, make_ready, new_mentee
 
     by = by or UserFactory()
     if mentor is None:
