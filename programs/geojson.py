@@ -14,6 +14,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import override
 
+from core.page_cache import register_local_store
+
 from . import cache
 from .models import Program
 from .selectors import canonical_query, program_filterset, program_list
@@ -39,7 +41,7 @@ _local: OrderedDict[str, Payload] = OrderedDict()
 _local_size = [0]
 
 
-@cache.register_local_store
+@register_local_store
 def _forget() -> None:
     _local.clear()
     _local_size[0] = 0

@@ -4,6 +4,8 @@ from django.core.cache import cache as django_cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import QueryDict
 
+from core.page_cache import register_local_store
+
 from . import cache
 from .filters import ProgramFilterSet
 from .models import Format, Program, ProgramChange, ProgramCoordinator, State, TargetGroup, Topic
@@ -38,7 +40,7 @@ def program_filterset(*, data, language: str) -> ProgramFilterSet:
 # serving a cached page, so each distinct query string is reduced once per data generation.
 CANONICAL_MEMO_SIZE = 2048
 _canonical_memo: OrderedDict[tuple, tuple] = OrderedDict()
-cache.register_local_store(_canonical_memo.clear)
+register_local_store(_canonical_memo.clear)
 
 
 def canonical_query(*, query, language: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -43,7 +43,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _isolated_cache(settings):
     """Each test gets its own empty cache, so rate limits and cached pages never leak between tests
     (or between xdist workers sharing one Redis)."""
-    from programs.cache import forget_local_state
+    from core.page_cache import forget_local_state
 
     settings.CACHES = {
         "default": {

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from core.page_cache import forget_local_state
 from events import services as event_services
 from events.models import Event, Registration
 from notifications.models import Notification
 from notifications.sending import _prepare
 from notifications.services import notify
-from programs.cache import forget_local_state
 from programs.models import Program
 from tandems import lifecycle
 from tandems.models import ConsentRecord, Meeting, Mentee
@@ -88,8 +88,12 @@ def scene(mailoutbox, django_capture_on_commit_callbacks):
         registration = event_services.registration_create(
             event=event, name="Anna", email="anna@example.org", consent_version="1"
         )
+        # Confirmed by the mailed link (double opt-in): the confirmation with the .ics follows.
+        registration = event_services.registration_confirm(registration=registration)
         rows = [
-            Notification.objects.get(registration=registration),
+            Notification.objects.get(
+                registration=registration, kind=Notification.Kind.REGISTRATION_CONFIRMATION
+            ),
             notify(
                 Notification.Kind.EVENT_REMINDER,
                 about=event,

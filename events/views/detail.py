@@ -19,13 +19,13 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.http import accepts_gzip, etag_matches, json_ld
+from core.page_cache import register_local_store
 from events import cache as events_cache
 from events import ics
 from events.filters import event_filterset, is_canonical
 from events.models import Event
 from events.occurrences import Occurrence, occurrences
 from events.selectors import public_events
-from programs import cache as programs_cache
 from programs.maps import map_config
 from programs.models import Program
 
@@ -335,7 +335,7 @@ _feeds: dict[str, FeedPayload] = {}
 MAX_LOCAL_FEEDS = 16
 
 
-@programs_cache.register_local_store
+@register_local_store
 def _forget_feeds() -> None:
     _feeds.clear()
 

@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.page_cache import forget_local_state
 from events import cache as events_cache
 from events import calendar
 from events.models import Audience, Event, EventType
 from events.occurrences import Occurrence
 from events.selectors import overlapping
 from events.services import all_day_span, event_publish, registration_create
-from programs.cache import forget_local_state
 from tests.factories import EventFactory, OrganizationFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from icalendar import Calendar
 
+from core.page_cache import forget_local_state
 from events import services
 from events.ics import event_calendar
 from events.models import Event, EventType
 from events.occurrences import occurrences
-from programs.cache import forget_local_state
 from tests.factories import EventFactory
 
 

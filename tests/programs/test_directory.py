@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs.cache import forget_local_state
+from core.page_cache import forget_local_state
 from programs.models import Format, Program, TargetGroup
 from tests.conftest import require_service
 from tests.factories import MUNICH, OrganizationFactory, ProgramFactory
