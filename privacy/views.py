@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
 from audit.services import EXPORTED, audit_record
+from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors as tandem_selectors
 from tandems import services as tandem_services
@@ -109,12 +110,11 @@ class ConsentListView(LoginRequiredMixin, TemplateView):
 @login_required
 def consent_withdraw_view(request, pk):
     consent = get_object_or_404(ConsentRecord, pk=pk, user=request.user)
-    try:
-        services.consent_withdraw(consent=consent, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your consent has been withdrawn."))
+    run_action(
+        request,
+        lambda: services.consent_withdraw(consent=consent, by=request.user),
+        success=_("Your consent has been withdrawn."),
+    )
     return redirect("privacy:consents")
 
 
@@ -174,12 +174,11 @@ def mentee_consent_withdraw_view(request, pk):
     )
     if not request.user.has_perm("tandems.change_mentee", consent.mentee):
         raise Http404
-    try:
-        services.consent_withdraw(consent=consent, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The consent has been withdrawn."))
+    run_action(
+        request,
+        lambda: services.consent_withdraw(consent=consent, by=request.user),
+        success=_("The consent has been withdrawn."),
+    )
     return redirect("tandems:coordination_mentee", pk=consent.mentee_id)
 
 

@@ -2,7 +2,6 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.actions import run_action
 from core.http import accepts_gzip, etag_matches, json_ld
 
 from . import cache, gazetteer, geojson, services
@@ -244,12 +244,7 @@ def _listing_action(request, slug: str, action, success: str):
     program = get_object_or_404(Program, slug=slug)
     if not request.user.has_perm("programs.change_listing", program):
         raise Http404
-    try:
-        action(program=program)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+    run_action(request, lambda: action(program=program), success=success)
     return redirect("programs:edit", slug=program.slug)
 
 
@@ -284,12 +279,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
 def _review_action(request, do, success: str):
     if not request.user.has_perm("programs.review_listings"):
         raise Http404
-    try:
-        do()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+    run_action(request, do, success=success)
     return redirect("programs:review_queue")
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.actions import run_action
 from events import selectors, services
 from events.forms.event import EventForm, RejectForm
 from events.models import Event
@@ -123,12 +124,7 @@ class EventEditView(LoginRequiredMixin, EventFormMixin, UpdateView):
 
 def _organiser_action(request, slug: str, action, success: str):
     event = changeable_event(request, slug)
-    try:
-        action(event=event, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+    run_action(request, lambda: action(event=event, by=request.user), success=success)
     return redirect("events:event_edit", slug=event.slug)
 
 
@@ -187,12 +183,7 @@ def _review_action(request, slug: str, action, success: str):
     if not request.user.has_perm("events.moderate_events"):
         raise Http404
     event = get_object_or_404(Event, slug=slug)
-    try:
-        action(event)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+    run_action(request, lambda: action(event), success=success)
     if request.POST.get("back") == "edit":
         return redirect("events:event_edit", slug=event.slug)
     return redirect("events:event_review_queue")

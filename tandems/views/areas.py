@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts.selectors import user_has_two_factor
+from core.actions import run_action
 from programs.models import Program, ProgramCoordinator
 from programs.selectors import programs_coordinated_by
 from tandems import dashboard, selectors, services
@@ -149,12 +150,11 @@ def application_withdraw_view(request, pk):
     if not request.user.is_authenticated:
         return redirect("account_login")
     application = get_object_or_404(Application, pk=pk, volunteer=request.user)
-    try:
-        services.application_withdraw(application=application, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your application has been withdrawn."))
+    run_action(
+        request,
+        lambda: services.application_withdraw(application=application, by=request.user),
+        success=_("Your application has been withdrawn."),
+    )
     return redirect("tandems:my_area")
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
+from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
 from tandems.forms.coordination import (
@@ -142,18 +143,14 @@ def _application_action(request, pk, form_class, action, success: str):
     if not request.user.has_perm("tandems.change_application", application):
         raise Http404
     form = form_class(request.POST, application=application)
-    if not form.is_valid():
-        if "stage" in form.errors:
-            raise Http404  # a stage id that is not one of this program's stages
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    else:
-        try:
-            action(application=application, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, success)
+    if not form.is_valid() and "stage" in form.errors:
+        raise Http404  # a stage id that is not one of this program's stages
+    run_action(
+        request,
+        lambda: action(application=application, data=form.cleaned_data, by=request.user),
+        success=success,
+        form=form,
+    )
     return redirect("tandems:coordination_application", pk=application.pk)
 
 
@@ -343,21 +340,17 @@ def mentee_propose_view(request, pk):
         ),
         None,
     )
-    try:
-        services.tandem_propose(
+    run_action(
+        request,
+        lambda: services.tandem_propose(
             mentee=mentee,
             volunteer=volunteer,
             by=request.user,
             explanation=match.explanation() if match else None,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Tandem proposed: %(mentor)s and %(mentee)s.")
-            % {"mentor": volunteer.volunteer_profile.name, "mentee": mentee.first_name},
-        )
+        ),
+        success=_("Tandem proposed: %(mentor)s and %(mentee)s.")
+        % {"mentor": volunteer.volunteer_profile.name, "mentee": mentee.first_name},
+    )
     return redirect("tandems:coordination_mentee", pk=mentee.pk)
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView, TemplateView
 
+from core.actions import run_action
 from programs.selectors import programs_coordinated_by
 from tandems import ics, lifecycle, selectors
 from tandems.forms.coordination import add_service_errors
@@ -54,11 +55,6 @@ def _may_change(request, tandem: Tandem) -> bool:
         return True
     messages.error(request, _("This tandem has ended; nothing can be changed any more."))
     return False
-
-
-def _messages_from(request, form) -> None:
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
 
 
 def tandem_url(tandem_or_pk) -> str:
@@ -239,12 +235,11 @@ def meeting_cancel_view(request, pk):
     meeting = get_object_or_404(_mentor_meetings(request.user), pk=pk)
     tandem = _tandem(request, meeting.tandem_id)
     if _may_change(request, tandem):
-        try:
-            lifecycle.meeting_cancel(meeting=meeting, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The meeting has been cancelled."))
+        run_action(
+            request,
+            lambda: lifecycle.meeting_cancel(meeting=meeting, by=request.user),
+            success=_("The meeting has been cancelled."),
+        )
     return redirect(tandem_url(tandem))
 
 
@@ -311,15 +306,12 @@ def goal_add_view(request, pk):
     tandem = _tandem(request, pk)
     if _may_change(request, tandem):
         form = GoalForm(request.POST)
-        if not form.is_valid():
-            _messages_from(request, form)
-        else:
-            try:
-                lifecycle.goal_add(tandem=tandem, title=form.cleaned_data["title"])
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("The goal has been added."))
+        run_action(
+            request,
+            lambda: lifecycle.goal_add(tandem=tandem, title=form.cleaned_data["title"]),
+            success=_("The goal has been added."),
+            form=form,
+        )
     return redirect(f"{tandem_url(tandem)}#goals")
 
 
@@ -335,19 +327,16 @@ def goal_progress_view(request, pk):
     tandem = _tandem(request, goal.tandem_id)
     if _may_change(request, tandem):
         form = GoalProgressForm(request.POST)
-        if not form.is_valid():
-            _messages_from(request, form)
-        else:
-            try:
-                lifecycle.goal_set_progress(goal=goal, progress=form.cleaned_data["progress"])
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Progress of “%(goal)s”: %(progress)s.")
-                    % {"goal": goal.title, "progress": goal.get_progress_display()},
-                )
+        run_action(
+            request,
+            lambda: lifecycle.goal_set_progress(goal=goal, progress=form.cleaned_data["progress"]),
+            # Read after the change: the progress just set.
+            success=lambda _result: (
+                _("Progress of “%(goal)s”: %(progress)s.")
+                % {"goal": goal.title, "progress": goal.get_progress_display()}
+            ),
+            form=form,
+        )
     return redirect(f"{tandem_url(tandem)}#goals")
 
 

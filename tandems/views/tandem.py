@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
+from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin
 from tandems import lifecycle, selectors, services
 from tandems.charts import Series, line_chart
@@ -260,19 +261,16 @@ def tandem_status_view(request, pk):
     if not request.user.has_perm("tandems.change_tandem", tandem):
         raise Http404
     form = TandemStatusForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(tandem)
-    try:
-        tandem = form.save(tandem=tandem, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if tandem.status == Tandem.Status.PAUSED:
-            messages.success(request, _("The tandem is paused."))
-        else:
-            messages.success(request, _("The tandem is active again."))
+    run_action(
+        request,
+        lambda: form.save(tandem=tandem, by=request.user),
+        success=lambda changed: (
+            _("The tandem is paused.")
+            if changed.status == Tandem.Status.PAUSED
+            else _("The tandem is active again.")
+        ),
+        form=form,
+    )
     return redirect(tandem)
 
 
@@ -283,16 +281,9 @@ def goal_add_view(request, pk):
     if not request.user.has_perm("tandems.change_tandem", tandem):
         raise Http404
     form = GoalForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(tandem)
-    try:
-        form.save(tandem=tandem)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The goal has been added."))
+    run_action(
+        request, lambda: form.save(tandem=tandem), success=_("The goal has been added."), form=form
+    )
     return redirect(tandem)
 
 
@@ -311,12 +302,7 @@ def goal_progress_view(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please choose a step of progress from the list."))
         return redirect(goal.tandem)
-    try:
-        form.save(goal=goal)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The progress has been saved."))
+    run_action(request, lambda: form.save(goal=goal), success=_("The progress has been saved."))
     return redirect(goal.tandem)
 
 
