@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import markdown
+from core.workflow import transition
 from notifications.models import Notification
 from notifications.services import notify
 from programs import gazetteer
@@ -146,39 +147,32 @@ def event_save(*, event: Event, audiences=None, by=None, needs_review: bool = Fa
     return event
 
 
-def _move(
-    event: Event, *, allowed: set[str], to: str, message: str, review_note: str | None = None
-) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status not in allowed:
-        raise ValidationError(message)
-    if review_note is not None:
-        event.review_note = review_note
-    event.status = to
-    event.sequence += 1
-    event.save(update_fields=["status", "sequence", "review_note", "updated_at"])
-    return event
+def _next_sequence(event: Event) -> int:
+    # iCalendar SEQUENCE: subscribed calendars take the new status.
+    return event.sequence + 1
 
 
 @transaction.atomic
 def event_submit(*, event: Event, by) -> Event:
     """A coordinator hands a draft to the network for review."""
-    return _move(
+    return transition(
         event,
         allowed={Event.Status.DRAFT},
         to=Event.Status.REVIEW,
-        message=_("Only a draft can be submitted for review."),
+        refusal=_("Only a draft can be submitted for review."),
+        sequence=_next_sequence,
     )
 
 
 @transaction.atomic
 def event_publish(*, event: Event, by) -> Event:
-    return _move(
+    return transition(
         event,
         allowed={Event.Status.DRAFT, Event.Status.REVIEW},
         to=Event.Status.PUBLISHED,
-        message=_("This event is already public."),
+        refusal=_("This event is already public."),
         review_note="",
+        sequence=_next_sequence,
     )
 
 
@@ -189,23 +183,24 @@ def event_reject(*, event: Event, by, reason: str) -> Event:
         raise ValidationError(
             {"reason": _("Please give a reason, so the organiser knows what to change.")}
         )
-    locked = Event.objects.select_for_update().get(pk=event.pk)
-    if locked.status != Event.Status.REVIEW:
-        raise ValidationError(_("Only an event in review can be sent back."))
-    locked.status = Event.Status.DRAFT
-    locked.review_note = reason.strip()
-    locked.save(update_fields=["status", "review_note", "updated_at"])
-    return locked
+    return transition(
+        event,
+        allowed={Event.Status.REVIEW},
+        to=Event.Status.DRAFT,
+        refusal=_("Only an event in review can be sent back."),
+        review_note=reason.strip(),
+    )
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, by) -> Event:
     """A public event is called off: it stays visible, marked, and feeds send STATUS:CANCELLED."""
-    return _move(
+    return transition(
         event,
         allowed={Event.Status.PUBLISHED},
         to=Event.Status.CANCELLED,
-        message=_("Only a published event can be cancelled."),
+        refusal=_("Only a published event can be cancelled."),
+        sequence=_next_sequence,
     )
 
 

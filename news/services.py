@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import markdown
 from core.text import german_slug
+from core.workflow import transition
 from programs.models import Program
 
 from .models import RESERVED_SLUGS, NewsItem
@@ -60,33 +61,23 @@ def news_item_propose(
     return news_item_save(item=item, tags=list(tags), programs=[program], by=by)
 
 
-def _move(item: NewsItem, *, allowed: set[str], to: str, message: str) -> NewsItem:
-    item = NewsItem.objects.select_for_update().get(pk=item.pk)
-    if item.status not in allowed:
-        raise ValidationError(message)
-    item.status = to
-    if to == NewsItem.Status.PUBLISHED:
-        item.review_note = ""
-    item.save(update_fields=["status", "review_note", "updated_at"])
-    return item
-
-
 @transaction.atomic
 def news_item_publish(*, item: NewsItem, by) -> NewsItem:
-    return _move(
+    return transition(
         item,
         allowed={NewsItem.Status.DRAFT, NewsItem.Status.REVIEW},
         to=NewsItem.Status.PUBLISHED,
-        message=_("This item is already published."),
+        refusal=_("This item is already published."),
+        review_note="",
     )
 
 
 @transaction.atomic
 def news_item_unpublish(*, item: NewsItem, by) -> NewsItem:
     """Take an item offline: it goes back to the drafts."""
-    return _move(
+    return transition(
         item,
         allowed={NewsItem.Status.PUBLISHED},
         to=NewsItem.Status.DRAFT,
-        message=_("Only a published item can be taken offline."),
+        refusal=_("Only a published item can be taken offline."),
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import images
+from core.workflow import transition
 
 from . import gazetteer
 from .models import Program, ProgramChange
@@ -158,11 +159,13 @@ def programs_refresh_search_text(*, programs) -> int:
 
 @transaction.atomic
 def program_submit_for_review(*, program: Program) -> Program:
-    if program.status not in (Program.Status.DRAFT, Program.Status.REVIEW):
-        raise ValidationError(_("Only a draft can be submitted for review."))
-    program.status = Program.Status.REVIEW
-    program.save(update_fields=["status", "updated_at"])
-    return program
+    return transition(
+        program,
+        lock=False,
+        allowed={Program.Status.DRAFT, Program.Status.REVIEW},
+        to=Program.Status.REVIEW,
+        refusal=_("Only a draft can be submitted for review."),
+    )
 
 
 @transaction.atomic
@@ -171,28 +174,25 @@ def program_publish(*, program: Program) -> Program:
         raise ValidationError(
             _("The program needs a location on the map (an address with a known postcode).")
         )
-    program.status = Program.Status.PUBLISHED
-    program.review_note = ""
-    program.last_reviewed_at = timezone.localdate()
-    program.save(update_fields=["status", "review_note", "last_reviewed_at", "updated_at"])
-    return program
+    return transition(
+        program,
+        lock=False,
+        to=Program.Status.PUBLISHED,
+        review_note="",
+        last_reviewed_at=timezone.localdate(),
+    )
 
 
 @transaction.atomic
 def program_send_back(*, program: Program, reason: str) -> Program:
     if not reason.strip():
         raise ValidationError(_("Please give a reason, so the coordinators know what to change."))
-    program.status = Program.Status.DRAFT
-    program.review_note = reason.strip()
-    program.save(update_fields=["status", "review_note", "updated_at"])
-    return program
+    return transition(program, lock=False, to=Program.Status.DRAFT, review_note=reason.strip())
 
 
 @transaction.atomic
 def program_archive(*, program: Program) -> Program:
-    program.status = Program.Status.ARCHIVED
-    program.save(update_fields=["status", "updated_at"])
-    return program
+    return transition(program, lock=False, to=Program.Status.ARCHIVED)
 
 
 @transaction.atomic
