@@ -21,6 +21,11 @@ from .text import multi_line
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def guard_formula(text: str) -> str:
+    """A leading apostrophe for text a spreadsheet would run as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def cell(value):
     if value is None:
         return ""
@@ -30,8 +35,7 @@ def cell(value):
         return value.isoformat()
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
-    text = multi_line(str(value))
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return guard_formula(multi_line(str(value)))
 
 
 def csv_response(*, filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:

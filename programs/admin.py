@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .csv_io import COLUMNS, programs_import
+from .imports import COLUMNS, programs_import
 from .models import (
     Format,
     FundingBadge,

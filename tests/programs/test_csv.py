@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from programs.csv_io import COLUMNS, programs_export_csv, programs_import
+from programs.exports import programs_export_csv
+from programs.imports import COLUMNS, programs_import
 from programs.models import FundingBadge, Organization, Program
 from tests.factories import MUNICH, ProgramFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""The offline gazetteer (programs/gazetteer.py) and the bundled Länder outline.
+"""The offline gazetteer (programs/gazetteer/__init__.py) and the bundled Länder outline.
 
 Both read files committed to the repository; nothing here needs the network or npm.
 """
@@ -174,7 +174,7 @@ def test_coverage_of_the_data_file():
 
 
 def test_build_script_folds_names_like_the_module():
-    from programs import gazetteer_build
+    from programs.gazetteer import build as gazetteer_build
 
     for name in ["München", "Frankfurt (Oder)", "Sankt Ingbert", "Gießen", "Bad Homburg v.d. Höhe"]:
         assert gazetteer_build.fold(name) == gazetteer.fold(name)

@@ -2,7 +2,7 @@ import io
 
 from django.core.management.base import BaseCommand
 
-from programs.csv_io import programs_export_csv, programs_export_geojson
+from programs.exports import programs_export_csv, programs_export_geojson
 from programs.models import Program
 
 

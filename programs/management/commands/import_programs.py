@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.csv_io import programs_import
+from programs.imports import programs_import
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Offline gazetteer of Germany: postcodes and place names to coordinates.
 
 The data ships with the portal (``programs/data/gazetteer.tsv.gz``, built by
-``programs/gazetteer_build.py``); no geocoding service is ever called. The file is read once
+``programs/gazetteer/build.py``); no geocoding service is ever called. The file is read once
 per process, on first use, and kept in memory; every lookup is a dict access.
 
     >>> lookup("04109").label
@@ -29,7 +29,7 @@ from pathlib import Path
 
 __all__ = ["ATTRIBUTION", "Place", "bounding_box", "distance_km", "lookup", "suggest"]
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.tsv.gz"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer.tsv.gz"
 
 ATTRIBUTION = (
     "Postleitzahlen: © OpenStreetMap-Mitwirkende (ODbL 1.0), suche-postleitzahl.org; "

