@@ -1,7 +1,6 @@
 """Demo events for `load_demo`: a hand-written year of the network's calendar, and a generated
 benchmark set of any size (`--events 5000`)."""
 
-import importlib
 import random
 from datetime import date, time, timedelta
 
@@ -13,21 +12,11 @@ from programs import gazetteer
 from programs.demo import CITIES
 from programs.models import Program
 
-from . import cache, services
+from . import cache, services, vocabularies
 from .models import Audience, Event, EventType
 from .occurrences import last_end
 
 NETWORK_URL = "https://netzwerk-mentoring.example.org"
-
-
-def ensure_vocabularies() -> None:
-    """The starting set of types and audiences, in case it is missing (a flushed database)."""
-    terms = importlib.import_module("events.migrations.0002_vocabularies")
-    for model, rows in ((EventType, terms.EVENT_TYPES), (Audience, terms.AUDIENCES)):
-        for position, (slug, name_de, name_en) in enumerate(rows):
-            model.objects.get_or_create(
-                slug=slug, defaults={"name_de": name_de, "name_en": name_en, "position": position}
-            )
 
 
 def _next_weekday(day: date, weekday: int) -> date:
@@ -343,7 +332,7 @@ def demo_event_rows(today: date) -> list[dict]:
 def create_demo_events() -> dict[str, Event]:
     """The hand-written events through the services; idempotent: an existing slug is left as it
     is (edits made in the demo survive, and SEQUENCE does not move)."""
-    ensure_vocabularies()
+    vocabularies.ensure_vocabularies()
     types = {t.slug: t for t in EventType.objects.all()}
     audiences = {a.slug: a for a in Audience.objects.all()}
     programs = {p.name: p for p in Program.objects.filter(slug__in=_demo_program_slugs())}
@@ -405,7 +394,7 @@ def generate_events(*, count: int, seed: int) -> int:
     Idempotent for the same seed and count: events are keyed `demo-event-<n>`, and the n-th event
     is drawn the same way whether or not it exists already. Returns how many were added.
     """
-    ensure_vocabularies()
+    vocabularies.ensure_vocabularies()
     rng = random.Random(seed)
     existing = set(
         Event.objects.filter(slug__startswith="demo-event-").values_list("slug", flat=True)

@@ -1,6 +1,5 @@
 """Demo news for `load_demo`: a dozen items over the last months, and one draft."""
 
-import importlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -9,18 +8,8 @@ from django.utils import timezone
 from events.models import Event
 from programs.models import Program
 
-from . import services
+from . import services, vocabularies
 from .models import NewsItem, NewsTag
-
-
-def ensure_vocabularies() -> None:
-    """The starting set of tags, in case it is missing (a flushed database)."""
-    terms = importlib.import_module("news.migrations.0002_tags")
-    for position, (slug, name_de, name_en) in enumerate(terms.NEWS_TAGS):
-        NewsTag.objects.get_or_create(
-            slug=slug, defaults={"name_de": name_de, "name_en": name_en, "position": position}
-        )
-
 
 # (slug, title, days ago, tags, program slug, event slug prefix, status, teaser, body)
 DEMO_NEWS = [
@@ -251,7 +240,7 @@ Die vollständige Auswertung stellen wir beim Fachkongress vor.""",
 def create_demo_news() -> dict[str, NewsItem]:
     """The hand-written items through the services; idempotent: an existing slug is left as it
     is, so edits made in the demo survive."""
-    ensure_vocabularies()
+    vocabularies.ensure_vocabularies()
     tags = {tag.slug: tag for tag in NewsTag.objects.all()}
     program_slugs = {row[4] for row in DEMO_NEWS if row[4]}
     programs = {

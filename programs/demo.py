@@ -102,21 +102,6 @@ CITIES = ["04109", "01067", "10115", "20095", "80331", "50667", "60311", "70173"
           "87435"]  # fmt: skip
 
 
-def ensure_vocabularies() -> None:
-    """The German starting set, in case it is missing (a flushed test database, a new install
-    that deleted terms): demo data needs its target groups, topics and formats."""
-    for model, terms in (
-        (TargetGroup, vocabularies.TARGET_GROUPS),
-        (Topic, vocabularies.TOPICS),
-        (Format, vocabularies.FORMATS),
-        (FundingBadge, vocabularies.FUNDING_BADGES),
-    ):
-        for position, (slug, name_de, name_en) in enumerate(terms):
-            model.objects.get_or_create(
-                slug=slug, defaults={"name_de": name_de, "name_en": name_en, "position": position}
-            )
-
-
 def _terms(model, slugs):
     return list(model.objects.filter(slug__in=slugs))
 
@@ -124,7 +109,7 @@ def _terms(model, slugs):
 @transaction.atomic
 def create_demo_programs() -> dict[str, Program]:
     """The hand-written programs, published; idempotent (keyed by slug)."""
-    ensure_vocabularies()
+    vocabularies.ensure_vocabularies()
     programs = {}
     for row in PROGRAMS:
         name, org_name, postcode, city, groups, topics, formats, reach, ages, summary = row

@@ -1,6 +1,7 @@
 """The German starting set of the editable vocabularies (slug, German label, English label).
 
-Used by the data migration that seeds them; staff edit them in the admin afterwards.
+Used by the data migration that seeds them, and put back by ensure_vocabularies() where they are
+missing; staff edit them in the admin afterwards.
 """
 
 TARGET_GROUPS = [
@@ -51,3 +52,21 @@ FUNDING_BADGES = [
     ("landesfoerderung", "Gefördert vom Land", "Funded by the federal state"),
     ("kommunale-foerderung", "Gefördert von der Kommune", "Funded by the municipality"),
 ]
+
+
+def ensure_vocabularies() -> None:
+    """The German starting set, in case it is missing (a flushed test database, a new install
+    that deleted terms): demo data needs its target groups, topics and formats."""
+    # Imported here: the data migration that seeds the terms reads this module's lists.
+    from .models import Format, FundingBadge, TargetGroup, Topic
+
+    for model, terms in (
+        (TargetGroup, TARGET_GROUPS),
+        (Topic, TOPICS),
+        (Format, FORMATS),
+        (FundingBadge, FUNDING_BADGES),
+    ):
+        for position, (slug, name_de, name_en) in enumerate(terms):
+            model.objects.get_or_create(
+                slug=slug, defaults={"name_de": name_de, "name_en": name_en, "position": position}
+            )

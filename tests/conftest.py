@@ -71,9 +71,9 @@ def _vocabularies_after_a_flush(request):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
-    from events.demo import ensure_vocabularies as ensure_event_vocabularies
-    from news.demo import ensure_vocabularies as ensure_news_vocabularies
-    from programs.demo import ensure_vocabularies as ensure_program_vocabularies
+    from events.vocabularies import ensure_vocabularies as ensure_event_vocabularies
+    from news.vocabularies import ensure_vocabularies as ensure_news_vocabularies
+    from programs.vocabularies import ensure_vocabularies as ensure_program_vocabularies
 
     ensure_program_vocabularies()
     ensure_event_vocabularies()

@@ -311,7 +311,7 @@ def snapshot() -> dict:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from events.demo import ensure_vocabularies
+    from events.vocabularies import ensure_vocabularies
 
     ensure_vocabularies()
     program = ProgramFactory(name="Lesepat:innen Leipzig")

@@ -1,4 +1,4 @@
-from .lifecycle import (
+from .tandem import (
     CHECKIN_ITEMS,
     CalendarFeed,
     CheckIn,

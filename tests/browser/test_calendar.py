@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from events.calendar import Month
-from events.demo import ensure_vocabularies
 from events.models import EventType
+from events.vocabularies import ensure_vocabularies
 from tests.factories import EventFactory
 
 pytestmark = [

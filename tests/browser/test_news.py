@@ -12,7 +12,7 @@ pytestmark = [
 
 @pytest.fixture
 def news_item(db):
-    from news.demo import ensure_vocabularies
+    from news.vocabularies import ensure_vocabularies
 
     ensure_vocabularies()  # a flushed database may lack the migration's tags
     for n in range(12):

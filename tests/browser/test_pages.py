@@ -144,7 +144,7 @@ def test_signed_in_pages_accessible(page, live_server, language):
 
 
 def test_staff_review_queue_accessible(page, live_server):
-    from events.demo import ensure_vocabularies
+    from events.vocabularies import ensure_vocabularies
     from programs.models import Program
     from tests.factories import EventFactory, ProgramFactory, UserFactory
 
