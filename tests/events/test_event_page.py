@@ -352,8 +352,9 @@ def test_event_page_external_registration_links_out(client, program):
 
 
 def test_event_page_lists_the_organisers_other_upcoming_public_events(client, event, program):
-    # Fixed local times around the series' next Monday, so the order holds at any hour of the run.
-    series_start = next_weekday(0, after=timezone.localdate())
+    # The series' next date two days ahead and its last one five days ago: on whichever day and at
+    # whichever hour the test runs (a Monday evening included), no date of it lies in between.
+    series_start = timezone.localdate() + timedelta(days=2)
     soon = local(series_start, time(18, 0))
     later = EventFactory(program=program, title="Später", starts_at=soon + timedelta(days=20))
     sooner = EventFactory(program=program, title="Bald", starts_at=soon)
