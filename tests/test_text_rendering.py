@@ -88,8 +88,12 @@ def scene(mailoutbox, django_capture_on_commit_callbacks):
         registration = event_services.registration_create(
             event=event, name="Anna", email="anna@example.org", consent_version="1"
         )
+        # Confirmed by the address's owner (double opt-in): only then is there a reminder to send.
+        event_services.registration_confirm(registration=registration)
         rows = [
-            Notification.objects.get(registration=registration),
+            Notification.objects.get(
+                registration=registration, kind=Notification.Kind.REGISTRATION_CONFIRMATION
+            ),
             notify(
                 Notification.Kind.EVENT_REMINDER,
                 about=event,

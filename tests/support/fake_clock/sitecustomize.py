@@ -8,6 +8,7 @@ gunicorn, manage.py), so Python loads this file first in each of them; FAKE_NOW_
 time at which the session started) puts them all on the same fake clock.
 """
 
+import contextlib
 import os
 import time
 from datetime import datetime
@@ -40,7 +41,6 @@ def start() -> datetime | None:
     return moment
 
 
-try:
+# A Python without time-machine (not the project's .venv) keeps its real clock.
+with contextlib.suppress(ImportError):
     start()
-except ImportError:  # a Python without time-machine (not the project's .venv): its real clock
-    pass
