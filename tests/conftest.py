@@ -34,6 +34,18 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_redis(what: str) -> None:
+    """Tests with a Redis, even a private redis-server of their own, run only when REDIS_URL says
+    that Redis belongs to the run: without it no test starts or touches one."""
+    require_service(bool(os.environ.get("REDIS_URL", "").strip()), f"needs REDIS_URL: {what}")
+
+
+def require_postgres(what: str) -> None:
+    from django.db import connection
+
+    require_service(connection.vendor == "postgresql", f"needs PostgreSQL (DATABASE_URL): {what}")
+
+
 def pytest_configure(config):
     """FAKE_NOW: the whole run, and every process it starts, at that instant (see
     tests/support/fake_clock/sitecustomize.py)."""
@@ -149,8 +161,8 @@ def redis_url():
     skips: whatever answers on 127.0.0.1:6379 may be someone else's and stays untouched."""
     import redis
 
-    url = os.environ.get("REDIS_URL", "").strip()
-    require_service(bool(url), "needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    require_redis("the Redis of REDIS_URL, e.g. redis://127.0.0.1:6379/0")
+    url = os.environ["REDIS_URL"].strip()
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
         available = True

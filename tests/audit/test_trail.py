@@ -111,6 +111,7 @@ def test_trail_denials(client, program, who, status):
         assert response["Location"].startswith("/konto/login/")
 
 
+@pytest.mark.clock
 def test_trail_filters_by_action_record_person_and_days(coordinator_client, program, coordinator):
     coordinator.name = "Kora Koordinatorin"
     coordinator.save()
@@ -140,6 +141,7 @@ def test_trail_filters_by_action_record_person_and_days(coordinator_client, prog
     assert before.context["rows"] == []
 
 
+@pytest.mark.clock
 def test_trail_date_filter_uses_berlin_days(coordinator_client, program):
     # 23:30 UTC on 31 March is 01:30 on 1 April in Berlin (summer time).
     with time_machine.travel(datetime(2027, 3, 31, 23, 30, tzinfo=UTC), tick=False):

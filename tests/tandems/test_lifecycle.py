@@ -131,6 +131,7 @@ def test_no_status_leads_back_to_proposed():
     assert [s for s in Status.values if Status.PROPOSED in lifecycle.TRANSITIONS[s]] == []
 
 
+@pytest.mark.clock
 def test_start_of_a_paused_tandem_is_refused():
     tandem = tandem_in(Status.PAUSED, ProgramFactory())
     before = row(tandem)
@@ -186,6 +187,7 @@ def test_mentor_may_run_two_tandems_when_the_program_allows_several():
     ]
 
 
+@pytest.mark.clock
 def test_start_and_resume_refused_once_the_program_allows_only_one_tandem():
     program = ProgramFactory()
     allow_several(program, True)
@@ -203,6 +205,7 @@ def test_start_and_resume_refused_once_the_program_allows_only_one_tandem():
     assert (row(first)["status"], row(second)["status"]) == (Status.PAUSED, Status.PROPOSED)
 
 
+@pytest.mark.clock
 def test_a_mentor_of_an_ended_tandem_is_free_again():
     program = ProgramFactory()
     mentor = make_ready(applicant(program)).volunteer
@@ -227,6 +230,7 @@ def checkin_rows(tandem: Tandem) -> list[tuple]:
     )
 
 
+@pytest.mark.clock
 def test_start_defaults_to_the_programs_duration_and_schedules_checkins():
     program = ProgramFactory()
     coordinator = UserFactory()
@@ -256,6 +260,7 @@ def test_start_defaults_to_the_programs_duration_and_schedules_checkins():
     assert (change.from_status, change.to_status, change.by) == ("proposed", "active", coordinator)
 
 
+@pytest.mark.clock
 def test_start_clamps_the_planned_end_to_the_end_of_the_month():
     program = ProgramFactory()
     settings = services.program_tandem_settings(program=program)
@@ -271,6 +276,7 @@ def test_start_clamps_the_planned_end_to_the_end_of_the_month():
     ]
 
 
+@pytest.mark.clock
 def test_start_keeps_rhythm_weekday_time_and_a_given_planned_end():
     with frozen(date(2027, 3, 1)):
         tandem = running_tandem(
@@ -291,6 +297,7 @@ def test_start_keeps_rhythm_weekday_time_and_a_given_planned_end():
     ) == (date(2027, 9, 1), "biweekly", "mi", time(17, 30))
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("started_on", "planned_end_on", "field"),
     [
@@ -319,6 +326,7 @@ def test_start_with_bad_dates_is_refused(started_on, planned_end_on, field):
 # --- End -------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("reason", "status"),
     [
@@ -342,6 +350,7 @@ def meeting_rows(tandem: Tandem) -> list[tuple]:
     ]
 
 
+@pytest.mark.clock
 def test_end_cancels_later_meetings_drops_undue_checkins_and_opens_closing_ones():
     program = ProgramFactory()
     coordinator = UserFactory()
@@ -393,6 +402,7 @@ def test_end_cancels_later_meetings_drops_undue_checkins_and_opens_closing_ones(
     )
 
 
+@pytest.mark.clock
 def test_end_on_an_earlier_day_cancels_the_meetings_after_it():
     with frozen(date(2027, 1, 20)):
         tandem = running_tandem(ProgramFactory(), started_on=date(2026, 12, 1))
@@ -405,6 +415,7 @@ def test_end_on_an_earlier_day_cancels_the_meetings_after_it():
     assert meeting_rows(tandem) == [(date(2027, 1, 20), "cancelled", 1)]
 
 
+@pytest.mark.clock
 def test_early_end_puts_the_mentee_back_on_the_waiting_list():
     with frozen(date(2027, 1, 20)):
         tandem = running_tandem(ProgramFactory(), started_on=date(2026, 12, 1))
@@ -424,6 +435,7 @@ def test_early_end_puts_the_mentee_back_on_the_waiting_list():
     assert (mentee.status, mentee.waiting_since) == (Mentee.Status.WAITING, date(2027, 1, 20))
 
 
+@pytest.mark.clock
 def test_ending_a_proposed_tandem_creates_no_checkins():
     tandem = proposed_tandem(ProgramFactory())
 
@@ -440,6 +452,7 @@ def test_ending_a_proposed_tandem_creates_no_checkins():
     assert CheckIn.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("ended_on", "reason", "field"),
     [
@@ -498,6 +511,7 @@ def planned(tandem: Tandem) -> list[tuple]:
     ]
 
 
+@pytest.mark.clock
 def test_weekly_rhythm_keeps_the_local_time_into_summer_time():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
 
@@ -511,6 +525,7 @@ def test_weekly_rhythm_keeps_the_local_time_into_summer_time():
     ]
 
 
+@pytest.mark.clock
 def test_weekly_rhythm_keeps_the_local_time_into_winter_time():
     tandem = rhythm_tandem(today=date(2027, 10, 23), started_on=date(2027, 10, 1))
 
@@ -524,6 +539,7 @@ def test_weekly_rhythm_keeps_the_local_time_into_winter_time():
     ]
 
 
+@pytest.mark.clock
 def test_planning_twice_creates_no_duplicates():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
     first = plan(tandem, date(2027, 3, 20), weeks=3)
@@ -533,6 +549,7 @@ def test_planning_twice_creates_no_duplicates():
     assert (len(first), again, tandem.meetings.count()) == (3, [], 3)
 
 
+@pytest.mark.clock
 def test_biweekly_rhythm_counts_every_second_week_from_the_start():
     # Started on Monday 1 March: the Wednesdays 3 and 17 March, then 31 March, 14 April ...
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1), rhythm="biweekly")
@@ -547,6 +564,7 @@ def test_biweekly_rhythm_counts_every_second_week_from_the_start():
     ]
 
 
+@pytest.mark.clock
 def test_biweekly_rhythm_starts_with_the_next_preferred_day_after_the_start():
     # Started on a Saturday: the following Wednesday is the first meeting day.
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 20), rhythm="biweekly")
@@ -560,6 +578,7 @@ def test_biweekly_rhythm_starts_with_the_next_preferred_day_after_the_start():
     ]
 
 
+@pytest.mark.clock
 def test_monthly_rhythm_meets_on_the_same_nth_weekday():
     # The first Wednesday after the start (3 March) is the month's first Wednesday.
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1), rhythm="monthly")
@@ -573,6 +592,7 @@ def test_monthly_rhythm_meets_on_the_same_nth_weekday():
     ]
 
 
+@pytest.mark.clock
 def test_monthly_rhythm_from_a_fifth_weekday_uses_the_fourth():
     # The first Wednesday after 29 March is 31 March, a fifth Wednesday: months without one
     # would be skipped, so the fourth Wednesday is taken.
@@ -587,6 +607,7 @@ def test_monthly_rhythm_from_a_fifth_weekday_uses_the_fourth():
     ]
 
 
+@pytest.mark.clock
 def test_rhythm_planning_stops_at_the_planned_end():
     tandem = rhythm_tandem(
         today=date(2027, 3, 20), started_on=date(2027, 3, 1), planned_end_on=date(2027, 3, 31)
@@ -597,6 +618,7 @@ def test_rhythm_planning_stops_at_the_planned_end():
     assert [day for day, _at, _utc in planned(tandem)] == [date(2027, 3, 24), date(2027, 3, 31)]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -616,6 +638,7 @@ def test_rhythm_planning_with_bad_input_is_refused(kwargs, field):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_rhythm_planning_without_preferred_day_is_refused():
     tandem = running_tandem(ProgramFactory())
 
@@ -626,6 +649,7 @@ def test_rhythm_planning_without_preferred_day_is_refused():
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_rhythm_planning_for_a_paused_tandem_is_refused():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
     lifecycle.tandem_pause(tandem=tandem, by=None)
@@ -648,6 +672,7 @@ def active_tandem():
         return running_tandem(ProgramFactory(), started_on=date(2027, 3, 1))
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("day", "start", "end", "field"),
     [
@@ -668,6 +693,7 @@ def test_meeting_plan_with_bad_input_is_refused(active_tandem, day, start, end, 
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("day", "start", "end", "minutes"),
     [
@@ -699,6 +725,7 @@ def test_meeting_plan_stores_the_local_time_and_the_real_duration(
     assert (meeting.status, meeting.place) == ("planned", "Bibliothek")
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("status", [Status.PAUSED, Status.CLOSED])
 def test_meeting_plan_for_a_tandem_that_is_not_active_is_refused(status):
     tandem = tandem_in(status, ProgramFactory())
@@ -713,6 +740,7 @@ def test_meeting_plan_for_a_tandem_that_is_not_active_is_refused(status):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -736,6 +764,7 @@ def test_meeting_log_with_bad_input_is_refused(active_tandem, kwargs, field):
     assert row(active_tandem)["last_contact_on"] is None
 
 
+@pytest.mark.clock
 def test_meeting_log_before_the_start_names_the_reason(active_tandem):
     with frozen(TODAY_2027), pytest.raises(ValidationError) as error:
         lifecycle.meeting_log(
@@ -745,6 +774,7 @@ def test_meeting_log_before_the_start_names_the_reason(active_tandem):
     assert error.value.messages == ["The tandem had not started on this day yet."]
 
 
+@pytest.mark.clock
 def test_meeting_log_for_an_ended_tandem_is_refused():
     tandem = tandem_in(Status.ENDED_EARLY, ProgramFactory())
 
@@ -757,6 +787,7 @@ def test_meeting_log_for_an_ended_tandem_is_refused():
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_meeting_log_for_a_paused_tandem_is_recorded():
     tandem = tandem_in(Status.PAUSED, ProgramFactory())
 
@@ -771,6 +802,7 @@ def test_meeting_log_for_a_paused_tandem_is_recorded():
     )
 
 
+@pytest.mark.clock
 def test_meeting_log_moves_the_last_contact_only_forward(active_tandem):
     with frozen(TODAY_2027):
         lifecycle.meeting_log(
@@ -790,6 +822,7 @@ def test_meeting_log_moves_the_last_contact_only_forward(active_tandem):
     assert active_tandem.meetings.count() == 4
 
 
+@pytest.mark.clock
 def test_meeting_log_of_a_planned_meeting_raises_its_sequence(active_tandem):
     with frozen(date(2027, 3, 20)):
         meeting = lifecycle.meeting_plan(
@@ -911,6 +944,7 @@ def test_checkin_submit_refuses_who_cannot_answer_it(respondent, answered_by):
     assert_unanswered(checkin)
 
 
+@pytest.mark.clock
 def test_checkin_submit_refuses_a_checkin_that_is_not_due():
     tandem = running_tandem(ProgramFactory())
     later = tandem.checkins.filter(occasion="regular", respondent="mentor").first()
