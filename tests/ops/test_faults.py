@@ -61,6 +61,8 @@ def pages(program_slug: str, event_slug: str) -> list[str]:
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
     """collectstatic once for the module: production serves hashed, compressed files."""
+    # Set up before the tests' own fixtures (module scope): skip before the work, not after it.
+    require_redis("gunicorn with a private redis-server")
     root = tmp_path_factory.mktemp("static")
     env = server_env(database="sqlite://:memory:", redis_url="", static_root=root, port=0)
     manage(env, "collectstatic", "--noinput", "-v0")
