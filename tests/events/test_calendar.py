@@ -2,9 +2,10 @@
 counts."""
 
 import importlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
@@ -429,6 +430,9 @@ def organiser_options(client) -> str:
     return html[html.index('id="f-programm"') :].split("</select>")[0]
 
 
+@pytest.mark.clock
+# Registration is open only before the event of 4 May 2027: a day in April, whenever it runs.
+@time_machine.travel(datetime(2027, 4, 1, 10, tzinfo=UTC))
 def test_filter_choices_kept_when_a_change_cannot_alter_them(
     client, django_capture_on_commit_callbacks
 ):
