@@ -51,9 +51,12 @@ reset-demo: $(VENV)/.installed compile
 
 # The whole suite. With DATABASE_URL/REDIS_URL set it runs against PostgreSQL and Redis;
 # REQUIRE_SERVICES=1 turns every skip for a missing service into a failure (CI sets it).
+# FAKE_NOW=2027-03-28T02:30:00+01:00 runs it at that instant (tests/conftest.py); the 15 slowest
+# tests are listed at the end.
+FAKE_NOW ?=
 test: $(VENV)/.installed-dev compile
 	@test -x /usr/bin/chromium || echo "Note: /usr/bin/chromium is missing, browser tests will skip (apt-get install chromium)."
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	FAKE_NOW="$(FAKE_NOW)" $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 # Celery worker with the beat scheduler embedded, against REDIS_URL.
 worker: $(VENV)/.installed compile

@@ -134,11 +134,18 @@ def _typed(model_field, value):
         return value  # a stored value the field no longer accepts stays as text
 
 
+def _field_rank(model, name: str) -> tuple[int, str]:
+    """Changed fields in the order of the model's fields (its forms' order), fields it no longer
+    has last by name: PostgreSQL's jsonb keeps keys in an order of its own, SQLite as written."""
+    names = [f.name for f in model._meta.concrete_fields] if model else []
+    return (names.index(name), "") if name in names else (len(names), name)
+
+
 def _changes(entry: LogEntry, model) -> list[FieldChange]:
     if entry.action != Action.UPDATE or not isinstance(entry.changes, dict):
         return []
     result = []
-    for name, values in entry.changes.items():
+    for name, values in sorted(entry.changes.items(), key=lambda item: _field_rank(model, item[0])):
         try:
             model_field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:

@@ -1,4 +1,5 @@
 import os
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,6 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
+from tests.support import fake_clock
+from tests.support.fake_clock import sitecustomize as fake_clock_start
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -31,12 +34,56 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_redis(what: str) -> None:
+    """Tests with a Redis, even a private redis-server of their own, run only when REDIS_URL says
+    that Redis belongs to the run: without it no test starts or touches one."""
+    require_service(bool(os.environ.get("REDIS_URL", "").strip()), f"needs REDIS_URL: {what}")
+
+
+def require_postgres(what: str) -> None:
+    from django.db import connection
+
+    require_service(connection.vendor == "postgresql", f"needs PostgreSQL (DATABASE_URL): {what}")
+
+
+def pytest_configure(config):
+    """FAKE_NOW: the whole run, and every process it starts, at that instant (see
+    tests/support/fake_clock/sitecustomize.py)."""
+    if not os.environ.get("FAKE_NOW", "").strip():
+        return
+    # Set before xdist starts its workers: they and their children share this start.
+    os.environ.setdefault("FAKE_NOW_STARTED", repr(time.time()))
+    fake_clock_start.start()
+
+
+def pytest_report_header(config):
+    value = os.environ.get("FAKE_NOW", "").strip()
+    if not value:
+        return None
+    moment = fake_clock_start.fake_now(value).astimezone(fake_clock_start.ZONE)
+    return f"FAKE_NOW={value}: the clock starts at {moment:%A %Y-%m-%d %H:%M:%S %Z} (Europe/Berlin)"
+
+
 def pytest_sessionfinish(session, exitstatus):
     # In CI nothing may be skipped: a skip there means a service or tool was not installed.
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if os.environ.get("REQUIRE_SERVICES") and reporter and reporter.stats.get("skipped"):
         reporter.write_line("REQUIRE_SERVICES is set and tests were skipped: failing the run.")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fake_clock_in_started_processes():
+    """Under FAKE_NOW every Python process a test starts (Celery, gunicorn, manage.py) loads
+    tests/support/fake_clock/sitecustomize.py first and shares the run's clock. Set here, in the
+    process that runs the tests, not before xdist starts its workers: pytest itself must not
+    import time-machine (one of its plugins) before it starts."""
+    if not os.environ.get("FAKE_NOW", "").strip():
+        return
+    folder = str(Path(fake_clock.__file__).parent)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if folder not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([folder, *paths])
 
 
 @pytest.fixture(autouse=True)
@@ -110,10 +157,12 @@ def _eager_tasks():
 
 @pytest.fixture
 def redis_url():
-    """The URL of a Redis that answers (REDIS_URL, else the local default)."""
+    """The Redis of REDIS_URL, with the database number it names. Without REDIS_URL the test
+    skips: whatever answers on 127.0.0.1:6379 may be someone else's and stays untouched."""
     import redis
 
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    require_redis("the Redis of REDIS_URL, e.g. redis://127.0.0.1:6379/0")
+    url = os.environ["REDIS_URL"].strip()
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
         available = True

@@ -47,6 +47,7 @@ def user_with_totp(client, clock):
     return user, secret
 
 
+@pytest.mark.clock
 def test_enabling_totp_with_a_generated_code(client, clock):
     user = UserFactory(email="zwei@example.org")
     sign_in(client, user.email)
@@ -67,6 +68,7 @@ def test_enabling_totp_with_a_generated_code(client, clock):
     assert kinds == {"totp", "recovery_codes"}
 
 
+@pytest.mark.clock
 def test_login_then_requires_the_second_step(client, clock, user_with_totp):
     user, secret = user_with_totp
     clock.shift(90)
@@ -81,6 +83,7 @@ def test_login_then_requires_the_second_step(client, clock, user_with_totp):
     assert client.get("/mein-bereich/").status_code == 200
 
 
+@pytest.mark.clock
 def test_wrong_second_step_signs_nobody_in(client, clock, user_with_totp):
     user, _secret = user_with_totp
 
@@ -92,6 +95,7 @@ def test_wrong_second_step_signs_nobody_in(client, clock, user_with_totp):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.clock
 def test_a_recovery_code_works_once(client, clock, user_with_totp):
     user, _secret = user_with_totp
     codes = Authenticator.objects.get(user=user, type="recovery_codes").wrap().get_unused_codes()
@@ -120,6 +124,7 @@ def test_coordinator_without_two_factor_sees_the_notice_in_german(client):
     assert 'href="/konto/2fa/totp/activate/"' in html
 
 
+@pytest.mark.clock
 def test_coordinator_with_two_factor_sees_no_notice(client, clock):
     coordinator = ProgramCoordinatorFactory(user=UserFactory(email="k@example.org")).user
     sign_in(client, coordinator.email)

@@ -239,6 +239,7 @@ def _entry_at(moment, program):
     return LogEntry.objects.latest("pk").pk
 
 
+@pytest.mark.clock
 def test_prune_deletes_exactly_the_entries_older_than_the_period(program):
     period = timedelta(days=settings.AUDIT_RETENTION_DAYS)
     too_old = _entry_at(NOW - period - timedelta(seconds=1), program)
@@ -252,6 +253,7 @@ def test_prune_deletes_exactly_the_entries_older_than_the_period(program):
     assert too_old not in LogEntry.objects.values_list("pk", flat=True)
 
 
+@pytest.mark.clock
 def test_prune_follows_the_configured_period(program, settings):
     settings.AUDIT_RETENTION_DAYS = 30
     _entry_at(NOW - timedelta(days=31), program)
@@ -261,6 +263,7 @@ def test_prune_follows_the_configured_period(program, settings):
     assert list(LogEntry.objects.values_list("pk", flat=True)) == [kept]
 
 
+@pytest.mark.clock
 def test_the_prune_task_uses_the_clock(program):
     _entry_at(NOW - timedelta(days=settings.AUDIT_RETENTION_DAYS + 1), program)
     _entry_at(NOW - timedelta(days=1), program)
@@ -272,6 +275,7 @@ def test_the_prune_task_uses_the_clock(program):
     assert LogEntry.objects.count() == 1
 
 
+@pytest.mark.clock
 def test_the_prune_runs_nightly_after_the_retention_run():
     entry = settings.CELERY_BEAT_SCHEDULE["audit-prune"]
 

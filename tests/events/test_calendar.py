@@ -2,9 +2,10 @@
 counts."""
 
 import importlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
@@ -52,6 +53,7 @@ def all_titles(response) -> set[str]:
 # --- Grid placement ----------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_month_grid_multi_day_event_on_each_of_its_days(client):
     event_at(local(2026, 5, 13, 10), hours=2 * 24 + 7, title="Fachkongress")
     response = month_page(client, 2026, 5)
@@ -62,6 +64,7 @@ def test_month_grid_multi_day_event_on_each_of_its_days(client):
     assert response.content.decode().count("continues:") == 2
 
 
+@pytest.mark.clock
 def test_month_grid_all_day_event_first_and_without_time(client):
     event_at(local(2026, 5, 20, 9), title="Morgens")
     start, end = all_day_span(date(2026, 5, 20), date(2026, 5, 21))
@@ -73,6 +76,7 @@ def test_month_grid_all_day_event_first_and_without_time(client):
     assert [e.shows_time for e in entries_on(response, date(2026, 5, 20))] == [False, True]
 
 
+@pytest.mark.clock
 def test_month_grid_event_crossing_midnight_on_both_days(client):
     event_at(local(2026, 5, 8, 22), hours=4, title="Lange Nacht")
     response = month_page(client, 2026, 5)
@@ -81,6 +85,7 @@ def test_month_grid_event_crossing_midnight_on_both_days(client):
     assert titles_on(response, date(2026, 5, 10)) == []
 
 
+@pytest.mark.clock
 def test_month_grid_event_ending_at_midnight_stays_on_its_day(client):
     event_at(local(2026, 5, 8, 20), hours=4, title="Bis Mitternacht")
     response = month_page(client, 2026, 5)
@@ -88,6 +93,7 @@ def test_month_grid_event_ending_at_midnight_stays_on_its_day(client):
     assert titles_on(response, date(2026, 5, 9)) == []
 
 
+@pytest.mark.clock
 def test_month_grid_event_crossing_month_end_in_both_months(client):
     event_at(local(2026, 6, 30, 10), hours=24 + 6, title="Barcamp")
     june, july = month_page(client, 2026, 6), month_page(client, 2026, 7)
@@ -101,6 +107,7 @@ def test_month_grid_event_crossing_month_end_in_both_months(client):
     assert (july_in_june.in_month, july_in_june.entries) == (False, [])
 
 
+@pytest.mark.clock
 def test_month_grid_spring_forward_sunday_shows_local_time(client):
     event_at(local(2027, 3, 28, 18), title="Sonntagstreffen")
     response = client.get("/veranstaltungen/2027/3/")
@@ -109,6 +116,7 @@ def test_month_grid_spring_forward_sunday_shows_local_time(client):
     assert '<time datetime="2027-03-28T18:00:00+02:00">18:00</time>' in response.content.decode()
 
 
+@pytest.mark.clock
 def test_month_grid_fall_back_sunday_shows_local_time(client):
     event_at(local(2027, 10, 31, 18), title="Sonntagstreffen")
     response = client.get("/veranstaltungen/2027/10/")
@@ -117,6 +125,7 @@ def test_month_grid_fall_back_sunday_shows_local_time(client):
     assert '<time datetime="2027-10-31T18:00:00+01:00">18:00</time>' in response.content.decode()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("first", "year", "month", "days"),
     [
@@ -139,6 +148,7 @@ def test_month_grid_weekly_series_across_clock_change_stays_at_18(client, first,
     assert found == [(day, "18:00") for day in days]
 
 
+@pytest.mark.clock
 def test_month_grid_crowded_day_shows_three_and_more_link(client):
     for hour in range(9, 14):
         event_at(local(2026, 5, 12, hour), title=f"Termin {hour}")
@@ -161,6 +171,7 @@ def test_day_list_shows_every_event_of_the_day(client):
     ]
 
 
+@pytest.mark.clock
 def test_month_grid_cancelled_event_marked(client):
     event_at(local(2026, 5, 12, 18), title="Abgesagtes Treffen", status=Event.Status.CANCELLED)
     response = month_page(client, 2026, 5)
@@ -184,6 +195,7 @@ def test_month_grid_drafts_and_review_absent(client):
     assert "Entwurf" not in response.content.decode()
 
 
+@pytest.mark.clock
 def test_month_grid_today_marked_current_date(client):
     today = timezone.localdate()
     response = client.get("/en/veranstaltungen/")
@@ -210,6 +222,7 @@ def test_month_grid_weekday_headers_monday_first(client):
     assert "<caption>May 2026</caption>" in response.content.decode()
 
 
+@pytest.mark.clock
 def test_month_grid_pure_placement_without_views():
     event = Event(pk=1, title="X", starts_at=local(2026, 2, 27, 9), ends_at=local(2026, 3, 2, 12))
     grid = calendar.month_grid(
@@ -225,6 +238,7 @@ def test_month_grid_pure_placement_without_views():
 # --- Upcoming list and archive ---------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_upcoming_list_soonest_first_and_without_past(client):
     now = timezone.now()
     event_at(now + timedelta(days=3), title="Bald")
@@ -238,6 +252,7 @@ def test_upcoming_list_soonest_first_and_without_past(client):
     ]  # fmt: skip
 
 
+@pytest.mark.clock
 def test_upcoming_list_paginated_by_20(client):
     now = timezone.now()
     for n in range(23):
@@ -247,6 +262,7 @@ def test_upcoming_list_paginated_by_20(client):
     assert second.context["page_obj"].paginator.count == 23
 
 
+@pytest.mark.clock
 def test_archive_newest_first_only_past(client):
     now = timezone.now()
     event_at(now - timedelta(days=10), title="Länger her")
@@ -261,6 +277,7 @@ def test_archive_newest_first_only_past(client):
     ]  # fmt: skip
 
 
+@pytest.mark.clock
 def test_archive_filtered(client):
     now = timezone.now()
     event_at(now - timedelta(days=2), title="Online", mode="online", online_url="https://x.example")
@@ -413,6 +430,9 @@ def organiser_options(client) -> str:
     return html[html.index('id="f-programm"') :].split("</select>")[0]
 
 
+@pytest.mark.clock
+# Registration is open only before the event of 4 May 2027: a day in April, whenever it runs.
+@time_machine.travel(datetime(2027, 4, 1, 10, tzinfo=UTC))
 def test_filter_choices_kept_when_a_change_cannot_alter_them(
     client, django_capture_on_commit_callbacks
 ):
@@ -476,6 +496,7 @@ def test_filter_choices_rebuilt_when_the_organisers_change(
 # --- Series that are over ----------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_last_end_of_a_series_is_the_end_of_its_last_occurrence():
     event = event_at(local(2027, 3, 21, 18), recurrence="FREQ=WEEKLY;COUNT=3")
     # Three Sundays at 18:00 local, the last after the change of the clocks (UTC+2).
@@ -527,6 +548,7 @@ def test_series_written_in_bulk_without_last_end_still_shown(client):
     assert all_titles(month_page(client, 2026, 6)) == {"Massenserie"}
 
 
+@pytest.mark.clock
 def test_upcoming_list_leaves_out_series_that_are_over():
     now = timezone.now()
     event_at(now - timedelta(days=60), title="Alte Serie", recurrence="FREQ=WEEKLY;COUNT=3")
@@ -569,6 +591,7 @@ def count_queries(client, path) -> int:
     return len(queries)
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("path", ["/en/veranstaltungen/", "month", "/en/veranstaltungen/archiv/"])
 def test_query_count_same_with_5_and_5000_events(client, path):
     now = timezone.now()
@@ -583,6 +606,7 @@ def test_query_count_same_with_5_and_5000_events(client, path):
     assert few == many
 
 
+@pytest.mark.clock
 def test_query_count_month_with_filters_same_with_5_and_5000_events(client):
     now = timezone.now()
     query = "typ=netzwerktreffen&zielgruppe=mentorinnen&format=vor-ort"

@@ -31,6 +31,7 @@ def test_create_demo_events_is_idempotent(demo_programs):
     assert Event.objects.count() == len(first)
 
 
+@pytest.mark.clock
 def test_create_demo_events_fachkongress(demo_programs):
     events = create_demo_events()
 
@@ -68,6 +69,7 @@ def test_create_demo_events_regional_network_meetings(demo_programs):
     } <= titles
 
 
+@pytest.mark.clock
 def test_create_demo_events_monthly_stammtisch_of_leipzig(demo_programs):
     create_demo_events()
 
@@ -116,6 +118,7 @@ def test_generate_events_same_seed_same_events():
     )
 
 
+@pytest.mark.clock
 def test_generate_events_are_valid_and_varied():
     generate_events(count=400, seed=1)
 

@@ -71,6 +71,7 @@ def event(program):
 # --- Details ---------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_event_page_shows_every_detail_escaped(client, event, program):
     response = client.get(page(event))
 
@@ -207,6 +208,7 @@ def test_event_slug_of_a_calendar_path_is_refused(program, slug):
 # --- Dates -----------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_occurrence_text_all_day_over_three_days_in_german(program):
     start, end = services.all_day_span(date(2027, 5, 10), date(2027, 5, 12))
     occurrence = Occurrence(EventFactory.build(program=program), start, end)
@@ -215,6 +217,7 @@ def test_occurrence_text_all_day_over_three_days_in_german(program):
         assert occurrence_text(occurrence, all_day=True) == "Mo, 10.05. – Mi, 12.05.2027"
 
 
+@pytest.mark.clock
 def test_occurrence_text_one_whole_day_and_over_new_year(program):
     one = Occurrence(EventFactory.build(program=program), *services.all_day_span(
         date(2027, 5, 10), date(2027, 5, 10)
@@ -227,6 +230,7 @@ def test_occurrence_text_one_whole_day_and_over_new_year(program):
     assert occurrence_text(turn, all_day=True) == "Thu, 30 Dec 2027 – Sun, 2 Jan 2028"
 
 
+@pytest.mark.clock
 def test_occurrence_text_crossing_midnight_names_both_days(program):
     occurrence = Occurrence(
         EventFactory.build(program=program),
@@ -241,6 +245,7 @@ def test_occurrence_text_crossing_midnight_names_both_days(program):
         )
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("rule", "text"),
     [
@@ -261,6 +266,7 @@ def next_weekday(weekday: int, *, after: date) -> date:
     return after + timedelta(days=(weekday - after.weekday()) % 7 or 7)
 
 
+@pytest.mark.clock
 def test_event_page_of_a_series_lists_the_next_ten_dates_without_exdates(client, program):
     first = next_weekday(1, after=timezone.localdate())  # a Tuesday
     left_out = first + timedelta(weeks=2)
@@ -319,6 +325,7 @@ def test_event_page_portal_registration_full_offers_waiting_list(client, program
     assert ">Join the waiting list</a>" in html
 
 
+@pytest.mark.clock
 def test_event_page_portal_registration_closed_after_closing_time(client, program):
     event = EventFactory(
         program=program, registration_closes_at=timezone.now() - timedelta(hours=1)
@@ -346,9 +353,11 @@ def test_event_page_external_registration_links_out(client, program):
 # --- Other events of the organiser -----------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_event_page_lists_the_organisers_other_upcoming_public_events(client, event, program):
-    # Fixed local times around the series' next Monday, so the order holds at any hour of the run.
-    series_start = next_weekday(0, after=timezone.localdate())
+    # The series' next date two days ahead and its last one five days ago: on whichever day and at
+    # whichever hour the test runs (a Monday evening included), no date of it lies in between.
+    series_start = timezone.localdate() + timedelta(days=2)
     soon = local(series_start, time(18, 0))
     later = EventFactory(program=program, title="Später", starts_at=soon + timedelta(days=20))
     sooner = EventFactory(program=program, title="Bald", starts_at=soon)
@@ -371,6 +380,7 @@ def test_event_page_lists_the_organisers_other_upcoming_public_events(client, ev
     assert f'href="{EN}/veranstaltungen/{later.slug}/"' in html
 
 
+@pytest.mark.clock
 def test_event_page_other_events_at_most_five(client, event, program):
     for n in range(7):
         EventFactory(program=program, starts_at=timezone.now() + timedelta(days=10 + n))
@@ -380,6 +390,7 @@ def test_event_page_other_events_at_most_five(client, event, program):
     assert len(re.findall(r"<h3><a ", html)) == 5
 
 
+@pytest.mark.clock
 def test_event_page_query_count_is_constant(client, django_assert_num_queries, program):
     event = EventFactory(program=program, capacity=10)
     event.audiences.set(Audience.objects.all())
@@ -415,6 +426,7 @@ def test_event_page_anonymous_second_visit_comes_from_the_cache(
 # --- JSON-LD ---------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(("month", "offset"), [(7, "+02:00"), (1, "+01:00")])
 def test_event_page_json_ld_is_a_schema_org_event(client, program, month, offset):
     day = date(timezone.localdate().year + 1, month, 14)

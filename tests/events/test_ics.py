@@ -68,6 +68,7 @@ def uid(event) -> str:
 # --- One event -------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("month", [7, 1])
 def test_event_ics_keeps_the_local_hour_in_summer_and_winter(client, program, month):
     day = date(timezone.localdate().year + 1, month, 14)
@@ -105,6 +106,7 @@ def test_event_ics_keeps_the_local_hour_in_summer_and_winter(client, program, mo
     assert component.decoded("dtstart").tzinfo == BERLIN
 
 
+@pytest.mark.clock
 def test_event_ics_uid_is_stable_and_sequence_rises_with_a_new_start(client, program):
     event = saved(program)
     first = client.get(ics_path(event)).content
@@ -170,6 +172,7 @@ def next_tuesday_in_march() -> date:
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
+@pytest.mark.clock
 def test_event_ics_series_expands_to_the_portals_dates_without_exdates(client, program):
     first = next_tuesday_in_march()
     left_out = first + timedelta(weeks=2)
@@ -197,6 +200,7 @@ def test_event_ics_series_expands_to_the_portals_dates_without_exdates(client, p
     assert [d.dt for d in component["exdate"].dts] == [local(left_out, time(18, 0))]
 
 
+@pytest.mark.clock
 def test_event_ics_series_until_ends_where_the_portal_ends_it(client, program):
     first = next_tuesday_in_march()
     last = first + timedelta(weeks=3)
@@ -215,6 +219,7 @@ def test_event_ics_series_until_ends_where_the_portal_ends_it(client, program):
     assert [d.date() for d in dates] == [first + timedelta(weeks=n) for n in range(4)]
 
 
+@pytest.mark.clock
 def test_event_ics_all_day_is_value_date_with_exclusive_end(client, program):
     first = date(timezone.localdate().year + 1, 5, 10)
     start, end = services.all_day_span(first, first + timedelta(days=2))
@@ -240,6 +245,7 @@ def test_event_calendar_bytes_hold_every_event_given(program):
 # --- The feed --------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_feed_holds_public_upcoming_and_cancelled_events_only(client, program):
     published = EventFactory(program=program)
     cancelled = EventFactory(program=program, status=Event.Status.CANCELLED)

@@ -90,6 +90,7 @@ def form_data(program, **overrides) -> dict:
 # --- Creating and editing --------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_event_create_saves_a_draft_of_the_program(client, coordinator, program):
     client.force_login(coordinator)
 
@@ -164,6 +165,7 @@ def test_event_create_publish_button_ignored_for_coordinator(client, coordinator
     assert Event.objects.get().status == Event.Status.DRAFT
 
 
+@pytest.mark.clock
 def test_event_create_monthly_repetition_builds_rrule(client, coordinator, program):
     client.force_login(coordinator)
     today = timezone.localdate()
@@ -183,6 +185,7 @@ def test_event_create_monthly_repetition_builds_rrule(client, coordinator, progr
     assert Event.objects.get().recurrence == "FREQ=MONTHLY;BYDAY=1TU;COUNT=10"
 
 
+@pytest.mark.clock
 def test_event_create_all_day_over_two_days(client, coordinator, program):
     client.force_login(coordinator)
     first = timezone.localdate() + timedelta(days=20)
@@ -217,6 +220,7 @@ def test_event_create_anonymous_goes_to_login(client):
     assert (response.status_code, response["Location"]) == (302, f"/konto/login/?next={NEW}")
 
 
+@pytest.mark.clock
 def test_event_edit_shows_stored_values(client, coordinator, program):
     day = timezone.localdate() + timedelta(days=12)
     starts_at = services.local_datetime(day, time(19, 0))
@@ -323,6 +327,7 @@ def test_event_form_end_before_start_refused(client, coordinator, program):
     assert Event.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_event_form_last_day_before_first_refused(client, coordinator, program):
     client.force_login(coordinator)
     first = timezone.localdate() + timedelta(days=14)
@@ -375,6 +380,7 @@ def test_event_form_junk_repetition_refused(client, coordinator, program):
     assert Event.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_event_form_date_far_off_refused_at_its_field(client, coordinator, program):
     client.force_login(coordinator)
 
@@ -727,6 +733,7 @@ def test_coordination_events_query_count_constant(
     assert len(response.context["events"]) == min(count, 50)
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("count", [1, 60])
 def test_review_queue_query_count_constant(
     client, staff_user, program, django_assert_num_queries, count
@@ -866,6 +873,7 @@ def test_admin_change_goes_through_the_service(client, superuser, program):
     )
 
 
+@pytest.mark.clock
 def test_admin_change_end_before_start_refused(client, superuser, program):
     event = EventFactory(program=program)
     client.force_login(superuser)
@@ -897,6 +905,7 @@ def test_program_review_queue_links_the_event_queue(client, staff_user):
     assert 'href="/koordination/veranstaltungen/pruefung/"' in body
 
 
+@pytest.mark.clock
 def test_event_edit_keeps_a_rule_the_form_cannot_show(client, coordinator, program):
     rule = "FREQ=MONTHLY;BYDAY=-1FR;COUNT=4;BYMONTH=3,6,9,12"
     event = draft_of(program, recurrence=rule, exdates=["2030-01-01"])
@@ -923,6 +932,7 @@ def test_event_edit_keeps_a_rule_the_form_cannot_show(client, coordinator, progr
     )
 
 
+@pytest.mark.clock
 def test_event_edit_new_repetition_drops_left_out_dates(client, coordinator, program):
     event = draft_of(program, recurrence="FREQ=WEEKLY;COUNT=4", exdates=["2030-01-01"])
     client.force_login(coordinator)

@@ -63,6 +63,7 @@ def link_in(body: str, action: str = "abmelden") -> str:
 # --- Registering -------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_register_form_shows_privacy_notice(client):
     event = EventFactory(title="Netzwerktreffen Sachsen")
 
@@ -210,6 +211,7 @@ def test_register_unknown_event_is_404(client):
     assert client.get(en("register", slug="gibt-es-nicht")).status_code == 404
 
 
+@pytest.mark.clock
 def test_register_past_event_closed(client):
     start = timezone.now() - timedelta(days=1)
     event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=2))
@@ -224,6 +226,7 @@ def test_register_past_event_closed(client):
     assert event.registrations.count() == 0
 
 
+@pytest.mark.clock
 def test_register_after_closing_time_closed(client):
     event = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
 
@@ -412,6 +415,7 @@ def test_cancel_already_cancelled_says_so(client):
     assert statuses(event) == [("a@example.org", "cancelled"), ("b@example.org", "confirmed")]
 
 
+@pytest.mark.clock
 def test_cancel_after_event_began_refused(client):
     event = EventFactory(capacity=1)
     registration = register(event, email="a@example.org")
@@ -597,6 +601,7 @@ def test_participants_anonymous_to_login(client):
         assert response["Location"].startswith("/en/konto/login/")
 
 
+@pytest.mark.clock
 def test_participants_csv_parsed_back(client, coordinator, program):
     event = EventFactory(program=program, capacity=1)
     register(event, email="first@example.org", name="Jörg Müller")

@@ -117,6 +117,7 @@ def test_register_known_address_answer_is_the_same_on_a_full_event(client, mails
     assert text_of(known).replace("bekannt@", "X@") == text_of(new).replace("neu@", "X@")
 
 
+@pytest.mark.clock
 def test_register_again_while_unconfirmed_asks_again_at_most_once_a_day(client, mails, clock):
     event = EventFactory()
     mails(create, event)
@@ -145,6 +146,7 @@ def test_register_known_address_mail_goes_at_most_once_a_day(client, mails):
 # --- Somebody else's address -------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_register_someone_elses_address_sends_them_only_the_request(client, mails, clock):
     event = EventFactory(capacity=1)
     holder = confirmed(event, email="erste@example.org")
@@ -196,6 +198,7 @@ def test_confirm_get_asks_and_changes_nothing(client):
     assert registration.confirmed_at is None
 
 
+@pytest.mark.clock
 def test_confirm_post_confirms_and_mails_the_confirmation(client, mails):
     event = EventFactory(capacity=5)
     mails(post_register, client, event)
@@ -239,6 +242,7 @@ def test_confirm_used_link_says_so(client):
     assert Registration.objects.get().confirmed_at is not None
 
 
+@pytest.mark.clock
 def test_confirm_late_link_says_so_and_changes_nothing(client, clock):
     registration = create(EventFactory())
     clock.shift(timedelta(hours=24))
@@ -253,6 +257,7 @@ def test_confirm_late_link_says_so_and_changes_nothing(client, clock):
     assert registration.confirmed_at is None
 
 
+@pytest.mark.clock
 def test_confirm_link_of_an_expired_registration_says_so(client, clock):
     registration = create(EventFactory())
     clock.shift(timedelta(hours=25))
@@ -267,6 +272,7 @@ def test_confirm_link_of_an_expired_registration_says_so(client, clock):
     assert not Registration.objects.exists()
 
 
+@pytest.mark.clock
 def test_confirm_link_does_not_fit_a_later_registration_with_the_same_number(client):
     registration = create(EventFactory())
     token = confirm_token(registration)
@@ -316,6 +322,7 @@ def test_discard_deletes_at_once_and_the_waiting_move_up(client, mails):
 # --- Expiry ------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_expire_frees_the_place_after_24_hours_and_the_waiting_list_moves(mails, clock):
     event = EventFactory(capacity=1)
     unconfirmed = create(event, email="a@example.org")
@@ -335,6 +342,7 @@ def test_expire_frees_the_place_after_24_hours_and_the_waiting_list_moves(mails,
     assert not Notification.objects.filter(object_id=unconfirmed.pk, kind="registration_optin")
 
 
+@pytest.mark.clock
 def test_expire_keeps_confirmed_and_the_waiting_list_order(clock):
     event = EventFactory(capacity=1)
     confirmed(event, email="a@example.org")
@@ -349,6 +357,7 @@ def test_expire_keeps_confirmed_and_the_waiting_list_order(clock):
     ]
 
 
+@pytest.mark.clock
 def test_expire_follows_the_setting(settings, clock):
     settings.REGISTRATION_CONFIRM_HOURS = 2
     create(EventFactory())
@@ -357,6 +366,7 @@ def test_expire_follows_the_setting(settings, clock):
     assert services.registrations_expire() == 1
 
 
+@pytest.mark.clock
 def test_expire_takes_at_most_a_batch(clock):
     events = [EventFactory() for _n in range(3)]
     for n in range(5):
@@ -369,6 +379,7 @@ def test_expire_takes_at_most_a_batch(clock):
     assert not Registration.objects.exists()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("count", [1, 40])
 def test_expire_queries_constant_per_event(django_assert_num_queries, clock, count):
     event = EventFactory(capacity=1000)
@@ -382,6 +393,7 @@ def test_expire_queries_constant_per_event(django_assert_num_queries, clock, cou
         assert services.registrations_expire() == count
 
 
+@pytest.mark.clock
 def test_expire_runs_in_the_beat_schedule():
     from mentoring.celery import app
 
@@ -408,6 +420,7 @@ def test_unconfirmed_registration_holds_its_place_without_showing_it(client):
     assert page.context["places"] == {"capacity": 1, "confirmed": 0, "free": 1}
 
 
+@pytest.mark.clock
 def test_unconfirmed_registration_gets_no_event_reminder(mails, clock):
     event = EventFactory()
     confirmed(event, email="ja@example.org")

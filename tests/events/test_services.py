@@ -51,6 +51,7 @@ def last_sunday_of_march() -> date:
 # --- Validation ------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_event_save_end_before_start_refused():
     event = new_event()
     event.ends_at = event.starts_at - timedelta(hours=1)
@@ -72,6 +73,7 @@ def test_event_save_capacity_zero_refused():
     assert Event.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_event_save_date_far_in_the_future_refused():
     with pytest.raises(ValidationError) as caught:
         saved(starts_at=in_days(365 * 6))
@@ -116,6 +118,7 @@ def test_event_save_recurrence_without_end_refused():
     assert Event.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_event_save_recurrence_by_hours_refused():
     with pytest.raises(ValidationError) as caught:
         saved(recurrence="FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=1")
@@ -169,6 +172,7 @@ def test_event_save_online_event_has_no_coordinates():
     assert (event.latitude, event.longitude) == (None, None)
 
 
+@pytest.mark.clock
 def test_event_save_all_day_spans_local_midnights_over_daylight_saving():
     sunday = last_sunday_of_march()
     saturday = sunday - timedelta(days=1)
@@ -187,6 +191,7 @@ def test_event_save_all_day_spans_local_midnights_over_daylight_saving():
     assert event.ends_at.astimezone(UTC) - event.starts_at.astimezone(UTC) == timedelta(hours=47)
 
 
+@pytest.mark.clock
 def test_event_save_all_day_ending_at_midnight_stays_one_day():
     first = timezone.localdate() + timedelta(days=10)
     starts_at, ends_at = services.all_day_span(first, first)
@@ -250,6 +255,7 @@ def test_event_save_sequence_raised_by_calendar_change(field, value):
     assert Event.objects.get(pk=event.pk).sequence == before + 1
 
 
+@pytest.mark.clock
 def test_event_save_sequence_raised_by_new_time():
     event = services.event_publish(event=saved(), by=None)
     before = event.sequence

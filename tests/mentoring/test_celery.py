@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,11 +67,12 @@ def test_tasks_without_redis_queue_with_no_broker_warning(tmp_path):
 
 @pytest.mark.redis
 def test_worker_starts_against_redis_and_answers(tmp_path, redis_url):
-    # A database of its own keeps this worker away from other runs' queues.
-    url = redis_url.rsplit("/", 1)[0] + "/15"
+    # The database of REDIS_URL, as every test uses; a queue of its own keeps this worker away
+    # from the tasks of anything else on it (the ping goes to its name, not through a queue).
+    queue = f"ping-{uuid.uuid4().hex}"
     env = {
         **os.environ,
-        "REDIS_URL": url,
+        "REDIS_URL": redis_url,
         "DEBUG": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
     }
@@ -78,7 +80,7 @@ def test_worker_starts_against_redis_and_answers(tmp_path, redis_url):
     log = (tmp_path / "worker.log").open("w")
     celery = [sys.executable, "-m", "celery", "-A", "mentoring"]
     worker = subprocess.Popen(
-        [*celery, "worker", "--pool=solo", "-n", hostname, "-l", "WARNING"],
+        [*celery, "worker", "--pool=solo", "-n", hostname, "-Q", queue, "-l", "WARNING"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -66,6 +66,7 @@ def test_ready_without_broker_reports_eager_tasks(client, settings):
     }
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_ready_503_when_broker_down(client, settings, clock):
     settings.REDIS_URL = DEAD_REDIS
@@ -83,6 +84,7 @@ def test_ready_503_when_broker_down(client, settings, clock):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.clock
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_ready_ok_with_real_redis_and_a_recent_scan(client, settings, redis_url, clock):
@@ -96,6 +98,7 @@ def test_ready_ok_with_real_redis_and_a_recent_scan(client, settings, redis_url,
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "scheduler": "ok"}
 
 
+@pytest.mark.clock
 @pytest.mark.redis
 @pytest.mark.django_db
 @pytest.mark.parametrize("seconds_ago", [181, None])
@@ -118,6 +121,7 @@ def test_ready_503_when_the_last_scan_is_stale_or_never_was(
     }
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_every_scan_records_its_completion_as_the_heartbeat(clock):
     services.scan()

@@ -15,6 +15,7 @@ def vtimezone(first_year: int, last_year: int) -> str:
     return calendar.to_ical().decode()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("day", "offset"),
     [

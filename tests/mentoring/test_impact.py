@@ -57,6 +57,7 @@ def test_running_tandems_shown_with_5(client, program):
     assert figure(response, "Tandems running now") == 5
 
 
+@pytest.mark.clock
 def test_meetings_held_this_year_need_5_tandems_not_5_meetings(client, program):
     year = timezone.localdate().year
     label = f"Meetings held in {year}"
@@ -105,6 +106,7 @@ def completed_tandems(program, days: list[int]) -> list[Tandem]:
     ]
 
 
+@pytest.mark.clock
 def test_average_duration_of_completed_tandems_in_months(client, program):
     completed_tandems(program, [300, 330, 360, 390])
     make_tandem(  # ended early: not a completed tandem
@@ -133,6 +135,7 @@ def chart_values(response, title: str) -> list:
     return [line["values"] for line in chart.series]
 
 
+@pytest.mark.clock
 def test_chart_point_of_4_tandems_hidden_of_5_shown(client, program):
     tandems = completed_tandems(program, [365] * 5)
     answer(tandems, MENTEE, START, 2, (2, 3, 4), 3)  # 5 tandems
@@ -162,6 +165,7 @@ def test_chart_without_enough_answers_says_so(client, program):
     assert content.count("Not enough answers yet") == 2
 
 
+@pytest.mark.clock
 def test_impact_page_shows_no_personal_data(client):
     program = ProgramFactory(name="Lesezauber Wunschort")
     mentor = UserFactory(name="Mentorella Beispielfrau")
@@ -205,6 +209,7 @@ def test_impact_cache_holds_no_hidden_figure(client, program):
     assert cache.get(CACHE_KEY)["running_tandems"] is None
 
 
+@pytest.mark.clock
 def test_impact_query_count_same_with_1_and_1000_tandems(client):
     program = ProgramFactory()
     bulk_tandems(program, 1)

@@ -114,6 +114,7 @@ def test_load_demo_restores_missing_vocabularies():
     assert Program.objects.filter(slug__startswith="demo-generated-").count() == 5
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_load_demo_tandems_in_every_state_with_history():
     from tandems.models import CheckIn, Meeting, Tandem

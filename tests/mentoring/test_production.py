@@ -78,9 +78,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def tls_server(tmp_path):
-    """gunicorn terminating TLS itself with a self-signed certificate, in production mode."""
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """gunicorn terminating TLS itself with a self-signed certificate, in production mode. One
+    server for the module (its tests only read): migrate and collectstatic take most of a minute
+    on a busy machine."""
+    tmp_path = tmp_path_factory.mktemp("tls")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",

@@ -94,6 +94,7 @@ def test_no_template_served_to_browsers_holds_inline_script_or_style():
 # --- Sessions and the admin login ---------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_session_ends_eight_hours_after_sign_in_and_with_the_browser(client):
     import time_machine
 

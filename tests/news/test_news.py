@@ -230,6 +230,7 @@ def test_reserved_slug_refused():
 # --- Feed ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_feed_is_valid_atom_with_entries(client):
     old = news("Ältere Meldung", tags=["programm"], published_on=date(2024, 3, 1))
     new = news("Neue Meldung", tags=["arbeitsgruppe", "foerderung"])

@@ -42,6 +42,7 @@ def scan_at(moment: datetime, django_capture_on_commit_callbacks):
         return services.scan()
 
 
+@pytest.mark.clock
 def test_a_new_broker_run_id_queues_every_queued_unsent_row_at_once(
     redis, caplog, django_capture_on_commit_callbacks
 ):
@@ -73,6 +74,7 @@ def test_a_new_broker_run_id_queues_every_queued_unsent_row_at_once(
     ]
 
 
+@pytest.mark.clock
 def test_the_first_scan_records_the_broker_and_queues_the_queued_rows_once(
     redis, django_capture_on_commit_callbacks
 ):
@@ -85,6 +87,7 @@ def test_the_first_scan_records_the_broker_and_queues_the_queued_rows_once(
     assert ScanHeartbeat.objects.get().broker_run_id == "run-1"
 
 
+@pytest.mark.clock
 def test_a_broker_that_does_not_answer_leaves_the_plain_requeue(
     redis, django_capture_on_commit_callbacks
 ):
@@ -102,6 +105,7 @@ def test_a_broker_that_does_not_answer_leaves_the_plain_requeue(
     assert ScanHeartbeat.objects.get().broker_run_id == "run-1"
 
 
+@pytest.mark.clock
 def test_with_eager_tasks_the_scan_asks_no_broker(monkeypatch):
     def no_broker():
         raise AssertionError("asked the broker")

@@ -34,6 +34,7 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
+@pytest.mark.clock
 def test_the_sundays_cross_both_changes_of_the_clocks():
     assert len(SUNDAYS) == 37
     assert date(2027, 3, 28) in SUNDAYS and date(2027, 10, 31) in SUNDAYS
@@ -93,6 +94,7 @@ def _expected_reminder(day: date, lead: int) -> datetime:
 CASES = [("mentor", 24), ("mentor", 2), ("mentor", 48), ("mentee", 24)]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(("reminders_to", "lead"), CASES)
 def test_weekly_meeting_reminded_once_at_the_local_time_across_the_clock_changes(
     reminders_to, lead, mailoutbox, django_capture_on_commit_callbacks

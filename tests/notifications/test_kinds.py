@@ -201,6 +201,7 @@ def rows(kind: str):
 # --- Meeting reminders -------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_meeting_reminder_to_the_mentor_and_the_consenting_mentee(scan, mailoutbox):
     tandem = make_tandem(mentee_email="familie.r@example.org", mentee_language="en")
     meeting = plan(tandem, place="Stadtbibliothek")
@@ -247,6 +248,7 @@ def test_meeting_reminder_to_the_mentor_and_the_consenting_mentee(scan, mailoutb
     assert "BEGIN:VEVENT" in mentee_ics and tandem.program.name in mentee_ics
 
 
+@pytest.mark.clock
 def test_no_mentee_reminder_without_address_or_with_withdrawn_consent(scan, mailoutbox):
     program = ProgramFactory()
     without_address = make_tandem(program)
@@ -266,6 +268,7 @@ def test_no_mentee_reminder_without_address_or_with_withdrawn_consent(scan, mail
     )
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("lead", "due"),
     [
@@ -288,6 +291,7 @@ def test_meeting_reminder_at_the_mentors_lead_time(scan, mailoutbox, lead, due):
     assert [m.to for m in mails(mailoutbox, Kind.MEETING_REMINDER)] == [[tandem.mentor.email]]
 
 
+@pytest.mark.clock
 def test_no_meeting_reminder_with_the_lead_time_off(scan, mailoutbox):
     tandem = make_tandem()
     NotificationSettings.objects.create(
@@ -338,6 +342,7 @@ CHANGES = {
 }
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("change", CHANGES)
 def test_no_meeting_reminder_after_a_change_before_the_scan(scan, mailoutbox, change):
     tandem = make_tandem(mentee_email="familie@example.org")
@@ -352,6 +357,7 @@ def test_no_meeting_reminder_after_a_change_before_the_scan(scan, mailoutbox, ch
     assert mails(mailoutbox, Kind.MEETING_REMINDER) == []
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("change", CHANGES)
 def test_meeting_reminder_skipped_after_a_change_between_row_and_sending(scan, mailoutbox, change):
     tandem = make_tandem(mentee_email="familie@example.org")
@@ -375,6 +381,7 @@ def test_meeting_reminder_skipped_after_a_change_between_row_and_sending(scan, m
     assert mails(mailoutbox, Kind.MEETING_REMINDER) == []
 
 
+@pytest.mark.clock
 def test_rescheduled_meeting_gets_a_new_reminder_and_the_old_one_is_skipped(scan, mailoutbox):
     tandem = make_tandem()
     meeting = plan(tandem)
@@ -403,6 +410,7 @@ def test_rescheduled_meeting_gets_a_new_reminder_and_the_old_one_is_skipped(scan
 # --- Check-ins due ----------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_checkin_reminder_once_per_tandem_and_due_date_at_nine(scan, mailoutbox):
     tandem = make_tandem(started_on=date(2027, 3, 1), mentor_language="en")
     checkins = list(tandem.checkins.filter(due_on=date(2027, 3, 1)).order_by("respondent"))
@@ -437,6 +445,7 @@ def test_checkin_reminder_once_per_tandem_and_due_date_at_nine(scan, mailoutbox)
     assert unsubscribe_link(message) == (f"user:{tandem.mentor_id}", Kind.CHECKIN_DUE)
 
 
+@pytest.mark.clock
 def test_no_checkin_reminder_for_checkins_due_more_than_30_days_ago(scan, mailoutbox):
     tandem = make_tandem(started_on=date(2027, 1, 4))
 
@@ -447,6 +456,7 @@ def test_no_checkin_reminder_for_checkins_due_more_than_30_days_ago(scan, mailou
     assert [m.to for m in mails(mailoutbox, Kind.CHECKIN_DUE)] == [[tandem.mentor.email]]
 
 
+@pytest.mark.clock
 def test_checkin_reminder_switched_off(scan, mailoutbox):
     program = ProgramFactory()
     off_before = make_tandem(program, started_on=date(2027, 3, 1))
@@ -474,6 +484,7 @@ def answer(checkin):
     )
 
 
+@pytest.mark.clock
 def test_checkin_reminder_only_for_what_is_still_open(scan, mailoutbox):
     program = ProgramFactory()
     both = make_tandem(program, started_on=date(2027, 3, 1))
@@ -522,6 +533,7 @@ def make_event(**fields):
         return EventFactory(starts_at=EVENT_AT, ends_at=EVENT_AT + timedelta(hours=2), **fields)
 
 
+@pytest.mark.clock
 def test_event_reminder_the_day_before_at_ten_for_confirmed_places(scan, mailoutbox):
     event = make_event(capacity=4, title="Netzwerktreffen Sachsen")
     with time_machine.travel(at(2027, 3, 1, 11, 0), tick=False):
@@ -564,6 +576,7 @@ def test_event_reminder_the_day_before_at_ten_for_confirmed_places(scan, mailout
     assert "Mittwoch, 10. März 2027, 18:00" in to_bea.body
 
 
+@pytest.mark.clock
 def test_no_event_reminder_for_a_cancelled_event(scan, mailoutbox):
     before = make_event()
     after = make_event()
@@ -584,6 +597,7 @@ def test_no_event_reminder_for_a_cancelled_event(scan, mailoutbox):
     assert mails(mailoutbox, Kind.EVENT_REMINDER) == []
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
@@ -609,6 +623,7 @@ def test_event_reminder_skipped_when_the_registration_changed(scan, mailoutbox, 
     assert mails(mailoutbox, Kind.EVENT_REMINDER) == []
 
 
+@pytest.mark.clock
 def test_series_event_gets_one_reminder_per_date(scan, mailoutbox):
     event = make_event(recurrence="FREQ=WEEKLY;COUNT=3", title="Stammtisch")
     with time_machine.travel(at(2027, 3, 1, 11, 0), tick=False):
@@ -682,6 +697,7 @@ def english_figures(actions) -> list[str]:
     return lines
 
 
+@pytest.mark.clock
 def test_coordinator_digest_on_monday_at_seven_once_a_week(scan, mailoutbox):
     program = ProgramFactory(name="Lesepatenschaften Leipzig")
     coordinator = ProgramCoordinatorFactory(program=program).user
@@ -755,6 +771,7 @@ def test_coordinator_digest_skipped_when_nothing_needs_action(scan, mailoutbox):
 # --- The yearly review of a listing -----------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_listing_review_a_year_after_the_last_review_to_every_coordinator(scan, mailoutbox):
     with time_machine.travel(at(2026, 1, 10, 9, 0), tick=False):
         program = ProgramFactory(name="Lesepatenschaften Halle")
@@ -801,6 +818,7 @@ def test_listing_review_a_year_after_the_last_review_to_every_coordinator(scan, 
     }
 
 
+@pytest.mark.clock
 def test_listing_review_skipped_when_reviewed_before_sending(scan, mailoutbox):
     with time_machine.travel(at(2026, 1, 10, 9, 0), tick=False):
         program = ProgramFactory()
@@ -821,6 +839,7 @@ def test_listing_review_skipped_when_reviewed_before_sending(scan, mailoutbox):
 # --- Mails on the spot: applications and registrations ----------------------------------------
 
 
+@pytest.mark.clock
 def test_application_status_mails_go_through_the_outbox(
     mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -860,6 +879,7 @@ def test_application_status_mails_go_through_the_outbox(
     assert_links(submitted, unsubscribe=False, account=True)
 
 
+@pytest.mark.clock
 def test_registration_mails_go_through_the_outbox(mailoutbox, django_capture_on_commit_callbacks):
     event = make_event(capacity=1, title="Fachtag Mentoring")
     with time_machine.travel(at(2027, 3, 1, 11, 0), tick=False):
@@ -903,6 +923,7 @@ def test_registration_mails_go_through_the_outbox(mailoutbox, django_capture_on_
 # --- Bad input: addresses and mail servers ----------------------------------------------------
 
 
+@pytest.mark.clock
 def test_missing_or_invalid_address_fails_at_once_and_the_others_are_sent(scan, mailoutbox):
     event = make_event()
     with time_machine.travel(at(2027, 3, 1, 11, 0), tick=False):
@@ -993,6 +1014,7 @@ def refused(code: int) -> smtplib.SMTPRecipientsRefused:
     return smtplib.SMTPRecipientsRefused({"ann@example.org": (code, b"5.1.1 mailbox unavailable")})
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("error", "state", "described"),
     [
@@ -1045,6 +1067,7 @@ def test_refusing_mail_server(scan, fake_mailer, error, state, described):
     assert len(fake.finished) == 1
 
 
+@pytest.mark.clock
 def test_temporary_failures_end_failed_after_the_last_delay(scan, fake_mailer, settings):
     settings.NOTIFICATION_RETRY_DELAYS = (1, 5)
     row = pending_registration_mail()
@@ -1088,6 +1111,7 @@ def test_refused_at_the_end_of_data_is_not_counted_as_sent(fake_mailer, error, s
     assert row.error
 
 
+@pytest.mark.clock
 def test_staff_retry_makes_a_failed_row_pending_and_it_is_sent_once(scan, fake_mailer):
     row = pending_registration_mail()
     fake = fake_mailer(refused(550))
@@ -1110,6 +1134,7 @@ def test_staff_retry_makes_a_failed_row_pending_and_it_is_sent_once(scan, fake_m
     assert len(fake.finished) == 1
 
 
+@pytest.mark.clock
 def test_a_sent_row_is_never_sent_again(scan, mailoutbox):
     tandem = make_tandem()
     plan(tandem)
@@ -1127,6 +1152,7 @@ def test_a_sent_row_is_never_sent_again(scan, mailoutbox):
 # --- Query counts ------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_scan_queries_do_not_grow_with_the_number_of_due_meetings(scan):
     program = ProgramFactory()
     few = [make_tandem(program, mentee_email=f"few{i}@example.org") for i in range(2)]
@@ -1300,6 +1326,7 @@ def test_a_kept_connection_closed_by_the_server_is_opened_again(smtp_sink):
     assert f"<notification-{second.pk}@".encode() in smtp_sink.messages[1]
 
 
+@pytest.mark.clock
 def test_a_mail_server_that_does_not_answer_times_out_and_is_tried_later(settings):
     # A port that takes the connection and never greets: the client waits EMAIL_TIMEOUT.
     silent = socket.socket()

@@ -35,6 +35,7 @@ def plan(tandem, day, clock=time(18, 0)):
     )
 
 
+@pytest.mark.clock
 def test_meeting_reminder_once_at_the_lead_time(
     tandem, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -65,6 +66,7 @@ def test_meeting_reminder_once_at_the_lead_time(
     assert deliver(row.pk) == ""  # a second delivery of the id does nothing
 
 
+@pytest.mark.clock
 def test_no_reminder_when_switched_off(tandem, mailoutbox, django_capture_on_commit_callbacks):
     with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
         plan(tandem, at(2027, 3, 10).date())
@@ -77,6 +79,7 @@ def test_no_reminder_when_switched_off(tandem, mailoutbox, django_capture_on_com
     assert not Notification.objects.filter(kind="meeting_reminder").exists()
 
 
+@pytest.mark.clock
 def test_deliver_many_sends_each_due_row_once_and_passes_over_the_rest(tandem, mailoutbox):
     with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
         meetings = [plan(tandem, at(2027, 3, 12).date(), time(hour, 0)) for hour in (18, 19, 20)]
@@ -101,6 +104,7 @@ def test_deliver_many_sends_each_due_row_once_and_passes_over_the_rest(tandem, m
     ]
 
 
+@pytest.mark.clock
 def test_scan_creates_the_soonest_due_first_when_a_batch_is_full(tandem, monkeypatch):
     monkeypatch.setattr(registry, "BATCH", 2)
     with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
@@ -118,6 +122,7 @@ def test_scan_creates_the_soonest_due_first_when_a_batch_is_full(tandem, monkeyp
     assert set(reminders.values_list("object_id", flat=True)) == {m.pk for m in due}
 
 
+@pytest.mark.clock
 def test_a_big_scan_refreshes_the_outbox_statistics(tandem, monkeypatch):
     from django.db import connection
 

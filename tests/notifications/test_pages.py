@@ -49,6 +49,7 @@ def test_settings_need_a_login(client):
     assert NotificationSettings.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_saving_changes_the_settings_and_the_language(client, user):
     client.force_login(user)
     assert user.language == "de"
@@ -84,6 +85,7 @@ def test_the_saved_lead_time_is_checked_on_the_page(client, user):
     assert '<option value="de" selected>Deutsch</option>' in page
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     "data",
     [
@@ -109,6 +111,7 @@ def test_invalid_input_changes_nothing(client, user, data):
     assert user.language == "de"
 
 
+@pytest.mark.clock
 def test_coordinator_sees_the_coordinators_fields_and_a_volunteer_does_not(client, user):
     coordinator = ProgramCoordinatorFactory().user
     client.force_login(user)
@@ -128,6 +131,7 @@ def test_coordinator_sees_the_coordinators_fields_and_a_volunteer_does_not(clien
     assert 'name="listing_reminders"' in coordinator_page
 
 
+@pytest.mark.clock
 def test_coordinator_switches_the_digest_off(client):
     coordinator = ProgramCoordinatorFactory().user
     client.force_login(coordinator)
@@ -180,6 +184,7 @@ def _reminder_consent(mentee) -> ConsentRecord:
     return ConsentRecord.objects.get(mentee=mentee, scope=ConsentRecord.Scope.REMINDERS)
 
 
+@pytest.mark.clock
 def test_get_asks_and_changes_nothing(client, user):
     path = unsubscribe_path(f"user:{user.pk}", "meeting_reminder")
 
@@ -194,6 +199,7 @@ def test_get_asks_and_changes_nothing(client, user):
     assert not NotificationSettings.objects.filter(user=user).exists()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kind", "setting", "off"),
     [
@@ -234,6 +240,7 @@ def test_post_switches_off_the_users_setting_and_only_that(client, user, kind, s
     ]
 
 
+@pytest.mark.clock
 def test_mail_program_posts_without_a_csrf_cookie(user):
     """RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click" itself, with no cookie."""
     client = Client(enforce_csrf_checks=True)
@@ -245,6 +252,7 @@ def test_mail_program_posts_without_a_csrf_cookie(user):
     assert NotificationSettings.objects.get(user=user).checkin_reminders is False
 
 
+@pytest.mark.clock
 def test_mentee_unsubscribe_withdraws_the_reminder_consent(client):
     program = ProgramFactory()
     mentee, other = _mentee(program), _mentee(program, name="Nora", email="nora@example.org")
@@ -274,6 +282,7 @@ def test_mentee_unsubscribe_withdraws_the_reminder_consent(client):
     assert ConsentRecord.objects.filter(withdrawn_at__isnull=False).count() == 1
 
 
+@pytest.mark.clock
 def test_registration_unsubscribe_switches_the_event_reminder_off(client):
     event = EventFactory()
     registration = event_services.registration_create(
@@ -296,6 +305,7 @@ def test_registration_unsubscribe_switches_the_event_reminder_off(client):
     assert registration.reminders is False
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_tampered_token_is_404_and_changes_nothing(client, user, method):
     program = ProgramFactory()
@@ -315,6 +325,7 @@ def test_tampered_token_is_404_and_changes_nothing(client, user, method):
     assert _reminder_consent(mentee).withdrawn_at is None
 
 
+@pytest.mark.clock
 def test_a_token_signed_with_another_salt_is_refused(client, user):
     from django.core import signing
 
@@ -324,6 +335,7 @@ def test_a_token_signed_with_another_salt_is_refused(client, user):
     assert not NotificationSettings.objects.filter(user=user).exists()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("recipient", "kind"),
     [
@@ -344,6 +356,7 @@ def test_what_cannot_be_switched_off_is_404(client, user, recipient, kind):
     assert not NotificationSettings.objects.filter(user=user).exists()
 
 
+@pytest.mark.clock
 def test_a_token_of_a_deleted_person_is_404_on_post(client):
     gone = UserFactory()
     path = unsubscribe_path(f"user:{gone.pk}", "meeting_reminder")
@@ -352,6 +365,7 @@ def test_a_token_of_a_deleted_person_is_404_on_post(client):
     assert client.post(path).status_code == 404
 
 
+@pytest.mark.clock
 def test_the_page_shows_nobody_elses_data(client):
     """Signed in as somebody else, a token shows what is switched off and no person's data."""
     program = ProgramFactory(name="Programm KANARIE")
@@ -471,6 +485,7 @@ def test_others_do_not_reach_the_outbox(client, user, outbox):
     assert client.get(ADMIN_LIST).status_code == 302
 
 
+@pytest.mark.clock
 def test_retry_action_makes_a_failed_row_pending(client, superuser, outbox):
     client.force_login(superuser)
     failed, other_failed = outbox["failed"]
@@ -497,6 +512,7 @@ def test_retry_action_makes_a_failed_row_pending(client, superuser, outbox):
 # --- manage.py outbox -------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_outbox_command_prints_the_counts_and_failures(outbox):
     out = StringIO()
 
@@ -539,6 +555,7 @@ def test_outbox_command_on_an_empty_outbox(db):
 # --- In the browser ---------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("language", ["", "/en"])

@@ -28,7 +28,7 @@ from notifications.mailer import mailer
 from notifications.models import Notification, NotificationSettings, ScanHeartbeat
 from notifications.sending import deliver
 from tandems.models import Meeting
-from tests.conftest import require_service
+from tests.conftest import require_redis, require_service
 from tests.factories import ProgramFactory, running_tandem
 from tests.notifications.worker_support import ROOT, Processes, SMTPSink, celery_env
 from tests.support.processes import RedisServer, database_url, kill_group, tail, wait_until
@@ -44,6 +44,7 @@ def outbox(tmp_path):
     require_service(
         connection.vendor == "postgresql", "a real Celery worker needs PostgreSQL (DATABASE_URL)"
     )
+    require_redis("real Celery workers on a private redis-server")
     require_service(shutil.which("redis-server") is not None, "redis-server is not installed")
     require_service(shutil.which("redis-cli") is not None, "redis-cli is not installed")
     sink = SMTPSink()

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from events.models import Registration
 from notifications.models import Notification, ScanHeartbeat
-from tests.conftest import require_service
+from tests.conftest import require_postgres, require_redis, require_service
 from tests.factories import EventFactory, ProgramFactory
 from tests.ops.load import PYTHON, ROOT, Gunicorn, Load, healthz_body, manage, server_env
 from tests.ops.load import describe as describe_results
@@ -61,6 +61,8 @@ def pages(program_slug: str, event_slug: str) -> list[str]:
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
     """collectstatic once for the module: production serves hashed, compressed files."""
+    # Set up before the tests' own fixtures (module scope): skip before the work, not after it.
+    require_redis("gunicorn with a private redis-server")
     root = tmp_path_factory.mktemp("static")
     env = server_env(database="sqlite://:memory:", redis_url="", static_root=root, port=0)
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -69,6 +71,7 @@ def static_root(tmp_path_factory):
 
 @pytest.fixture
 def redis_server(tmp_path):
+    require_redis("a private redis-server restarted under load")
     require_service(shutil.which("redis-server") is not None, "redis-server is not installed")
     require_service(shutil.which("redis-cli") is not None, "redis-cli is not installed")
     server = RedisServer(tmp_path)
@@ -142,6 +145,7 @@ class PrivatePostgres:
 
 @pytest.fixture
 def private_postgres():
+    require_postgres("a private PostgreSQL cluster restarted under load")
     initdbs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     require_service(bool(initdbs), "PostgreSQL server binaries missing (/usr/lib/postgresql/*/bin)")
     try:

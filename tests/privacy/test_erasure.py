@@ -44,6 +44,7 @@ def test_volunteer_erase_leaves_no_row_that_identifies_them(marked_mentor, coord
     assert figures(coordinator_a.program) == before
 
 
+@pytest.mark.clock
 def test_volunteer_erase_ends_the_tandem_and_tells_the_coordinators(
     marked_mentor, coordinator_a, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -141,6 +142,7 @@ def test_account_delete_is_refused_to_staff(client):
     assert get_user_model().objects.filter(pk=staff.pk).exists()
 
 
+@pytest.mark.clock
 def test_mentee_erase_leaves_no_row_that_identifies_them(marked_mentee, coordinator_a):
     assert rows_with() != {}
     before = figures(coordinator_a.program)

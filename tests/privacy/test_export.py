@@ -84,6 +84,7 @@ def test_export_needs_a_login(client):
     assert response["Location"].startswith("/konto/login/")
 
 
+@pytest.mark.clock
 def test_export_query_count_does_not_grow_with_the_data(
     client, marked_mentor, django_assert_num_queries
 ):
@@ -114,6 +115,7 @@ def test_my_data_page_lists_the_sections_with_data(client, marked_mentor):
     assert 'href="/en/mein-bereich/meine-daten/export.zip"' in html
 
 
+@pytest.mark.clock
 def test_mentee_export_for_the_programs_coordinator(client, marked_mentee, coordinator_a):
     client.force_login(coordinator_a.user)
 

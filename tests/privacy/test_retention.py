@@ -33,6 +33,7 @@ def run_on(day: date):
         return retention.run()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("today", "months", "expected"),
     [
@@ -52,6 +53,7 @@ def coordinator():
         return ProgramCoordinatorFactory()
 
 
+@pytest.mark.clock
 def test_rejected_application_goes_six_months_after_the_decision(coordinator):
     with time_machine.travel(at(2027, 1, 15, 10, 0), tick=False):
         application = applicant(coordinator.program)
@@ -66,6 +68,7 @@ def test_rejected_application_goes_six_months_after_the_decision(coordinator):
     assert result.counts["applications"] == 1
 
 
+@pytest.mark.clock
 def test_program_sets_a_shorter_period(coordinator):
     settings = tandem_services.program_tandem_settings(program=coordinator.program)
     settings.retention_applications_months = 1
@@ -110,6 +113,7 @@ def ended_tandem(coordinator):
     return tandem
 
 
+@pytest.mark.clock
 def test_screening_record_goes_at_the_latest_three_months_after_the_activity(ended_tandem):
     record = ScreeningRecord.objects.get(volunteer=ended_tandem.mentor)
 
@@ -119,6 +123,7 @@ def test_screening_record_goes_at_the_latest_three_months_after_the_activity(end
     assert not ScreeningRecord.objects.filter(pk=record.pk).exists()
 
 
+@pytest.mark.clock
 def test_people_go_a_year_after_the_last_tandem_and_the_statistics_stay(ended_tandem):
     mentor, mentee = ended_tandem.mentor, ended_tandem.mentee
 
@@ -149,6 +154,7 @@ def test_people_go_a_year_after_the_last_tandem_and_the_statistics_stay(ended_ta
     assert figures() == before
 
 
+@pytest.mark.clock
 def test_a_volunteer_still_applying_keeps_their_records(coordinator):
     with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
         application = make_ready(applicant(coordinator.program))
@@ -159,6 +165,7 @@ def test_a_volunteer_still_applying_keeps_their_records(coordinator):
     assert Application.objects.filter(pk=application.pk).exists()
 
 
+@pytest.mark.clock
 def test_waiting_mentee_is_kept(coordinator):
     with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
         mentee = tandem_services.mentee_register(
@@ -177,6 +184,7 @@ def test_waiting_mentee_is_kept(coordinator):
     assert (mentee.first_name, mentee.anonymised_at) == ("Wartend", None)
 
 
+@pytest.mark.clock
 def test_registrations_are_anonymised_three_months_after_the_event(coordinator):
     with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
         event = EventFactory(
@@ -203,6 +211,7 @@ def test_registrations_are_anonymised_three_months_after_the_event(coordinator):
     assert run_on(date(2027, 5, 11)).counts["registrations"] == 0
 
 
+@pytest.mark.clock
 def test_finished_outbox_rows_go_after_90_days(coordinator):
     with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
         applicant(coordinator.program)  # its confirmation mail: an outbox row
@@ -215,6 +224,7 @@ def test_finished_outbox_rows_go_after_90_days(coordinator):
     assert not Notification.objects.filter(pk=row.pk).exists()
 
 
+@pytest.mark.clock
 def test_dry_run_changes_nothing_and_counts_what_would_go(coordinator, capsys):
     with time_machine.travel(at(2027, 1, 15, 10, 0), tick=False):
         application = applicant(coordinator.program)
@@ -237,6 +247,7 @@ def test_dry_run_changes_nothing_and_counts_what_would_go(coordinator, capsys):
     assert line.split()[0] == "1"
 
 
+@pytest.mark.clock
 def test_retention_page_shows_the_preview_to_the_programs_coordinator(client, coordinator):
     with time_machine.travel(at(2027, 1, 15, 10, 0), tick=False):
         application = applicant(coordinator.program)
@@ -253,6 +264,7 @@ def test_retention_page_shows_the_preview_to_the_programs_coordinator(client, co
     assert row.split("<td>")[1:] == ["0</td>", "1</td>"]  # not tonight, within 30 days
 
 
+@pytest.mark.clock
 def test_retention_page_refuses_bad_periods(client, coordinator):
     client.force_login(coordinator.user)
     path = f"/koordination/programme/{coordinator.program.slug}/aufbewahrung/"
@@ -274,6 +286,7 @@ def test_retention_page_refuses_bad_periods(client, coordinator):
     assert settings.retention_applications_months == 6
 
 
+@pytest.mark.clock
 def test_retention_page_saves_periods(client, coordinator):
     client.force_login(coordinator.user)
     path = f"/koordination/programme/{coordinator.program.slug}/aufbewahrung/"
@@ -296,6 +309,7 @@ def test_retention_page_saves_periods(client, coordinator):
     ) == (3, 24, 1)
 
 
+@pytest.mark.clock
 def test_retention_page_is_404_for_another_program(client, coordinator):
     client.force_login(ProgramCoordinatorFactory().user)
 
@@ -304,6 +318,7 @@ def test_retention_page_is_404_for_another_program(client, coordinator):
     assert response.status_code == 404
 
 
+@pytest.mark.clock
 def test_retention_task_runs_the_retention(coordinator):
     from privacy.tasks import retention_run
 

@@ -111,6 +111,7 @@ def test_edit_with_bad_input_shows_german_errors_and_changes_nothing(client, mem
     assert program.name != ""
 
 
+@pytest.mark.clock
 def test_draft_submitted_then_published_by_staff(client, membership, staff_user):
     program = membership.program
     client.force_login(membership.user)
@@ -233,6 +234,7 @@ def test_review_queue_lists_programs_and_changes(client, staff_user):
     assert "Mit Änderung" in html
 
 
+@pytest.mark.clock
 def test_coordinator_confirms_listing_is_current(client):
     membership = ProgramCoordinatorFactory(program__last_reviewed_at=None)
     client.force_login(membership.user)

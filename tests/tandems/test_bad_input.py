@@ -46,6 +46,7 @@ def counts() -> tuple:
     )
 
 
+@pytest.mark.clock
 def test_meeting_ending_before_it_starts_is_refused_in_german(client, tandem):
     client.force_login(tandem.mentor)
     before = counts()
@@ -60,6 +61,7 @@ def test_meeting_ending_before_it_starts_is_refused_in_german(client, tandem):
     assert counts() == before
 
 
+@pytest.mark.clock
 def test_meeting_of_more_than_24_hours_is_refused_in_german(client, tandem):
     client.force_login(tandem.mentor)
     before = counts()
@@ -76,6 +78,7 @@ def test_meeting_of_more_than_24_hours_is_refused_in_german(client, tandem):
     assert counts() == before
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("days", "message"),
     [
@@ -113,6 +116,7 @@ def test_transition_that_is_not_allowed_is_refused_in_german(client, tandem, coo
     assert counts() == before
 
 
+@pytest.mark.clock
 def test_ending_an_ended_tandem_again_is_refused_and_changes_nothing(client, tandem, coordinator):
     lifecycle.tandem_end(tandem=tandem, by=coordinator, ended_on=TODAY(), reason="completed")
     client.force_login(coordinator)
@@ -129,6 +133,7 @@ def test_ending_an_ended_tandem_again_is_refused_and_changes_nothing(client, tan
     assert Tandem.objects.get(pk=tandem.pk).end_reason == "completed"
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     "path",
     [

@@ -247,6 +247,7 @@ def test_no_contact_program_without_settings_row_uses_21_days(client, case):
     assert actions_of(client, case.program).no_contact == 2
 
 
+@pytest.mark.clock
 def test_checkins_due_list_holds_running_and_closing_checkins(client, case):
     client.force_login(case.coordinator)
 
@@ -275,6 +276,7 @@ def test_waiting_applications_list_holds_open_ones_older_than_7_days(client, cas
     assert actions_of(client, case.program).applications_waiting == 1
 
 
+@pytest.mark.clock
 def test_reinspection_list_holds_latest_due_records_of_active_volunteers(client, case):
     client.force_login(case.coordinator)
 
@@ -284,6 +286,7 @@ def test_reinspection_list_holds_latest_due_records_of_active_volunteers(client,
     assert actions_of(client, case.program).reinspections_due == 3
 
 
+@pytest.mark.clock
 def test_reinspection_filter_separates_overdue_from_soon(client, case):
     client.force_login(case.coordinator)
 
@@ -294,6 +297,7 @@ def test_reinspection_filter_separates_overdue_from_soon(client, case):
     assert pks(soon) == {case.r.soon.pk}
 
 
+@pytest.mark.clock
 def test_reinspection_within_60_days_follows_program_years(client, case):
     ProgramTandemSettings.objects.filter(program=case.program).update(reinspection_years=10)
     client.force_login(case.coordinator)
@@ -331,6 +335,7 @@ def test_dashboard_links_every_figure_to_its_list(client, case):
     assert "Fremdes Kind" not in html
 
 
+@pytest.mark.clock
 def test_reinspection_cutoff_handles_29_february():
     from datetime import date
 
@@ -395,6 +400,7 @@ def test_waiting_applications_filter_by_stage_and_days(client, case):
     assert pks(long_waiting) == set()
 
 
+@pytest.mark.clock
 def test_checkin_list_filters_by_respondent_and_occasion(client, case):
     client.force_login(case.coordinator)
     url = action_url(case.program, "checkins-faellig")
@@ -416,6 +422,7 @@ def test_tandem_rows_link_to_the_coordinator_tandem_page(client, case):
     assert '<th scope="col">' in html
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kind", "query"),
     [
@@ -467,6 +474,7 @@ def test_lists_are_paginated_by_50(client, program, coordinator):
 # --- CSV export --------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_csv_export_has_the_filtered_rows_in_request_language(client, case):
     Tandem.objects.filter(pk=case.t.never.pk).update(last_contact_on=TODAY() - timedelta(days=26))
     client.force_login(case.coordinator)
@@ -488,6 +496,7 @@ def test_csv_export_has_the_filtered_rows_in_request_language(client, case):
     )
 
 
+@pytest.mark.clock
 def test_csv_export_of_tandem_list_keeps_umlauts_and_defuses_formulas(client, program, coordinator):
     tandem = running_tandem(
         program,
@@ -522,6 +531,7 @@ def test_csv_export_with_bad_filter_has_only_the_header(client, case):
     assert parse_csv(response) == [["Name", "Stage", "Days in this stage", "Applied on"]]
 
 
+@pytest.mark.clock
 def test_csv_export_of_applications_and_reinspections(client, case):
     client.force_login(case.coordinator)
 
@@ -712,6 +722,7 @@ def _count_queries(client, url) -> tuple[int, object]:
     return len(queries), response
 
 
+@pytest.mark.clock
 def test_dashboard_query_count_is_the_same_at_1_and_1000_tandems(
     client, program, coordinator, django_assert_num_queries
 ):

@@ -172,6 +172,7 @@ def test_screening_record_holds_exactly_the_allowed_fields():
     }
 
 
+@pytest.mark.clock
 def test_certificate_older_than_three_months_refused():
     application = applicant(ProgramFactory())
 
@@ -184,6 +185,7 @@ def test_certificate_older_than_three_months_refused():
     assert ScreeningRecord.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_certificate_dates_in_the_future_refused():
     application = applicant(ProgramFactory())
 
@@ -193,6 +195,7 @@ def test_certificate_dates_in_the_future_refused():
     assert "inspected_on" in error.value.message_dict
 
 
+@pytest.mark.clock
 def test_reinspection_due_after_program_period():
     application = applicant(ProgramFactory())
     record = screen(application, inspected_on=date(2024, 2, 29))
@@ -226,6 +229,7 @@ def test_program_without_certificate_duty_needs_no_record():
 # --- Mentees -------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_minor_needs_guardian_consent():
     program = ProgramFactory()
 
@@ -244,6 +248,7 @@ def test_minor_needs_guardian_consent():
     assert Mentee.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_mentee_registered_with_consent_and_location():
     mentee = new_mentee(ProgramFactory())
 
@@ -254,6 +259,7 @@ def test_mentee_registered_with_consent_and_location():
     assert (consent.scope, consent.text_version) == ("guardian", "eltern-2026")
 
 
+@pytest.mark.clock
 def test_reminder_email_needs_consent():
     with pytest.raises(ValidationError):
         services.mentee_register(

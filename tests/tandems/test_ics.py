@@ -54,6 +54,7 @@ def feed_path(token: str) -> str:
 # --- One meeting -----------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("day", [date(2026, 7, 14), date(2026, 12, 8)])
 def test_meeting_ics_keeps_the_local_hour_in_summer_and_winter(client, tandem, day):
     meeting = meeting_at(tandem, day, time(18, 0), place="Stadtbibliothek")
@@ -82,6 +83,7 @@ def test_meeting_ics_keeps_the_local_hour_in_summer_and_winter(client, tandem, d
     assert b"TZID=Europe/Berlin:" in response.content
 
 
+@pytest.mark.clock
 def test_meeting_ics_of_an_online_meeting_says_online(client, tandem):
     meeting = meeting_at(tandem, TODAY() + timedelta(days=3), time(9, 30), online=True)
     client.force_login(tandem.mentor)
@@ -91,6 +93,7 @@ def test_meeting_ics_of_an_online_meeting_says_online(client, tandem):
     assert str(event["location"]) == "online"
 
 
+@pytest.mark.clock
 def test_meeting_ics_after_cancel_has_higher_sequence_and_status_cancelled(client, tandem):
     meeting = meeting_at(tandem, TODAY() + timedelta(days=3), time(9, 30))
     lifecycle.meeting_cancel(meeting=meeting, by=tandem.mentor)
@@ -101,6 +104,7 @@ def test_meeting_ics_after_cancel_has_higher_sequence_and_status_cancelled(clien
     assert (event["sequence"], str(event["status"])) == (1, "CANCELLED")
 
 
+@pytest.mark.clock
 def test_meeting_ics_coordinator_of_the_program_may_download(client, tandem, coordinator):
     meeting = meeting_at(tandem, TODAY() + timedelta(days=3), time(9, 30))
     client.force_login(coordinator)
@@ -111,6 +115,7 @@ def test_meeting_ics_coordinator_of_the_program_may_download(client, tandem, coo
     assert list(events(response)) == [f"meeting-{meeting.pk}@mentoring.example.org"]
 
 
+@pytest.mark.clock
 def test_meeting_ics_for_others_is_404(client, tandem, staff_user, user):
     meeting = meeting_at(tandem, TODAY() + timedelta(days=3), time(9, 30))
     other_coordinator = ProgramCoordinatorFactory().user
@@ -123,6 +128,7 @@ def test_meeting_ics_for_others_is_404(client, tandem, staff_user, user):
     assert statuses == [404, 404, 404, 404]
 
 
+@pytest.mark.clock
 def test_meeting_ics_anonymous_redirects_to_login(client, tandem):
     meeting = meeting_at(tandem, TODAY() + timedelta(days=3), time(9, 30))
 
@@ -135,6 +141,7 @@ def test_meeting_ics_anonymous_redirects_to_login(client, tandem):
 # --- The private feed ------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_feed_lists_planned_cancelled_and_held_meetings_without_login(client, program, tandem):
     planned = meeting_at(tandem, TODAY() + timedelta(days=2), time(17, 0), place="Park")
     cancelled = meeting_at(tandem, TODAY() + timedelta(days=9), time(17, 0))
@@ -162,6 +169,7 @@ def test_feed_lists_planned_cancelled_and_held_meetings_without_login(client, pr
     assert b"geheime Notiz" not in response.content
 
 
+@pytest.mark.clock
 def test_feed_leaves_out_tandems_that_ended(client, program, tandem):
     planned = meeting_at(tandem, TODAY() + timedelta(days=2), time(17, 0))
     settings = services.program_tandem_settings(program=program)

@@ -125,6 +125,7 @@ def test_no_status_leads_back_to_proposed():
     assert [s for s in Status.values if Status.PROPOSED in lifecycle.TRANSITIONS[s]] == []
 
 
+@pytest.mark.clock
 def test_start_of_a_paused_tandem_is_refused():
     tandem = tandem_in(Status.PAUSED, ProgramFactory())
     before = row(tandem)
@@ -180,6 +181,7 @@ def test_mentor_may_run_two_tandems_when_the_program_allows_several():
     ]
 
 
+@pytest.mark.clock
 def test_start_and_resume_refused_once_the_program_allows_only_one_tandem():
     program = ProgramFactory()
     allow_several(program, True)
@@ -197,6 +199,7 @@ def test_start_and_resume_refused_once_the_program_allows_only_one_tandem():
     assert (row(first)["status"], row(second)["status"]) == (Status.PAUSED, Status.PROPOSED)
 
 
+@pytest.mark.clock
 def test_a_mentor_of_an_ended_tandem_is_free_again():
     program = ProgramFactory()
     mentor = make_ready(applicant(program)).volunteer
@@ -221,6 +224,7 @@ def checkin_rows(tandem: Tandem) -> list[tuple]:
     )
 
 
+@pytest.mark.clock
 def test_start_defaults_to_the_programs_duration_and_schedules_checkins():
     program = ProgramFactory()
     coordinator = UserFactory()
@@ -250,6 +254,7 @@ def test_start_defaults_to_the_programs_duration_and_schedules_checkins():
     assert (change.from_status, change.to_status, change.by) == ("proposed", "active", coordinator)
 
 
+@pytest.mark.clock
 def test_start_clamps_the_planned_end_to_the_end_of_the_month():
     program = ProgramFactory()
     settings = services.program_tandem_settings(program=program)
@@ -265,6 +270,7 @@ def test_start_clamps_the_planned_end_to_the_end_of_the_month():
     ]
 
 
+@pytest.mark.clock
 def test_start_keeps_rhythm_weekday_time_and_a_given_planned_end():
     with frozen(date(2027, 3, 1)):
         tandem = running_tandem(
@@ -285,6 +291,7 @@ def test_start_keeps_rhythm_weekday_time_and_a_given_planned_end():
     ) == (date(2027, 9, 1), "biweekly", "mi", time(17, 30))
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("started_on", "planned_end_on", "field"),
     [
@@ -313,6 +320,7 @@ def test_start_with_bad_dates_is_refused(started_on, planned_end_on, field):
 # --- End -------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("reason", "status"),
     [
@@ -336,6 +344,7 @@ def meeting_rows(tandem: Tandem) -> list[tuple]:
     ]
 
 
+@pytest.mark.clock
 def test_end_cancels_later_meetings_drops_undue_checkins_and_opens_closing_ones():
     program = ProgramFactory()
     coordinator = UserFactory()
@@ -387,6 +396,7 @@ def test_end_cancels_later_meetings_drops_undue_checkins_and_opens_closing_ones(
     )
 
 
+@pytest.mark.clock
 def test_end_on_an_earlier_day_cancels_the_meetings_after_it():
     with frozen(date(2027, 1, 20)):
         tandem = running_tandem(ProgramFactory(), started_on=date(2026, 12, 1))
@@ -399,6 +409,7 @@ def test_end_on_an_earlier_day_cancels_the_meetings_after_it():
     assert meeting_rows(tandem) == [(date(2027, 1, 20), "cancelled", 1)]
 
 
+@pytest.mark.clock
 def test_early_end_puts_the_mentee_back_on_the_waiting_list():
     with frozen(date(2027, 1, 20)):
         tandem = running_tandem(ProgramFactory(), started_on=date(2026, 12, 1))
@@ -418,6 +429,7 @@ def test_early_end_puts_the_mentee_back_on_the_waiting_list():
     assert (mentee.status, mentee.waiting_since) == (Mentee.Status.WAITING, date(2027, 1, 20))
 
 
+@pytest.mark.clock
 def test_ending_a_proposed_tandem_creates_no_checkins():
     tandem = proposed_tandem(ProgramFactory())
 
@@ -434,6 +446,7 @@ def test_ending_a_proposed_tandem_creates_no_checkins():
     assert CheckIn.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("ended_on", "reason", "field"),
     [
@@ -492,6 +505,7 @@ def planned(tandem: Tandem) -> list[tuple]:
     ]
 
 
+@pytest.mark.clock
 def test_weekly_rhythm_keeps_the_local_time_into_summer_time():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
 
@@ -505,6 +519,7 @@ def test_weekly_rhythm_keeps_the_local_time_into_summer_time():
     ]
 
 
+@pytest.mark.clock
 def test_weekly_rhythm_keeps_the_local_time_into_winter_time():
     tandem = rhythm_tandem(today=date(2027, 10, 23), started_on=date(2027, 10, 1))
 
@@ -518,6 +533,7 @@ def test_weekly_rhythm_keeps_the_local_time_into_winter_time():
     ]
 
 
+@pytest.mark.clock
 def test_planning_twice_creates_no_duplicates():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
     first = plan(tandem, date(2027, 3, 20), weeks=3)
@@ -527,6 +543,7 @@ def test_planning_twice_creates_no_duplicates():
     assert (len(first), again, tandem.meetings.count()) == (3, [], 3)
 
 
+@pytest.mark.clock
 def test_biweekly_rhythm_counts_every_second_week_from_the_start():
     # Started on Monday 1 March: the Wednesdays 3 and 17 March, then 31 March, 14 April ...
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1), rhythm="biweekly")
@@ -541,6 +558,7 @@ def test_biweekly_rhythm_counts_every_second_week_from_the_start():
     ]
 
 
+@pytest.mark.clock
 def test_biweekly_rhythm_starts_with_the_next_preferred_day_after_the_start():
     # Started on a Saturday: the following Wednesday is the first meeting day.
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 20), rhythm="biweekly")
@@ -554,6 +572,7 @@ def test_biweekly_rhythm_starts_with_the_next_preferred_day_after_the_start():
     ]
 
 
+@pytest.mark.clock
 def test_monthly_rhythm_meets_on_the_same_nth_weekday():
     # The first Wednesday after the start (3 March) is the month's first Wednesday.
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1), rhythm="monthly")
@@ -567,6 +586,7 @@ def test_monthly_rhythm_meets_on_the_same_nth_weekday():
     ]
 
 
+@pytest.mark.clock
 def test_monthly_rhythm_from_a_fifth_weekday_uses_the_fourth():
     # The first Wednesday after 29 March is 31 March, a fifth Wednesday: months without one
     # would be skipped, so the fourth Wednesday is taken.
@@ -581,6 +601,7 @@ def test_monthly_rhythm_from_a_fifth_weekday_uses_the_fourth():
     ]
 
 
+@pytest.mark.clock
 def test_rhythm_planning_stops_at_the_planned_end():
     tandem = rhythm_tandem(
         today=date(2027, 3, 20), started_on=date(2027, 3, 1), planned_end_on=date(2027, 3, 31)
@@ -591,6 +612,7 @@ def test_rhythm_planning_stops_at_the_planned_end():
     assert [day for day, _at, _utc in planned(tandem)] == [date(2027, 3, 24), date(2027, 3, 31)]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -610,6 +632,7 @@ def test_rhythm_planning_with_bad_input_is_refused(kwargs, field):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_rhythm_planning_without_preferred_day_is_refused():
     tandem = running_tandem(ProgramFactory())
 
@@ -620,6 +643,7 @@ def test_rhythm_planning_without_preferred_day_is_refused():
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_rhythm_planning_for_a_paused_tandem_is_refused():
     tandem = rhythm_tandem(today=date(2027, 3, 20), started_on=date(2027, 3, 1))
     lifecycle.tandem_pause(tandem=tandem, by=None)
@@ -642,6 +666,7 @@ def active_tandem():
         return running_tandem(ProgramFactory(), started_on=date(2027, 3, 1))
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("day", "start", "end", "field"),
     [
@@ -662,6 +687,7 @@ def test_meeting_plan_with_bad_input_is_refused(active_tandem, day, start, end, 
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("day", "start", "end", "minutes"),
     [
@@ -693,6 +719,7 @@ def test_meeting_plan_stores_the_local_time_and_the_real_duration(
     assert (meeting.status, meeting.place) == ("planned", "Bibliothek")
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("status", [Status.PAUSED, Status.CLOSED])
 def test_meeting_plan_for_a_tandem_that_is_not_active_is_refused(status):
     tandem = tandem_in(status, ProgramFactory())
@@ -707,6 +734,7 @@ def test_meeting_plan_for_a_tandem_that_is_not_active_is_refused(status):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -730,6 +758,7 @@ def test_meeting_log_with_bad_input_is_refused(active_tandem, kwargs, field):
     assert row(active_tandem)["last_contact_on"] is None
 
 
+@pytest.mark.clock
 def test_meeting_log_before_the_start_names_the_reason(active_tandem):
     with frozen(TODAY_2027), pytest.raises(ValidationError) as error:
         lifecycle.meeting_log(
@@ -739,6 +768,7 @@ def test_meeting_log_before_the_start_names_the_reason(active_tandem):
     assert error.value.messages == ["The tandem had not started on this day yet."]
 
 
+@pytest.mark.clock
 def test_meeting_log_for_an_ended_tandem_is_refused():
     tandem = tandem_in(Status.ENDED_EARLY, ProgramFactory())
 
@@ -751,6 +781,7 @@ def test_meeting_log_for_an_ended_tandem_is_refused():
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_meeting_log_for_a_paused_tandem_is_recorded():
     tandem = tandem_in(Status.PAUSED, ProgramFactory())
 
@@ -765,6 +796,7 @@ def test_meeting_log_for_a_paused_tandem_is_recorded():
     )
 
 
+@pytest.mark.clock
 def test_meeting_log_moves_the_last_contact_only_forward(active_tandem):
     with frozen(TODAY_2027):
         lifecycle.meeting_log(
@@ -784,6 +816,7 @@ def test_meeting_log_moves_the_last_contact_only_forward(active_tandem):
     assert active_tandem.meetings.count() == 4
 
 
+@pytest.mark.clock
 def test_meeting_log_of_a_planned_meeting_raises_its_sequence(active_tandem):
     with frozen(date(2027, 3, 20)):
         meeting = lifecycle.meeting_plan(
@@ -905,6 +938,7 @@ def test_checkin_submit_refuses_who_cannot_answer_it(respondent, answered_by):
     assert_unanswered(checkin)
 
 
+@pytest.mark.clock
 def test_checkin_submit_refuses_a_checkin_that_is_not_due():
     tandem = running_tandem(ProgramFactory())
     later = tandem.checkins.filter(occasion="regular", respondent="mentor").first()

@@ -143,6 +143,7 @@ def bulk_meetings(tandems, per_tandem: int) -> None:
 # --- My area ---------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_my_area_shows_the_running_tandem(client, tandem, program):
     program.contact_name = "Kim Koordination"
     program.contact_email = "kontakt@example.org"
@@ -208,6 +209,7 @@ def test_my_area_hides_a_proposed_tandem(client, program):
     assert "Log a meeting" not in response.content.decode()
 
 
+@pytest.mark.clock
 def test_my_area_lists_an_ended_tandem_without_log_button(client, tandem):
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="completed")
     client.force_login(tandem.mentor)
@@ -246,6 +248,7 @@ def test_my_area_query_count_is_the_same_for_one_and_many_tandems(client, tandem
 # --- The mentor's tandem page ----------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_tandem_page_lists_meetings_goals_checkins_and_feed(client, tandem):
     upcoming = plan(tandem, days=5, place="Stadtteilzentrum")
     to_log = past_planned(tandem)
@@ -305,6 +308,7 @@ def test_tandem_page_without_feed_offers_to_create_one(client, tandem):
     assert "Create my calendar address" in response.content.decode()
 
 
+@pytest.mark.clock
 def test_tandem_page_of_ended_tandem_is_read_only(client, tandem):
     plan(tandem, days=30)  # planned, then cancelled by the end
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="mismatch")
@@ -346,6 +350,7 @@ def test_tandem_page_anonymous_redirects_to_login(client, tandem):
     assert response.url == login_url(tandem_path(tandem))
 
 
+@pytest.mark.clock
 def test_tandem_page_query_count_is_the_same_for_one_and_many_meetings(client, tandem):
     bulk_meetings([tandem], 1)
     lifecycle.goal_add(tandem=tandem, title="Lesen")
@@ -369,6 +374,7 @@ def test_tandem_page_query_count_is_the_same_for_one_and_many_meetings(client, t
 # --- Logging a meeting -----------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_log_form_defaults_to_today_held_and_an_hour(client, tandem):
     client.force_login(tandem.mentor)
 
@@ -387,6 +393,7 @@ def test_log_form_defaults_to_today_held_and_an_hour(client, tandem):
     assert content.count('type="radio" name="activity"') == len(Meeting.Activity.values)
 
 
+@pytest.mark.clock
 def test_log_new_meeting_redirects_to_my_area_with_message(client, tandem):
     client.force_login(tandem.mentor)
 
@@ -431,6 +438,7 @@ def test_log_cancelled_meeting_without_activity(client, tandem):
     assert tandem.last_contact_on is None
 
 
+@pytest.mark.clock
 def test_log_planned_meeting_is_prefilled_and_keeps_its_time(client, program):
     tandem = running_tandem(program, started_on=TODAY() - timedelta(days=10))
     meeting = past_planned(tandem, days_ago=1, at=time(15, 10))
@@ -454,6 +462,7 @@ def test_log_planned_meeting_is_prefilled_and_keeps_its_time(client, program):
     assert Meeting.objects.count() == 1
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -482,6 +491,7 @@ def test_log_meeting_bad_input_changes_nothing(client, tandem, overrides, field)
     assert tandem.last_contact_on is None
 
 
+@pytest.mark.clock
 def test_log_meeting_before_the_tandem_started_is_refused(client, program):
     tandem = running_tandem(program, started_on=TODAY() - timedelta(days=5))
     client.force_login(tandem.mentor)
@@ -518,6 +528,7 @@ def test_log_meeting_of_an_unknown_id_is_404(client, mentor):
     assert response.status_code == 404
 
 
+@pytest.mark.clock
 def test_log_meeting_twice_is_refused(client, tandem):
     meeting = past_planned(tandem)
     lifecycle.meeting_log(
@@ -533,6 +544,7 @@ def test_log_meeting_twice_is_refused(client, tandem):
     assert (meeting.status, meeting.sequence) == ("missed", 1)
 
 
+@pytest.mark.clock
 def test_log_meeting_on_an_ended_tandem_is_refused(client, tandem):
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="completed")
     client.force_login(tandem.mentor)
@@ -580,6 +592,7 @@ def plan_data(**overrides) -> dict:
     return data
 
 
+@pytest.mark.clock
 def test_plan_one_meeting_in_local_time(client, tandem):
     client.force_login(tandem.mentor)
 
@@ -601,6 +614,7 @@ def test_plan_one_meeting_in_local_time(client, tandem):
     assert len(texts(response)) == 1
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -623,6 +637,7 @@ def test_plan_one_meeting_bad_input_changes_nothing(client, tandem, overrides, f
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_plan_from_rhythm_creates_the_weekly_meetings(client, tandem):
     client.force_login(tandem.mentor)
 
@@ -639,6 +654,7 @@ def test_plan_from_rhythm_creates_the_weekly_meetings(client, tandem):
     assert {(m.duration_minutes, m.place) for m in meetings} == {(90, "Park")}
 
 
+@pytest.mark.clock
 def test_plan_from_rhythm_twice_plans_nothing_new(client, tandem):
     client.force_login(tandem.mentor)
     data = {"kind": "rhythm", "weeks": "2", "duration_minutes": "60", "place": ""}
@@ -650,6 +666,7 @@ def test_plan_from_rhythm_twice_plans_nothing_new(client, tandem):
     assert Meeting.objects.count() == 2
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("weeks", ["0", "27", "-1", "viele"])
 def test_plan_from_rhythm_bad_weeks_changes_nothing(client, tandem, weeks):
     client.force_login(tandem.mentor)
@@ -663,6 +680,7 @@ def test_plan_from_rhythm_bad_weeks_changes_nothing(client, tandem, weeks):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.clock
 def test_plan_page_explains_a_missing_rhythm_and_refuses_it(client, program):
     tandem = running_tandem(program)
     client.force_login(tandem.mentor)
@@ -717,6 +735,7 @@ def test_cancel_planned_meeting_raises_sequence(client, tandem):
     assert (meeting.status, meeting.sequence) == ("cancelled", 1)
 
 
+@pytest.mark.clock
 def test_cancel_a_logged_meeting_is_refused(client, tandem):
     meeting = lifecycle.meeting_log(tandem=tandem, by=tandem.mentor, day=TODAY(), status="held")
     client.force_login(tandem.mentor)
@@ -808,6 +827,7 @@ def test_goals_of_another_mentor_are_404_and_get_is_405(client, tandem, other_me
     assert (goal.progress, Goal.objects.count()) == (0, 1)
 
 
+@pytest.mark.clock
 def test_goal_of_an_ended_tandem_cannot_change(client, tandem):
     goal = lifecycle.goal_add(tandem=tandem, title="Lesen")
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="completed")
@@ -917,6 +937,7 @@ def test_checkin_answered_twice_is_refused(client, tandem):
     assert checkin.wellbeing == 5
 
 
+@pytest.mark.clock
 def test_checkin_not_yet_due_is_refused(client, tandem):
     later = CheckIn.objects.create(
         tandem=tandem, respondent="mentor", occasion="regular", due_on=TODAY() + timedelta(days=1)
@@ -931,6 +952,7 @@ def test_checkin_not_yet_due_is_refused(client, tandem):
     assert (later.completed_at, later.wellbeing) == (None, None)
 
 
+@pytest.mark.clock
 def test_checkin_of_another_mentor_or_an_ended_tandem_is_404(client, tandem, other_mentor):
     checkin = checkin_of(tandem, "mentor")
     client.force_login(other_mentor)
@@ -945,6 +967,7 @@ def test_checkin_of_another_mentor_or_an_ended_tandem_is_404(client, tandem, oth
     assert checkin.completed_at is None
 
 
+@pytest.mark.clock
 def test_closing_checkin_of_an_ended_tandem_can_be_answered_for_90_days(client, tandem):
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="completed")
     closing = tandem.checkins.get(respondent="mentor", occasion="closure")
@@ -959,6 +982,7 @@ def test_closing_checkin_of_an_ended_tandem_can_be_answered_for_90_days(client, 
     assert (closing.wellbeing, closing.answered_by) == (4, "mentor")
 
 
+@pytest.mark.clock
 def test_closing_checkin_is_closed_to_the_mentor_after_90_days(client, tandem):
     lifecycle.tandem_end(tandem=tandem, by=UserFactory(), ended_on=TODAY(), reason="completed")
     Tandem.objects.filter(pk=tandem.pk).update(ended_on=TODAY() - timedelta(days=91))

@@ -88,6 +88,7 @@ def case(program):
 # --- The figures -----------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_program_report_figures_equal_hand_count(case):
     report = period_report(period=Period.year(2025), program=case)
 
@@ -104,6 +105,7 @@ def test_program_report_figures_equal_hand_count(case):
     assert report.meetings_missed == 1
 
 
+@pytest.mark.clock
 def test_program_report_checkin_averages_equal_hand_count(case):
     report = period_report(period=Period.year(2025), program=case)
 
@@ -133,6 +135,7 @@ def test_program_report_checkin_averages_equal_hand_count(case):
     )
 
 
+@pytest.mark.clock
 def test_network_report_adds_up_all_programs(case):
     report = period_report(period=Period.year(2025))
 
@@ -144,6 +147,7 @@ def test_network_report_adds_up_all_programs(case):
     assert report.checkins[MENTOR].checkins == 4
 
 
+@pytest.mark.clock
 def test_period_range_counts_only_its_days(case):
     report = period_report(period=Period(date(2025, 1, 1), date(2025, 3, 31)), program=case)
 
@@ -156,6 +160,7 @@ def test_period_range_counts_only_its_days(case):
     assert report.meeting_hours == Decimal("2.5")
 
 
+@pytest.mark.clock
 def test_report_page_shows_figures_and_quarter_chart(client, coordinator, case):
     client.force_login(coordinator)
 
@@ -184,6 +189,7 @@ def test_report_page_shows_figures_and_quarter_chart(client, coordinator, case):
     assert f'href="/en/koordination/programme/{case.slug}/bericht.csv?jahr=2025"' in content
 
 
+@pytest.mark.clock
 def test_report_page_without_period_shows_current_year(client, coordinator, program):
     client.force_login(coordinator)
 
@@ -193,6 +199,7 @@ def test_report_page_without_period_shows_current_year(client, coordinator, prog
     assert response.context["period_invalid"] is False
 
 
+@pytest.mark.clock
 def test_report_page_range_in_query(client, coordinator, program):
     client.force_login(coordinator)
 
@@ -203,6 +210,7 @@ def test_report_page_range_in_query(client, coordinator, program):
     assert "von=2025-01-01&amp;bis=2025-06-30" in response.content.decode()
 
 
+@pytest.mark.clock
 def test_report_page_accepts_exactly_ten_years(client, coordinator, program):
     client.force_login(coordinator)
 
@@ -212,6 +220,7 @@ def test_report_page_accepts_exactly_ten_years(client, coordinator, program):
     assert response.context["chart"].x_labels == [str(year) for year in range(2020, 2030)]
 
 
+@pytest.mark.clock
 def test_long_period_charts_years(case):
     report = period_report(period=Period(date(2022, 1, 1), date(2025, 12, 31)), program=case)
 
@@ -222,6 +231,7 @@ def test_long_period_charts_years(case):
     assert chart.series[0]["values"] == [None, None, 1.0, 3.7]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
@@ -321,6 +331,7 @@ def test_report_csv_in_german_uses_decimal_comma_and_german_header(client, coord
     assert "200.3" not in values
 
 
+@pytest.mark.clock
 def test_report_csv_bad_period_falls_back_to_current_year(client, coordinator, program):
     client.force_login(coordinator)
 

@@ -69,6 +69,7 @@ def snapshot(tandem) -> tuple:
 # --- The tandem page -------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_tandem_page_shows_people_plan_goals_meetings_and_history(client, coordinator, program):
     mentor = make_ready(applicant(program, name="Dana <b>Beispiel</b>")).volunteer
     tandem = running_tandem(
@@ -115,6 +116,7 @@ def test_tandem_page_shows_people_plan_goals_meetings_and_history(client, coordi
     assert (response.context["can_start"], response.context["can_end"]) == (False, True)
 
 
+@pytest.mark.clock
 def test_tandem_page_draws_the_checkin_trend_by_occasion(client, coordinator, program):
     started_on = lifecycle.add_months(TODAY(), -7)
     tandem = running_tandem(program, by=coordinator, started_on=started_on)
@@ -146,6 +148,7 @@ def test_tandem_page_draws_the_checkin_trend_by_occasion(client, coordinator, pr
     assert f'href="{EN}/koordination/checkins/{checkins["mentor", three].pk}/"' not in content
 
 
+@pytest.mark.clock
 def test_tandem_page_chart_ends_with_the_closing_checkin(client, coordinator, program):
     started_on = lifecycle.add_months(TODAY(), -4)
     tandem = running_tandem(program, by=coordinator, started_on=started_on)
@@ -216,6 +219,7 @@ def bulk_history(tandem, count: int) -> None:
     )
 
 
+@pytest.mark.clock
 def test_tandem_page_query_count_same_with_1_and_many(client, coordinator, tandem):
     lifecycle.meeting_log(tandem=tandem, by=tandem.mentor, day=TODAY(), status="held")
     client.force_login(coordinator)
@@ -253,6 +257,7 @@ def test_mentee_page_links_to_the_tandem(client, coordinator, tandem):
 # --- Start -----------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_start_form_explains_the_default_planned_end(client, coordinator, proposed):
     client.force_login(coordinator)
 
@@ -263,6 +268,7 @@ def test_start_form_explains_the_default_planned_end(client, coordinator, propos
     assert "program's planned duration of 12 months" in response.content.decode()
 
 
+@pytest.mark.clock
 def test_start_with_defaults_activates_and_schedules_checkins(client, coordinator, proposed):
     client.force_login(coordinator)
 
@@ -288,6 +294,7 @@ def test_start_with_defaults_activates_and_schedules_checkins(client, coordinato
     assert texts(response) == ["The tandem has started; its check-ins are scheduled."]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -315,6 +322,7 @@ def test_start_with_bad_input_shows_the_error_and_changes_nothing(
     assert snapshot(proposed) == before
 
 
+@pytest.mark.clock
 def test_start_of_a_running_tandem_is_refused(client, coordinator, tandem):
     before = snapshot(tandem)
     client.force_login(coordinator)
@@ -333,6 +341,7 @@ def test_start_of_a_running_tandem_is_refused(client, coordinator, tandem):
     assert snapshot(tandem) == before
 
 
+@pytest.mark.clock
 def test_start_denials(client, proposed, other_coordinator, staff_user):
     path = tandem_url(proposed, "starten/")
     anonymous = client.post(path, {"started_on": TODAY().isoformat(), "rhythm": "weekly"})
@@ -396,6 +405,7 @@ def test_forbidden_status_posted_by_hand_changes_nothing(client, coordinator, ta
     assert snapshot(tandem) == before
 
 
+@pytest.mark.clock
 def test_status_of_an_ended_tandem_cannot_change(client, coordinator, tandem):
     lifecycle.tandem_end(tandem=tandem, by=coordinator, ended_on=TODAY(), reason="completed")
     before = snapshot(tandem)
@@ -431,6 +441,7 @@ def end_data(**overrides) -> dict:
     return data
 
 
+@pytest.mark.clock
 def test_end_form_explains_the_retention_period(client, coordinator, tandem):
     client.force_login(coordinator)
 
@@ -453,6 +464,7 @@ def test_end_form_explains_the_retention_period(client, coordinator, tandem):
     ]
 
 
+@pytest.mark.clock
 def test_end_with_the_mentees_closing_checkin_answered(client, coordinator, tandem):
     client.force_login(coordinator)
 
@@ -482,6 +494,7 @@ def test_end_with_the_mentees_closing_checkin_answered(client, coordinator, tand
     assert response.redirect_chain == [(tandem_url(tandem), 302)]
 
 
+@pytest.mark.clock
 def test_end_not_now_leaves_both_closing_checkins_due(client, coordinator, tandem):
     client.force_login(coordinator)
 
@@ -498,6 +511,7 @@ def test_end_not_now_leaves_both_closing_checkins_due(client, coordinator, tande
     assert Mentee.objects.get(pk=tandem.mentee_id).status == "waiting"
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("data", "fields"),
     [
@@ -539,6 +553,7 @@ def test_end_of_a_proposed_tandem_has_no_closing_checkin(client, coordinator, pr
     assert (proposed.status, proposed.checkins.count()) == ("ended_early", 0)
 
 
+@pytest.mark.clock
 def test_end_of_an_ended_tandem_is_refused(client, coordinator, tandem):
     lifecycle.tandem_end(tandem=tandem, by=coordinator, ended_on=TODAY(), reason="completed")
     before = snapshot(tandem)
@@ -576,6 +591,7 @@ def mentee_start(tandem) -> CheckIn:
     return tandem.checkins.get(respondent="mentee", occasion="start")
 
 
+@pytest.mark.clock
 def test_coordinator_answers_a_due_mentee_checkin(client, coordinator, tandem):
     checkin = mentee_start(tandem)
     client.force_login(coordinator)
@@ -614,6 +630,7 @@ def test_checkin_with_bad_answers_changes_nothing(client, coordinator, tandem, d
     assert (checkin.completed_at, checkin.wellbeing) == (None, None)
 
 
+@pytest.mark.clock
 def test_checkin_not_due_or_answered_is_refused(client, coordinator, tandem):
     later = tandem.checkins.filter(respondent="mentee", occasion="regular").first()
     answered = answer(mentee_start(tandem), coordinator)
@@ -691,6 +708,7 @@ def test_goal_bad_input_changes_nothing(client, coordinator, tandem):
     assert texts(odd) == ["Please choose a step of progress from the list."]
 
 
+@pytest.mark.clock
 def test_goal_limit_and_ended_tandem_are_refused(client, coordinator, tandem):
     Goal.objects.bulk_create(Goal(tandem=tandem, title=f"Ziel {n}") for n in range(10))
     client.force_login(coordinator)
@@ -727,6 +745,7 @@ def test_goal_denials(client, coordinator, tandem, other_coordinator, staff_user
     assert (Goal.objects.count(), goal.progress) == (1, 0)
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("days", "status", "overdue"),
     [(21, "active", False), (22, "active", True), (30, "paused", False)],
