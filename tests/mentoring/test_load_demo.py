@@ -10,6 +10,7 @@ from notifications.models import Notification
 from programs.models import Program, ProgramCoordinator
 
 DEMO_EMAILS = [
+    "betrieb@example.org",
     "netzwerk@example.org",
     "koordination@example.org",
     "koordination2@example.org",
@@ -26,7 +27,7 @@ def test_load_demo_creates_verified_logins_and_prints_them(capsys):
     users = get_user_model().objects.filter(email__in=DEMO_EMAILS)
     assert sorted(u.email for u in users) == sorted(DEMO_EMAILS)
     assert all(u.check_password("mentoring-demo") for u in users)
-    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 5
+    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 6
     assert [e for e in DEMO_EMAILS if e in out] == DEMO_EMAILS
 
 
@@ -35,7 +36,11 @@ def test_load_demo_roles():
     call_command("load_demo")
 
     User = get_user_model()
-    assert User.objects.get(email="netzwerk@example.org").is_staff is True
+    staff = User.objects.get(email="netzwerk@example.org")
+    operator = User.objects.get(email="betrieb@example.org")
+    assert (staff.is_staff, staff.is_superuser) == (True, False)
+    assert (operator.is_staff, operator.is_superuser) == (True, True)
+    assert User.objects.filter(is_superuser=True).count() == 1
     leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
     assert list(leipzig.coordinators.values_list("email", flat=True)) == [
         "koordination@example.org"
@@ -175,7 +180,8 @@ def test_load_demo_prints_only_the_address_the_logins_and_where_mails_go(setting
         "",
         "The portal: http://127.0.0.1:8123/",
         "Demo logins, each with the password mentoring-demo:",
-        "  netzwerk@example.org         network staff",
+        "  betrieb@example.org          operator (superuser: the admin, settings)",
+        "  netzwerk@example.org         network staff (no people records)",
         "  koordination@example.org     coordinator in Leipzig and Dresden",
         "  koordination2@example.org    coordinator in Duisburg",
         "  mentorin@example.org         volunteer, mentor in a tandem",
