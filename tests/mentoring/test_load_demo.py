@@ -73,16 +73,49 @@ def test_load_demo_is_idempotent():
     )
 
 
+def _demo_code(at: float) -> str:
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value("MENTORINGDEMO234", int(at // mfa_settings.TOTP_PERIOD)))
+
+
 @pytest.mark.django_db
-def test_demo_login_works(client):
-    call_command("load_demo")
+@pytest.mark.parametrize(
+    ("email", "page"),
+    [
+        ("koordination@example.org", "/koordination/"),
+        ("netzwerk@example.org", "/admin/"),
+        ("betrieb@example.org", "/admin/"),
+    ],
+)
+def test_demo_login_works_with_the_published_second_factor(client, email, page):
+    import time
 
-    response = client.post(
-        "/konto/login/", {"login": "koordination@example.org", "password": "mentoring-demo"}
-    )
+    call_command("load_demo", stdout=io.StringIO())
 
-    assert response.status_code == 302
-    assert client.get("/koordination/").status_code == 200
+    response = client.post("/konto/login/", {"login": email, "password": "mentoring-demo"})
+    second = client.post("/konto/2fa/authenticate/", {"code": _demo_code(time.time())})
+
+    assert (response.status_code, response["Location"]) == (302, "/konto/2fa/authenticate/")
+    assert second.status_code == 302
+    assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_the_demo_roles_get_the_demo_authenticator():
+    from allauth.mfa.models import Authenticator
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    with_app = Authenticator.objects.filter(type="totp").values_list("user__email", flat=True)
+    assert sorted(with_app) == [
+        "betrieb@example.org",
+        "koordination2@example.org",
+        "koordination@example.org",
+        "netzwerk@example.org",
+    ]
 
 
 @pytest.mark.django_db
@@ -186,6 +219,9 @@ def test_load_demo_prints_only_the_address_the_logins_and_where_mails_go(setting
         "  koordination2@example.org    coordinator in Duisburg",
         "  mentorin@example.org         volunteer, mentor in a tandem",
         "  bewerber@example.org         volunteer with an open application",
+        "Coordinators, staff and the operator sign in with a second factor: add the secret "
+        "MENTORINGDEMO234 to an authenticator app (TOTP, 6 digits, 30 s), or run "
+        "oathtool --totp -b MENTORINGDEMO234",
         "E-mails (e.g. to confirm a sign-up) are not sent: the server prints them in its "
         "console, this terminal.",
         "",
