@@ -138,6 +138,22 @@ def test_operators_see_a_programs_people_only_as_its_coordinators(client, people
     assert (before, after) == (404, 200)
 
 
+def test_an_operators_permission_on_a_programs_people_is_the_rules(people):
+    """The views scope their queries by coordination; the permissions say the same, so that a
+    check of has_perm alone (a template, a later view) does not open people to a superuser."""
+    program, tandem = people
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    before = [operator.has_perm(perm, tandem) for perm in ("tandems.view_tandem",)]
+    before.append(operator.has_perm("tandems.view_mentee", tandem.mentee))
+    model_wide = operator.has_perm("tandems.view_application")
+    ProgramCoordinatorFactory(program=program, user=operator)
+    operator = type(operator).objects.get(pk=operator.pk)
+    after = operator.has_perm("tandems.view_tandem", tandem)
+
+    assert (before, model_wide, after) == ([False, False], True, True)
+
+
 def test_create_staff_makes_network_staff_and_operators(capsys):
     call_command("create_staff", "netz@example.org", password="ein-sicheres-passwort-9")
     call_command(
