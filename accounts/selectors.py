@@ -26,6 +26,13 @@ def verified_addresses_of(user) -> set[str]:
     return {address.lower() for address in found if address}
 
 
+def user_by_verified_address(email: str):
+    """The active account that has confirmed this address, or None (granting it a role)."""
+    found = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True)
+    found = found.filter(user__is_active=True).select_related("user").first()
+    return found.user if found is not None else None
+
+
 def by_verified_address(user, *, field: str = "email") -> Q:
     """A filter for rows whose `field` is one of the account's confirmed addresses (in any case);
     it matches nothing when there is none."""

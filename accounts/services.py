@@ -11,17 +11,20 @@ def user_create_verified(
     password_hash: str = "",
     name: str = "",
     is_staff: bool = False,
+    is_superuser: bool = False,
 ):
     """Create or update an account whose e-mail address is already verified (demo and staff set-up).
 
-    Idempotent: an existing account with this address gets the given name, password and staff flag.
+    Idempotent: an existing account with this address gets the given name, password and role:
+    network staff (is_staff) or operator (is_superuser, which is staff as well).
     `password_hash` (from `make_password`) stands in for `password` where many accounts share one
     password: hashing takes about half a second on purpose, and load_demo makes over a dozen.
     """
     user, _created = get_user_model().objects.get_or_create(email=email)
     user.name = name
-    user.is_staff = is_staff
-    user.is_superuser = is_staff
+    # Network staff are no superusers: a superuser passes every permission of the admin.
+    user.is_staff = is_staff or is_superuser
+    user.is_superuser = is_superuser
     if password_hash:
         user.password = password_hash
     else:

@@ -140,6 +140,13 @@ TRACKED = (
         _program_through("tandem"),
         plain=("tandem", "respondent", "occasion", "due_on", "completed_at", "filled_by"),
     ),
+    # The coordinator role: each grant (created) and revocation (deleted) is in the program's trail.
+    Tracked(
+        "programs.ProgramCoordinator",
+        _own_program,
+        plain=("program", "user"),
+        exclude=("created_at",),
+    ),
     Tracked(
         "accounts.User",
         _no_program,

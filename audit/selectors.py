@@ -31,6 +31,8 @@ NAMED_BY_REPR = {
     "tandems.volunteerprofile",
     "events.event",
     "programs.program",
+    # "<coordinator> – <program>": whom the role was granted or taken from.
+    "programs.programcoordinator",
 }
 # Records with a coordinator's page to link to.
 PAGES = {

@@ -16,6 +16,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import NetworkStaffAdminMixin
 from events.forms.event import https_formfield
 
 from . import services
@@ -23,7 +24,7 @@ from .models import Audience, Event, EventType, Registration
 
 
 @admin.register(EventType, Audience)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -103,7 +104,7 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     fieldsets = [
         *FIELDSETS,

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Who made a change, for the audit trail; read only when an entry is written.
     "audit.middleware.AuditActorMiddleware",
+    # No coordination pages, staff tools or admin without a second factor.
+    "programs.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -218,11 +220,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "tandems:my_area"
 
-# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP) and
-# one-time recovery codes. Everyone may switch it on; coordinators and staff, who see personal
-# data of children and volunteers, are asked to on their dashboard and in the admin. WebAuthn
-# (security keys, passkeys) is left off for now: it needs fido2 and allauth's JavaScript.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP), security
+# keys and passkeys (WebAuthn, through fido2 and allauth's own scripts, which need no inline script
+# under our CSP) and one-time recovery codes. Everyone may switch it on; coordinators, network
+# staff and operators, who see personal data of children and volunteers, must have it before
+# /koordination/ or the admin open (programs.middleware.SecondFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# WebAuthn insists on HTTPS; a developer's http://localhost is allowed while DEBUG is on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Mentoring-Portal"
 # One step of 30 s either way: phones whose clock is a little off still work.
 MFA_TOTP_TOLERANCE = 1

@@ -6,22 +6,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from accounts.selectors import user_has_two_factor
 from pages import health, views
 from tandems import impact
 
 # The admin login goes through allauth's login, so it shares its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
-_admin_index = admin.site.index
-
-
-def admin_index(request, extra_context=None):
-    # Staff can change everything: the start page asks them for a second sign-in step.
-    missing = not user_has_two_factor(user=request.user)
-    return _admin_index(request, {**(extra_context or {}), "mfa_missing": missing})
-
-
-admin.site.index = admin_index
+# Without a second factor, staff do not get this far: programs.middleware stops them before.
 admin.site.site_header = "Mentoring-Portal"
 admin.site.site_title = "Mentoring-Portal"
 

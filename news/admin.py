@@ -5,12 +5,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import NetworkStaffAdminMixin
+
 from . import services
 from .models import NewsItem, NewsTag
 
 
 @admin.register(NewsTag)
-class NewsTagAdmin(admin.ModelAdmin):
+class NewsTagAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -30,7 +32,7 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "published_on", "teaser", "body"]}),
         (_("Image"), {"fields": ["image", "image_alt"]}),

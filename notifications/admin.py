@@ -5,12 +5,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.roles import OperatorOnlyAdminMixin
+
 from . import services
 from .models import Notification, NotificationSettings
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "recipient", "due_at", "state", "attempts", "sent_at", "error"]
     list_filter = ["state", "kind"]
     search_fields = ["recipient", "error"]
@@ -58,7 +60,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationSettings)
-class NotificationSettingsAdmin(admin.ModelAdmin):
+class NotificationSettingsAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "meeting_lead_hours", "checkin_reminders", "coordinator_digest"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]

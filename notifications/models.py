@@ -27,6 +27,7 @@ class Notification(models.Model):
         REGISTRATION_CONFIRM_REQUEST = "registration_optin", _("please confirm a registration")
         REGISTRATION_EXISTS = "registration_exists", _("registered already")
         PERSON_ERASED = "person_erased", _("a volunteer deleted their account")
+        COORDINATOR_CHANGED = "coordinator_changed", _("a coordinator role granted or revoked")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import NetworkStaffAdminMixin
 from core.text import MultiLineFormField, SingleLineFormField
 
 from . import services
@@ -105,7 +106,7 @@ admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class PageAdmin(FlatPageAdmin):
+class PageAdmin(NetworkStaffAdminMixin, FlatPageAdmin):
     form = PageForm
     fieldsets = [(None, {"fields": ["url", "title", "content", "published", "position"]})]
     list_display = ["url", "title", page_language, page_is_legal, page_published, page_position]
@@ -129,7 +130,7 @@ class PageAdmin(FlatPageAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "email", "phone", "position", "published"]
     list_editable = ["position", "published"]
     search_fields = ["name", "role", "email"]
@@ -152,7 +153,7 @@ class PartnerForm(forms.ModelForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     form = PartnerForm
     list_display = ["name", "kind", "logo_preview", "url", "position", "published"]
     list_editable = ["position", "published"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.roles import OperatorOnlyAdminMixin
+
 from .models import Erasure, RetentionRun
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "person", "cause", "program", "applications_withdrawn", "tandems_ended"]
     list_filter = ["person", "cause"]
     readonly_fields = [field.name for field in Erasure._meta.fields]
@@ -14,7 +16,7 @@ class ErasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "counts"]
     readonly_fields = ["at", "counts"]
 

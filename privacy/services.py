@@ -220,7 +220,12 @@ def _records_naming(user, *, program_id=None) -> list:
         Tandem.objects.filter(mentor=user, **scope),
     ]
     if program_id is None:
-        records += [user, VolunteerProfile.objects.filter(user=user)]
+        records += [
+            user,
+            VolunteerProfile.objects.filter(user=user),
+            # The grants of a coordinator role name the coordinator ("<name> – <program>").
+            ProgramCoordinator.objects.filter(user=user),
+        ]
     return records
 
 

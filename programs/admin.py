@@ -5,6 +5,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import NetworkStaffAdminMixin
+from accounts.selectors import user_by_verified_address
+
 from . import services
 from .imports import COLUMNS, programs_import
 from .models import (
@@ -20,7 +23,7 @@ from .models import (
 
 
 @admin.register(TargetGroup, Topic, Format, FundingBadge)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -28,17 +31,54 @@ class VocabularyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "city", "is_network_member"]
     list_filter = ["is_network_member"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ProgramCoordinatorInline(admin.TabularInline):
+class ProgramCoordinatorForm(forms.ModelForm):
+    """A grant names the account by its confirmed address: network staff see no list of users."""
+
+    email = forms.EmailField(
+        label=_("e-mail address"),
+        help_text=_("The address the person has confirmed in their account."),
+    )
+
+    class Meta:
+        model = ProgramCoordinator
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            self.fields["email"].disabled = True
+
+    def clean_email(self):
+        if self.instance.pk:
+            return self.instance.user.email
+        user = user_by_verified_address(self.cleaned_data["email"])
+        if user is None:
+            raise ValidationError(
+                _(
+                    "No account has confirmed this address. Ask the person to sign up (or to "
+                    "confirm the address) first."
+                )
+            )
+        self.instance.user = user
+        return user.email
+
+
+class ProgramCoordinatorInline(NetworkStaffAdminMixin, admin.TabularInline):
+    """Grants and revocations go through programs.services: audited, and mailed to the others."""
+
     model = ProgramCoordinator
+    form = ProgramCoordinatorForm
+    fields = ["email", "created_at"]
+    readonly_fields = ["created_at"]
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 def _run(modeladmin, request, queryset, service, done):
@@ -80,7 +120,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     form = ProgramAdminForm
     change_list_template = "admin/programs/program/change_list.html"
     list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
@@ -123,6 +163,24 @@ class ProgramAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/programs/program/import.html", context)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProgramCoordinator:
+            return super().save_formset(request, form, formset, change)
+        deleted = [inline for inline in formset.deleted_forms if inline.instance.pk]
+        for inline in deleted:
+            services.coordinator_revoke(membership=inline.instance, by=request.user)
+        for inline in formset.forms:
+            if inline in formset.deleted_forms or inline.instance.pk or not inline.has_changed():
+                continue
+            try:
+                services.coordinator_grant(
+                    program=form.instance, user=inline.instance.user, by=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        formset.new_objects, formset.changed_objects = [], []
+        formset.deleted_objects = [inline.instance for inline in deleted]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Coordinates, Bundesland and search text follow the address and vocabularies.
@@ -138,7 +196,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramChange)
-class ProgramChangeAdmin(admin.ModelAdmin):
+class ProgramChangeAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["program", "status", "submitted_by", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["program", "submitted_by"]

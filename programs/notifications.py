@@ -101,4 +101,40 @@ class ListingReview(Kind):
         )
 
 
-register(ListingReview())
+class CoordinatorChanged(Kind):
+    """To a program's other coordinators when the coordinator role was granted or revoked: who,
+    by whom, and where the audit trail shows it. About the trail's entry itself."""
+
+    kind = Notification.Kind.COORDINATOR_CHANGED
+
+    def build(self, notification, recipient, about=None):
+        from auditlog.models import LogEntry
+        from django.contrib.auth import get_user_model
+
+        entry = LogEntry.objects.select_related("actor").filter(pk=notification.object_id).first()
+        data = entry.additional_data if entry is not None else None
+        if not isinstance(data, dict) or not isinstance(entry.changes, dict):
+            raise Skip(_("The entry of the audit trail no longer exists."))
+        program = Program.objects.filter(pk=data.get("program")).first()
+        values = entry.changes.get("user") or [None, None]
+        granted = entry.action == LogEntry.Action.CREATE
+        user_id = values[1] if granted else values[0]
+        person = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        if program is None or person is None:
+            raise Skip(_("The program or the account no longer exists."))
+        return Mail(
+            "notifications/email/coordinator_changed",
+            {
+                "program": program,
+                "person": person,
+                "granted": granted,
+                "by": entry.actor,
+                "at": entry.timestamp,
+                "trail_url": site_url(
+                    reverse("programs:program_trail", kwargs={"slug": program.slug})
+                ),
+            },
+        )
+
+
+register(ListingReview(), CoordinatorChanged())

@@ -8,7 +8,7 @@ from core import images
 from core.workflow import transition
 
 from . import gazetteer
-from .models import Program, ProgramChange
+from .models import Program, ProgramChange, ProgramCoordinator
 
 PROGRAM_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 # Twice the widest the program page shows it, for sharp images on high-density screens.
@@ -231,3 +231,73 @@ def program_change_reject(*, change: ProgramChange, user, reason: str) -> Progra
     change.reviewed_at = timezone.now()
     change.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
     return change
+
+
+# --- The coordinator role -----------------------------------------------------------------------
+# Granted and revoked only here: django-auditlog writes each to the program's audit trail
+# (audit/registry.py), and the program's other coordinators are told by mail, so that a grant
+# nobody agreed on does not go unnoticed.
+
+
+def _role_entry(*, membership_pk: int, action: int, by):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ProgramCoordinator),
+            object_pk=str(membership_pk),
+            action=action,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if entry is not None and by is not None and entry.actor_id is None:
+        entry.actor = by
+        entry.save(update_fields=["actor"])
+    return entry
+
+
+def _tell_other_coordinators(*, program: Program, user, entry) -> None:
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    if entry is None:  # auditlog switched off (the erasure of an account)
+        return
+    others = (
+        ProgramCoordinator.objects.filter(program=program, user__is_active=True)
+        .exclude(user=user)
+        .select_related("user")
+    )
+    for membership in others:
+        notify(Notification.Kind.COORDINATOR_CHANGED, about=entry, to=membership.user)
+
+
+@transaction.atomic
+def coordinator_grant(*, program: Program, user, by=None) -> ProgramCoordinator:
+    """Make `user` a coordinator of `program`; `by` is who granted it (None: a command)."""
+    from auditlog.models import LogEntry
+
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated and cannot coordinate a program."))
+    if ProgramCoordinator.objects.filter(program=program, user=user).exists():
+        raise ValidationError(
+            _("%(name)s coordinates this program already.") % {"name": user.name or user.email}
+        )
+    membership = ProgramCoordinator(program=program, user=user)
+    membership.full_clean()
+    membership.save()
+    entry = _role_entry(membership_pk=membership.pk, action=LogEntry.Action.CREATE, by=by)
+    _tell_other_coordinators(program=program, user=user, entry=entry)
+    return membership
+
+
+@transaction.atomic
+def coordinator_revoke(*, membership: ProgramCoordinator, by=None) -> None:
+    """Take the coordinator role of one program from its holder; `by` is who did it."""
+    from auditlog.models import LogEntry
+
+    program, user, pk = membership.program, membership.user, membership.pk
+    membership.delete()
+    entry = _role_entry(membership_pk=pk, action=LogEntry.Action.DELETE, by=by)
+    _tell_other_coordinators(program=program, user=user, entry=entry)

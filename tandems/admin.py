@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.roles import OperatorOnlyAdminMixin
+
 from .models import Application, PipelineStage, ProgramTandemSettings
 
 # Staff see the structure; volunteers', mentees' and § 72a records stay out of the admin on
@@ -15,7 +17,7 @@ class PipelineStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["program", "stage", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["program", "stage"]

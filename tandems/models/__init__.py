@@ -1,13 +1,3 @@
-from .tandem import (
-    CHECKIN_ITEMS,
-    CalendarFeed,
-    CheckIn,
-    Goal,
-    Meeting,
-    Rhythm,
-    Tandem,
-    TandemStatusChange,
-)
 from .people import (
     AgeGroup,
     Application,
@@ -25,6 +15,16 @@ from .people import (
     Weekday,
     availability_slots,
     certificate_too_old,
+)
+from .tandem import (
+    CHECKIN_ITEMS,
+    CalendarFeed,
+    CheckIn,
+    Goal,
+    Meeting,
+    Rhythm,
+    Tandem,
+    TandemStatusChange,
 )
 
 __all__ = [

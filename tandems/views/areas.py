@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from accounts.selectors import user_has_two_factor
 from core.actions import run_action
 from programs.models import Program, ProgramCoordinator
 from programs.selectors import programs_coordinated_by
@@ -169,6 +168,4 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         )
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
-        # Coordinators see children's records: they are asked for a second sign-in step.
-        context["mfa_missing"] = not user_has_two_factor(user=self.request.user)
         return context

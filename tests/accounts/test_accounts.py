@@ -260,7 +260,9 @@ def test_create_staff_command_gives_admin_access(client):
         LOGIN, {"login": "chefin@example.org", "password": "ein-sicheres-passwort-9"}
     )
     assert response.status_code == 302
-    assert client.get("/admin/").status_code == 200
+    # The admin opens once the second factor is set up (tests/accounts/test_mfa.py).
+    assert client.get("/admin/").status_code == 403
+    assert "zweiten Faktor" in client.get("/admin/").content.decode()
 
 
 @pytest.mark.redis

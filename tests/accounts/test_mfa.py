@@ -1,6 +1,5 @@
 """Two-factor authentication (allauth.mfa): an authenticator app and one-time recovery codes."""
 
-import re
 import time
 
 import pytest
@@ -114,35 +113,71 @@ def test_a_recovery_code_works_once(client, clock, user_with_totp):
     assert len(left) == len(codes) - 1
 
 
-def test_coordinator_without_two_factor_sees_the_notice_in_german(client):
-    coordinator = ProgramCoordinatorFactory().user
-    client.force_login(coordinator)
+REQUIRED = "Bitte richten Sie zuerst einen zweiten Faktor ein"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/koordination/", "/en/koordination/", "/koordination/pruefung/", "/admin/", "/admin/login/"],
+)
+@pytest.mark.parametrize("role", ["coordinator", "staff", "operator"])
+def test_roles_without_a_second_factor_are_stopped_with_a_german_page(client, role, path):
+    users = {
+        "coordinator": lambda: ProgramCoordinatorFactory(second_factor=False).user,
+        "staff": lambda: UserFactory(is_staff=True, second_factor=False),
+        "operator": lambda: UserFactory(is_staff=True, is_superuser=True, second_factor=False),
+    }
+    client.force_login(users[role]())
+
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert (REQUIRED in html) == (not path.startswith("/en/"))
+    assert 'href="/konto/2fa/"' in html or 'href="/en/konto/2fa/"' in html
+
+
+def test_the_second_factor_page_explains_app_passkey_and_recovery_codes(client):
+    client.force_login(ProgramCoordinatorFactory(second_factor=False).user)
 
     html = client.get("/koordination/").content.decode()
 
-    assert "Bitte schützen Sie Ihr Konto mit einem zweiten Schritt" in html
-    assert 'href="/konto/2fa/totp/activate/"' in html
+    assert "<h1>Bitte richten Sie zuerst einen zweiten Faktor ein</h1>" in html
+    assert "Authenticator-App" in html
+    assert "Passkey oder Sicherheitsschlüssel" in html
+    assert "Wiederherstellungscodes" in html
 
 
 @pytest.mark.clock
-def test_coordinator_with_two_factor_sees_no_notice(client, clock):
-    coordinator = ProgramCoordinatorFactory(user=UserFactory(email="k@example.org")).user
+def test_coordinator_who_sets_up_the_app_reaches_coordination(client, clock):
+    coordinator = ProgramCoordinatorFactory(
+        user=UserFactory(email="k@example.org"), second_factor=False
+    ).user
     sign_in(client, coordinator.email)
+    before = client.get("/koordination/")
     secret = activation_page(client).context["form"].secret
     client.post("/konto/2fa/totp/activate/", {"code": totp_code(secret, time.time())})
 
-    html = client.get("/koordination/").content.decode()
+    after = client.get("/koordination/")
 
-    assert "zweiten Schritt" not in html
+    assert before.status_code == 403
+    assert after.status_code == 200
+    assert "zweiten Faktor" not in after.content.decode()
 
 
-def test_staff_without_two_factor_sees_the_notice_in_the_admin(client, staff_user):
-    client.force_login(staff_user)
+def test_setting_up_the_second_factor_stays_open_to_the_roles(client):
+    client.force_login(UserFactory(is_staff=True, second_factor=False))
 
-    html = client.get("/admin/").content.decode()
+    assert client.get("/konto/2fa/").status_code == 200
+    assert client.get("/mein-bereich/").status_code == 200
 
-    assert "Bitte schützen Sie Ihr Konto mit einem zweiten Schritt" in html
-    assert re.search(r'href="/konto/2fa/totp/activate/"', html)
+
+def test_volunteers_without_a_second_factor_get_the_usual_answers(client, user):
+    client.force_login(user)
+
+    assert client.get("/koordination/").status_code == 403
+    assert REQUIRED not in client.get("/koordination/").content.decode()
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
 def test_two_factor_page_is_linked_from_my_area(client, user):

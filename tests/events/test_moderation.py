@@ -725,9 +725,9 @@ def test_coordination_events_query_count_constant(
     client.force_login(coordinator)
     client.get(LIST)  # warm the session and the cached vocabularies
 
-    # session, user, coordinator check (view and navigation), the permission tables of Django's
-    # model backend (asked whether the user moderates), count, page of events
-    with django_assert_num_queries(8):
+    # session, user, the second factor, coordinator check (view and navigation), the permission
+    # tables of Django's model backend (asked whether the user moderates), count, page of events
+    with django_assert_num_queries(9):
         response = client.get(LIST)
 
     assert len(response.context["events"]) == min(count, 50)
@@ -757,8 +757,9 @@ def test_review_queue_query_count_constant(
     )
     client.force_login(staff_user)
 
-    # session, user, navigation's coordinator check, count, page of events, their audiences
-    with django_assert_num_queries(6):
+    # session, user, the second factor, navigation's coordinator check, count, page of events,
+    # their audiences
+    with django_assert_num_queries(7):
         response = client.get(QUEUE)
 
     assert len(response.context["events"]) == min(count, 20)

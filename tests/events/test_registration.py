@@ -658,9 +658,9 @@ def test_participants_query_count_constant(
     client.force_login(coordinator)
     url = en("participants", slug=event.slug)
 
-    # session, user, event, permission, page count, counts, the header's coordination link, rows,
-    # and the one audit entry "viewed" (audit.mixins.AccessLogMixin)
-    with django_assert_num_queries(9):
+    # session, user, the second factor, event, permission, page count, counts, the header's
+    # coordination link, rows, and the one audit entry "viewed" (audit.mixins.AccessLogMixin)
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -675,8 +675,9 @@ def test_participants_csv_query_count_constant(
     _many_registrations(event, count)
     client.force_login(coordinator)
 
-    # session, user, event, permission, rows, and the one audit entry "exported"
-    with django_assert_num_queries(6):
+    # session, user, the second factor, event, permission, rows, and the one audit entry
+    # "exported"
+    with django_assert_num_queries(7):
         response = client.get(en("participants_csv", slug=event.slug))
 
     assert len(response.content.decode().splitlines()) == count + 1

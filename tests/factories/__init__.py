@@ -6,6 +6,8 @@ from programs.models import Format, Organization, Program, ProgramCoordinator, T
 from programs.services import program_search_text
 
 PASSWORD = "richtig-gutes-passwort-42"
+# The secret of the authenticator app the factories give coordinators and staff (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,6 +27,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=obj, email=obj.email, defaults={"verified": True, "primary": True}
             )
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        # Network staff and operators reach their pages only with a second factor: they have one
+        # unless a test says second_factor=False.
+        if create and obj.is_staff and extracted is not False:
+            with_totp(obj)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -88,9 +97,26 @@ MUNICH = {
 class ProgramCoordinatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgramCoordinator
+        skip_postgeneration_save = True
 
     program = factory.SubFactory(ProgramFactory)
     user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        # Coordinators reach /koordination/ only with a second factor: they have one unless a
+        # test says second_factor=False.
+        if create and extracted is not False:
+            with_totp(obj.user)
+
+
+def with_totp(user, secret: str = TOTP_SECRET):
+    """The user's authenticator app (TOTP) with `secret`, set up unless there is one already."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return found or TOTP.activate(user, secret).instance
 
 
 def running_tandem(program, *, mentor=None, mentee_name="Ali", by=None, **start_kwargs):

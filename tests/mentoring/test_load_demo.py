@@ -10,6 +10,7 @@ from notifications.models import Notification
 from programs.models import Program, ProgramCoordinator
 
 DEMO_EMAILS = [
+    "betrieb@example.org",
     "netzwerk@example.org",
     "koordination@example.org",
     "koordination2@example.org",
@@ -26,7 +27,7 @@ def test_load_demo_creates_verified_logins_and_prints_them(capsys):
     users = get_user_model().objects.filter(email__in=DEMO_EMAILS)
     assert sorted(u.email for u in users) == sorted(DEMO_EMAILS)
     assert all(u.check_password("mentoring-demo") for u in users)
-    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 5
+    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 6
     assert [e for e in DEMO_EMAILS if e in out] == DEMO_EMAILS
 
 
@@ -35,7 +36,11 @@ def test_load_demo_roles():
     call_command("load_demo")
 
     User = get_user_model()
-    assert User.objects.get(email="netzwerk@example.org").is_staff is True
+    staff = User.objects.get(email="netzwerk@example.org")
+    operator = User.objects.get(email="betrieb@example.org")
+    assert (staff.is_staff, staff.is_superuser) == (True, False)
+    assert (operator.is_staff, operator.is_superuser) == (True, True)
+    assert User.objects.filter(is_superuser=True).count() == 1
     leipzig = Program.objects.get(name="Lesepat:innen Leipzig")
     assert list(leipzig.coordinators.values_list("email", flat=True)) == [
         "koordination@example.org"
@@ -68,16 +73,49 @@ def test_load_demo_is_idempotent():
     )
 
 
+def _demo_code(at: float) -> str:
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value("MENTORINGDEMO234", int(at // mfa_settings.TOTP_PERIOD)))
+
+
 @pytest.mark.django_db
-def test_demo_login_works(client):
-    call_command("load_demo")
+@pytest.mark.parametrize(
+    ("email", "page"),
+    [
+        ("koordination@example.org", "/koordination/"),
+        ("netzwerk@example.org", "/admin/"),
+        ("betrieb@example.org", "/admin/"),
+    ],
+)
+def test_demo_login_works_with_the_published_second_factor(client, email, page):
+    import time
 
-    response = client.post(
-        "/konto/login/", {"login": "koordination@example.org", "password": "mentoring-demo"}
-    )
+    call_command("load_demo", stdout=io.StringIO())
 
-    assert response.status_code == 302
-    assert client.get("/koordination/").status_code == 200
+    response = client.post("/konto/login/", {"login": email, "password": "mentoring-demo"})
+    second = client.post("/konto/2fa/authenticate/", {"code": _demo_code(time.time())})
+
+    assert (response.status_code, response["Location"]) == (302, "/konto/2fa/authenticate/")
+    assert second.status_code == 302
+    assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_the_demo_roles_get_the_demo_authenticator():
+    from allauth.mfa.models import Authenticator
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    with_app = Authenticator.objects.filter(type="totp").values_list("user__email", flat=True)
+    assert sorted(with_app) == [
+        "betrieb@example.org",
+        "koordination2@example.org",
+        "koordination@example.org",
+        "netzwerk@example.org",
+    ]
 
 
 @pytest.mark.django_db
@@ -176,11 +214,15 @@ def test_load_demo_prints_only_the_address_the_logins_and_where_mails_go(setting
         "",
         "The portal: http://127.0.0.1:8123/",
         "Demo logins, each with the password mentoring-demo:",
-        "  netzwerk@example.org         network staff",
+        "  betrieb@example.org          operator (superuser: the admin, settings)",
+        "  netzwerk@example.org         network staff (no people records)",
         "  koordination@example.org     coordinator in Leipzig and Dresden",
         "  koordination2@example.org    coordinator in Duisburg",
         "  mentorin@example.org         volunteer, mentor in a tandem",
         "  bewerber@example.org         volunteer with an open application",
+        "Coordinators, staff and the operator sign in with a second factor: add the secret "
+        "MENTORINGDEMO234 to an authenticator app (TOTP, 6 digits, 30 s), or run "
+        "oathtool --totp -b MENTORINGDEMO234",
         "E-mails (e.g. to confirm a sign-up) are not sent: the server prints them in its "
         "console, this terminal.",
         "",

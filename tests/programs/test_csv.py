@@ -401,10 +401,14 @@ def test_admin_import_anonymous_redirects_to_login(client):
 
 
 @pytest.mark.django_db
-def test_admin_import_staff_without_permission_denied(client, staff_user):
+def test_admin_import_is_network_staff_work_not_a_volunteers(client, staff_user, user):
+    client.force_login(user)
+    volunteer = client.get(IMPORT_URL)
     client.force_login(staff_user)
+    staff = client.get(IMPORT_URL)
 
-    assert client.get(IMPORT_URL).status_code == 403
+    assert volunteer.status_code == 302
+    assert staff.status_code == 200
 
 
 @pytest.mark.django_db

@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -9,27 +11,36 @@ from events.demo import create_demo_events, generate_events
 from news.demo import create_demo_news
 from notifications.services import held_back
 from pages.demo import create_demo_pages
+from programs import services as program_services
 from programs.demo import create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
 from tandems.demo import create_demo_people, generate_tandems
 
+OPERATOR, STAFF = "operator", "staff"
+# (address, name, what the login shows, role above a volunteer: OPERATOR, STAFF or "")
 DEMO_USERS = [
-    ("netzwerk@example.org", "Nora Netzwerk", "network staff", True),
+    ("betrieb@example.org", "Bea Betrieb", "operator (superuser: the admin, settings)", OPERATOR),
+    ("netzwerk@example.org", "Nora Netzwerk", "network staff (no people records)", STAFF),
     (
         "koordination@example.org",
         "Kim Koordination",
         "coordinator in Leipzig and Dresden",
-        False,
+        "",
     ),
     (
         "koordination2@example.org",
         "Kai Koordination",
         "coordinator in Duisburg",
-        False,
+        "",
     ),
-    ("mentorin@example.org", "Mira Mentorin", "volunteer, mentor in a tandem", False),
-    ("bewerber@example.org", "Ben Bewerber", "volunteer with an open application", False),
+    ("mentorin@example.org", "Mira Mentorin", "volunteer, mentor in a tandem", ""),
+    ("bewerber@example.org", "Ben Bewerber", "volunteer with an open application", ""),
 ]
+
+# The published secret of the demo logins' authenticator app (base32; 6 digits every 30 s), so
+# that anyone can try the demo: coordinators, network staff and operators need a second factor.
+# Only this command ever creates an authenticator with it.
+DEMO_TOTP_SECRET = "MENTORINGDEMO234"
 
 # Which demo programs each demo coordinator manages.
 DEMO_COORDINATION = {
@@ -75,14 +86,23 @@ class Command(BaseCommand):
         password_hash = make_password(options["password"])
         users = {
             email: user_create_verified(
-                email=email, password_hash=password_hash, name=name, is_staff=is_staff
+                email=email,
+                password_hash=password_hash,
+                name=name,
+                is_staff=role == STAFF,
+                is_superuser=role == OPERATOR,
             )
-            for email, name, _role, is_staff in DEMO_USERS
+            for email, name, _label, role in DEMO_USERS
         }
         programs = create_demo_programs()
         for email, names in DEMO_COORDINATION.items():
             for name in names:
-                ProgramCoordinator.objects.get_or_create(program=programs[name], user=users[email])
+                program, user = programs[name], users[email]
+                if not ProgramCoordinator.objects.filter(program=program, user=user).exists():
+                    program_services.coordinator_grant(program=program, user=user)
+        for email, _name, _label, role in DEMO_USERS:
+            if role or email in DEMO_COORDINATION:
+                self.demo_second_factor(users[email])
         create_demo_people(
             program=programs["Lesepat:innen Leipzig"],
             coordinator=users["koordination@example.org"],
@@ -110,12 +130,22 @@ class Command(BaseCommand):
             created = generate_events(count=options["events"], seed=options["seed"])
             self.stdout.write(f"{created} generated events added.")
 
+    def demo_second_factor(self, user):
+        """The demo's authenticator app: the published secret, in place of any other."""
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
     def print_logins(self, password):
         """The last lines before `make run` starts the server: where, who, and where mails go."""
         self.stdout.write(f"\nThe portal: {settings.SITE_URL}/")
         self.stdout.write(f"Demo logins, each with the password {password}:")
-        for email, _name, role, _staff in DEMO_USERS:
-            self.stdout.write(f"  {email:<28} {role}")
+        for email, _name, label, _role in DEMO_USERS:
+            self.stdout.write(f"  {email:<28} {label}")
+        self.stdout.write(
+            "Coordinators, staff and the operator sign in with a second factor: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (TOTP, 6 digits, 30 s), or run "
+            f"oathtool --totp -b {DEMO_TOTP_SECRET}"
+        )
         if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
             self.stdout.write(
                 "E-mails (e.g. to confirm a sign-up) are not sent: the server prints them in "
