@@ -1,7 +1,9 @@
-"""Who may change an event and see its participants: its organisers and network staff.
+"""Who may change an event and see its participants.
 
 The organisers of an event are the coordinators of its program, or of any program of its
 organisation. Events of the network itself (no program, no organisation) belong to staff.
+Network staff moderate and may change every event, but the participants of a program's or an
+organisation's event are that program's people: staff see only those of the network's events.
 """
 
 import rules
@@ -22,6 +24,13 @@ def is_event_organiser(user, event) -> bool:
     return False
 
 
+@rules.predicate
+def is_network_event(user, event) -> bool:
+    return event is not None and event.program_id is None and event.organization_id is None
+
+
 rules.add_perm("events.change_event", is_event_organiser | is_network_staff)
-rules.add_perm("events.view_registrations", is_event_organiser | is_network_staff)
+rules.add_perm(
+    "events.view_registrations", is_event_organiser | (is_network_staff & is_network_event)
+)
 rules.add_perm("events.moderate_events", is_network_staff)

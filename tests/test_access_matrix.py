@@ -268,11 +268,12 @@ MATRIX = {
     ),
     "koordination/veranstaltungen/<slug:slug>/teilnehmende/": (
         "/koordination/veranstaltungen/{event}/teilnehmende/",
-        {**PEOPLE_OF_A, "staff": 200},
+        # A program's event: its participants are the program's people, not the network's.
+        PEOPLE_OF_A,
     ),
     "koordination/veranstaltungen/<slug:slug>/teilnehmende.csv": (
         "/koordination/veranstaltungen/{event}/teilnehmende.csv",
-        {**PEOPLE_OF_A, "staff": 200},
+        PEOPLE_OF_A,
     ),
     # News and the staff's editorial pages (the catch-all page path comes last of all).
     "aktuelles/": ("/aktuelles/", 200),

@@ -119,6 +119,9 @@ class EventEditView(LoginRequiredMixin, EventFormMixin, UpdateView):
         context = super().get_context_data(**kwargs)
         context["event"] = self.event
         context["can_moderate"] = self.request.user.has_perm("events.moderate_events")
+        context["can_see_participants"] = self.request.user.has_perm(
+            "events.view_registrations", self.event
+        )
         return context
 
 

@@ -236,7 +236,8 @@ class CancelView(TemplateView):
 
 
 class OrganiserMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """The organisers of an event and network staff; other signed-in users get 404."""
+    """The organisers of an event, and network staff for the network's own events (events/rules.py);
+    other signed-in users get 404."""
 
     permission_required = "events.view_registrations"
 

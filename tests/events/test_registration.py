@@ -547,13 +547,26 @@ def test_participants_in_order(client, coordinator, program):
     }
 
 
-def test_participants_staff_sees(client, staff_user):
-    event = EventFactory()
+def test_participants_of_a_network_event_staff_see(client, staff_user):
+    event = EventFactory(program=None, organization=None)
 
     client.force_login(staff_user)
 
     assert client.get(en("participants", slug=event.slug)).status_code == 200
     assert client.get(en("participants_csv", slug=event.slug)).status_code == 200
+
+
+@pytest.mark.parametrize("organiser", ["program", "organization"])
+def test_participants_of_a_programs_event_are_not_the_staffs(client, staff_user, organiser):
+    """Network staff moderate a program's event but never see its participants (health data
+    among them): they are the program's people."""
+    event = EventFactory()
+    if organiser == "organization":
+        event = EventFactory(program=None, organization=event.program.organization)
+    client.force_login(staff_user)
+
+    assert client.get(en("participants", slug=event.slug)).status_code == 404
+    assert client.get(en("participants_csv", slug=event.slug)).status_code == 404
 
 
 def test_participants_other_coordinator_404(client):
@@ -703,3 +716,17 @@ def test_register_page_query_count_constant(client, django_assert_num_queries):
         client.get(en("register", slug=small.slug))
     with django_assert_num_queries(2):
         client.get(en("register", slug=big.slug))
+
+
+def test_event_page_of_the_staff_offers_no_participants_of_a_programs_event(client, staff_user):
+    program_event = EventFactory()
+    network_event = EventFactory(program=None, organization=None)
+    client.force_login(staff_user)
+
+    pages = [
+        client.get(f"/koordination/veranstaltungen/{event.slug}/bearbeiten/").content.decode()
+        for event in (program_event, network_event)
+    ]
+
+    assert f"/koordination/veranstaltungen/{program_event.slug}/teilnehmende/" not in pages[0]
+    assert f"/koordination/veranstaltungen/{network_event.slug}/teilnehmende/" in pages[1]
