@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField
@@ -15,6 +16,19 @@ class VocabularyChoiceField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         kwargs.setdefault("required", False)
         super().__init__(queryset, **kwargs)
+
+    def clean(self, value):
+        # An id beyond a 64-bit integer names no term, and SQLite cannot even look it up (an
+        # OverflowError, a 500): refused as any other id that is not among the choices.
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
 
     def label_from_instance(self, obj):
         return obj.label

@@ -367,6 +367,9 @@ def test_proposal_service_refuses_foreign_program(coordinator):
         {"teaser": "x" * 401},
         {"tags": ["9999"]},
         {"tags": ["abc"]},
+        # Beyond a 64-bit integer: SQLite raised OverflowError on the lookup (a 500).
+        {"tags": ["9223372036854775808"]},
+        {"tags": ["-9223372036854775809"]},
         {"program": "abc"},
         {"program": ""},
     ],
