@@ -121,7 +121,7 @@ def enqueue_due(
     return len(ids)
 
 
-def broker_lost_before(now: datetime) -> datetime | None:
+def broker_lost_before(now: datetime | None = None) -> datetime | None:
     """Since when the scans have seen the broker server that runs now; None when tasks run
     eagerly or the broker does not answer.
 
@@ -131,6 +131,10 @@ def broker_lost_before(now: datetime) -> datetime | None:
     sending stood still for ten minutes after a restart). A Redis that kept its queue (AOF)
     gets those ids a second time, which sends nothing twice (sending.py). The first scan ever
     knows no broker before it and queues every queued, unsent row once, for the same reason.
+
+    The time recorded is taken once the new run id is known (unless the caller gives `now`): a
+    scan that began just before the restart would otherwise record a moment before it, and a
+    row queued into the old server in between would wait for the requeue.
     """
     from .tasks import send
 
@@ -139,6 +143,7 @@ def broker_lost_before(now: datetime) -> datetime | None:
     run_id = broker.run_id()
     if not run_id:
         return None
+    now = now or timezone.now()
     with transaction.atomic():
         # Locked: of two scans at once, one records the new server, the other sees it.
         heartbeat, _created = ScanHeartbeat.objects.select_for_update().get_or_create(pk=1)
@@ -159,8 +164,8 @@ def broker_lost_before(now: datetime) -> datetime | None:
 def scan(now: datetime | None = None) -> ScanResult:
     """Create the rows that came due, queue the due and unsent ones, and record the time of
     completion: the scheduler's heartbeat, which the readiness check (/healthz/ready) reads."""
-    now = now or timezone.now()
     lost_before = broker_lost_before(now)
+    now = now or timezone.now()
     result = ScanResult(created=create_due(now))
     result.queued = enqueue_due(now, lost_before=lost_before)
     ScanHeartbeat.objects.update_or_create(pk=1, defaults={"completed_at": timezone.now()})
