@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import created_at_field, created_by_field, updated_at_field
 from core.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from programs.models import Organization, Program, State, Vocabulary
 
@@ -172,16 +173,9 @@ class Event(models.Model):
     )
     # iCalendar SEQUENCE: raised with every change a subscribed calendar should pick up.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = created_by_field(verbose_name=_("created by"))
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = EventQuerySet.as_manager()
 

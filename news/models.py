@@ -1,6 +1,5 @@
 """News of the network ("Meldungen"): dated items with a teaser and a Markdown body."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import created_at_field, created_by_field, updated_at_field
 from core.text import MultiLineCharField, MultiLineTextField, SingleLineCharField
 from events.models import Event
 from programs.models import Organization, Program, Vocabulary
@@ -79,16 +79,9 @@ class NewsItem(models.Model):
         blank=True,
         help_text=_("Shown to whoever proposed the item."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = created_by_field(verbose_name=_("created by"))
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = NewsItemQuerySet.as_manager()
 

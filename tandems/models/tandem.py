@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import created_by_field
 from core.text import MultiLineTextField, SingleLineCharField
 from programs.models import Program
 
@@ -95,13 +96,7 @@ class Tandem(models.Model):
     # asks "no contact for N days" of every running tandem and must not scan all meetings.
     last_contact_on = models.DateField(_("last meeting held"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = created_by_field()
 
     objects = TandemQuerySet.as_manager()
 
@@ -268,13 +263,7 @@ class Meeting(models.Model):
     note = MultiLineTextField(_("note"), max_length=500, blank=True)
     # iCalendar SEQUENCE: raised with every change a calendar should pick up.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     logged_at = models.DateTimeField(_("logged at"), null=True, blank=True)
     logged_by = models.ForeignKey(
