@@ -42,7 +42,6 @@ from events.models import Event, Registration
 from events.occurrences import occurrences
 from notifications.models import Notification
 from programs.models import Program
-from tandems.lifecycle import add_months, local_datetime
 from tandems.models import (
     Application,
     CodeOfConductSignature,
@@ -53,6 +52,7 @@ from tandems.models import (
     Tandem,
     Training,
 )
+from tandems.services.lifecycle import add_months, local_datetime
 
 from . import services
 from .models import RetentionRun

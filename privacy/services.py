@@ -29,7 +29,6 @@ from events import services as event_services
 from events.models import Registration
 from notifications.models import Notification
 from programs.models import Program, ProgramCoordinator
-from tandems import lifecycle
 from tandems.models import (
     Application,
     ApplicationNote,
@@ -45,6 +44,7 @@ from tandems.models import (
     Training,
     VolunteerProfile,
 )
+from tandems.services import lifecycle
 
 from .models import Erasure
 

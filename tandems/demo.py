@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
+from tandems.services import lifecycle
 
-from . import lifecycle, services
+from . import services
 from .models import (
     CHECKIN_ITEMS,
     Application,

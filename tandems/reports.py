@@ -25,8 +25,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from programs.models import Program
+from tandems.services.lifecycle import add_months, local_datetime
 
-from .lifecycle import add_months, local_datetime
 from .models import CheckIn, Meeting, Tandem
 
 # The oldest and newest years a report may ask for: far enough for any real report, near

@@ -474,8 +474,8 @@ def _editorial_page() -> str:
 def world(db):
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
     a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed."""
-    from tandems import lifecycle
     from tandems.models import ConsentRecord, Mentee
+    from tandems.services import lifecycle
     from tests.factories import running_tandem
     from tests.factories.tandems import profile_for
 
@@ -627,7 +627,7 @@ def _readable(response) -> str:
 
 def _tandem_of_program_b(program_b) -> None:
     """A running tandem of B whose mentee, meetings and goal carry canaries."""
-    from tandems import lifecycle
+    from tandems.services import lifecycle
     from tests.factories import running_tandem
 
     tandem = running_tandem(

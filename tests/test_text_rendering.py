@@ -26,8 +26,8 @@ from notifications.models import Notification
 from notifications.sending import _prepare
 from notifications.services import notify
 from programs.models import Program
-from tandems import lifecycle
 from tandems.models import ConsentRecord, Meeting, Mentee
+from tandems.services import lifecycle
 from tests.factories import EventFactory, ProgramCoordinatorFactory, running_tandem
 
 pytestmark = pytest.mark.django_db

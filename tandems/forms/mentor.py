@@ -1,6 +1,6 @@
 """Forms of the mentor's screens, made for a phone: few fields, large choices, good defaults.
 
-They validate the input; the writes are the services' in tandems/lifecycle.py.
+They validate the input; the writes are the services' in tandems/services/lifecycle.py.
 """
 
 from datetime import timedelta
@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
-from tandems import lifecycle
 from tandems.forms.tandem import TIME_WIDGET, CheckInAnswersMixin
 from tandems.models import CheckIn, Meeting
+from tandems.services import lifecycle
 
 DURATION_CHOICES = [
     (minutes, _("%(minutes)s min") % {"minutes": minutes}) for minutes in (30, 45, 60, 90, 120)

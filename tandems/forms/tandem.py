@@ -6,9 +6,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
-from tandems import lifecycle
 from tandems.forms.coordination import DATE_WIDGET, TANDEM_NOTE_HELP
 from tandems.models import CHECKIN_ITEMS, CheckIn, Goal, Rhythm, Tandem, Weekday
+from tandems.services import lifecycle
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 # The ends of the scale say what they mean; the steps between are plain numbers.

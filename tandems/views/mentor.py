@@ -24,11 +24,12 @@ from django.views.generic import FormView, TemplateView
 
 from core.actions import run_action
 from programs.selectors import programs_coordinated_by
-from tandems import ics, lifecycle, selectors
+from tandems import ics, selectors
 from tandems.forms.coordination import add_service_errors
 from tandems.forms.mentor import CheckInForm, MeetingLogForm, MeetingPlanForm, RhythmPlanForm
 from tandems.forms.tandem import GoalForm, GoalProgressForm
 from tandems.models import CalendarFeed, Goal, Meeting, Tandem
+from tandems.services import lifecycle
 
 LOGGED_MEETINGS_PER_PAGE = 20
 

@@ -2,7 +2,7 @@
 
 Every tandem, goal and check-in is looked up in a queryset already limited to the programs the
 user coordinates, so another program's object answers 404 before anything is read or written.
-Every write goes through tandems/lifecycle.py.
+Every write goes through tandems/services/lifecycle.py.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -22,7 +22,7 @@ from django.views.generic import FormView, TemplateView
 from audit.mixins import AccessLogMixin
 from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin
-from tandems import lifecycle, selectors, services
+from tandems import selectors, services
 from tandems.charts import Series, line_chart
 from tandems.forms.coordination import TANDEM_NOTE_HELP, add_service_errors
 from tandems.forms.tandem import (
@@ -34,6 +34,7 @@ from tandems.forms.tandem import (
     TandemStatusForm,
 )
 from tandems.models import CheckIn, Goal, Tandem
+from tandems.services import lifecycle
 
 MEETINGS_PER_PAGE = 20
 Respondent = CheckIn.Respondent

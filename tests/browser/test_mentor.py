@@ -3,8 +3,8 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from tandems import lifecycle
 from tandems.models import Meeting
+from tandems.services import lifecycle
 from tests.factories import ProgramFactory, running_tandem
 
 pytestmark = [

@@ -128,7 +128,8 @@ def running_tandem(program, *, mentor=None, mentee_name="Ali", by=None, **start_
     # Imported here: the domain test helpers import this module.
     from django.utils import timezone
 
-    from tandems import lifecycle, services
+    from tandems import services
+    from tandems.services import lifecycle
     from tests.factories.tandems import applicant, make_ready, new_mentee
 
     by = by or UserFactory()

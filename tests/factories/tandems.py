@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from programs.models import TargetGroup, Topic
 from tandems import services
-from tandems.lifecycle import local_datetime
 from tandems.models import CheckIn, Meeting, Mentee, Tandem, VolunteerProfile
+from tandems.services.lifecycle import local_datetime
 from tests.factories import UserFactory
 
 # --- Through the services ----------------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from programs.models import Program
 from tandems.impact import CACHE_KEY
-from tandems.lifecycle import local_datetime
 from tandems.models import CheckIn, Meeting, Tandem
+from tandems.services.lifecycle import local_datetime
 from tests.factories import ProgramFactory, UserFactory
 from tests.factories.tandems import bulk_tandems, make_checkin, make_meeting, make_tandem
 

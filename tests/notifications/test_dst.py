@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification, NotificationSettings
-from tandems import lifecycle
 from tandems.models import ConsentRecord, Meeting, Mentee
+from tandems.services import lifecycle
 from tests.factories import ProgramFactory, running_tandem
 
 BERLIN = timezone.get_default_timezone()

@@ -37,9 +37,10 @@ from notifications.tokens import unsubscribe_read
 from programs.models import TargetGroup
 from programs.selectors import programs_coordinated_by
 from programs.services import program_mark_reviewed
-from tandems import dashboard, lifecycle
+from tandems import dashboard
 from tandems import services as tandem_services
 from tandems.models import CHECKIN_ITEMS, ConsentRecord, Meeting, Mentee, Tandem
+from tandems.services import lifecycle
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
 from tests.factories.tandems import applicant, make_ready, profile_for
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from notifications import registry, sending, services
 from notifications.models import Notification, NotificationSettings
 from notifications.sending import deliver
-from tandems import lifecycle
 from tandems.models import Meeting
+from tandems.services import lifecycle
 from tests.factories import ProgramFactory, UserFactory, running_tandem
 
 BERLIN = timezone.get_default_timezone()

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from events import services as event_services
 from notifications.models import NotificationSettings
-from tandems import lifecycle, services
+from tandems import services
 from tandems.models import CHECKIN_ITEMS, Mentee
+from tandems.services import lifecycle
 from tests.factories import EventFactory, ProgramCoordinatorFactory, UserFactory, running_tandem
 from tests.factories.tandems import make_ready, profile_for
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from privacy.registry import mentee_parts, user_parts
-from tandems import lifecycle
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

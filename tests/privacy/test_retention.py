@@ -13,9 +13,10 @@ from events.models import Registration
 from notifications.models import Notification
 from privacy import retention, services
 from privacy.models import RetentionRun
-from tandems import lifecycle, reports
+from tandems import reports
 from tandems import services as tandem_services
 from tandems.models import Application, Mentee, ScreeningRecord, Tandem, Training
+from tandems.services import lifecycle
 from tests.factories import EventFactory, ProgramCoordinatorFactory, running_tandem
 from tests.factories.tandems import applicant, make_ready
 

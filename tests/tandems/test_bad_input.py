@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandems import lifecycle
 from tandems.models import CheckIn, Goal, Meeting, Tandem, TandemStatusChange
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, UserFactory, running_tandem
 
 pytestmark = pytest.mark.django_db

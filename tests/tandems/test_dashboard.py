@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.spreadsheet import cell
-from tandems import lifecycle, services
+from tandems import services
 from tandems.dashboard import reinspection_cutoff
 from tandems.models import (
     Application,
@@ -23,6 +23,7 @@ from tandems.models import (
     Tandem,
     VolunteerProfile,
 )
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
 from tests.factories.tandems import applicant, make_ready, new_mentee, screen
 

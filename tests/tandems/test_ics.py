@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from tandems import lifecycle, services
+from tandems import services
 from tandems.models import CalendarFeed, Meeting
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
 
 # English source texts, whatever the German catalogue holds (tests/conftest.py).

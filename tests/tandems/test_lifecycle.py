@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tandems import lifecycle, services
+from tandems import services
 from tandems.models import CheckIn, Meeting, Mentee, Tandem, TandemStatusChange
+from tandems.services import lifecycle
 from tests.factories import ProgramFactory, UserFactory, running_tandem
 from tests.factories.tandems import applicant, make_ready, new_mentee
 

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programs.models import ProgramCoordinator
-from tandems import lifecycle, services
+from tandems import services
 from tandems.models import CHECKIN_ITEMS, CheckIn, Goal, Meeting, Mentee, Tandem
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory, running_tandem
 from tests.factories.tandems import applicant, make_ready, new_mentee
 

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tandems import lifecycle, services
+from tandems import services
 from tandems.models import CheckIn, Goal, Meeting, Mentee, Tandem, TandemStatusChange
+from tandems.services import lifecycle
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, running_tandem
 from tests.factories.tandems import applicant, make_ready, new_mentee
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from tandems.models import (
     CHECKIN_ITEMS,
     CalendarFeed,
     CheckIn,
@@ -26,7 +26,7 @@ from .models import (
     TandemStatusChange,
     Weekday,
 )
-from .services import mentor_is_free, program_tandem_settings
+from tandems.services.people import mentor_is_free, program_tandem_settings
 
 Status = Tandem.Status
 

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from programs import gazetteer
 from programs.models import Program
-
-from .models import (
+from tandems.models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
