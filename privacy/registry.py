@@ -238,7 +238,7 @@ def _mentee_parts() -> list[Part]:
             "pk",
             ("program", "first_name", "year_of_birth", "postcode", "city", "languages",
              "interests", "target_groups", "availability", "goals_and_needs", "guardian_name",
-             "guardian_contact", "reminder_email", "reminder_language", "status",
+             "guardian_phone", "guardian_email", "reminder_email", "reminder_language", "status",
              "waiting_since", "created_at"),
         ),
         Part("einwilligungen", _("Consents"), ConsentRecord, "mentee",

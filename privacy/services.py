@@ -286,7 +286,8 @@ MENTEE_CLEARED = {
     "availability": [],
     "goals_and_needs": "",
     "guardian_name": "",
-    "guardian_contact": "",
+    "guardian_phone": "",
+    "guardian_email": "",
     "reminder_email": "",
 }
 

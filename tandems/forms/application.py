@@ -42,6 +42,7 @@ class ApplicationForm(forms.ModelForm):
             "name",
             "form_of_address",
             "year_of_birth",
+            "phone",
             "postcode",
             "city",
             "languages",
@@ -55,6 +56,7 @@ class ApplicationForm(forms.ModelForm):
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 5}),
             "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "postcode": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
             ),

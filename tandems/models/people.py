@@ -154,6 +154,12 @@ class VolunteerProfile(models.Model):
     year_of_birth = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1920), MaxValueValidator(2015)]
     )
+    phone = SingleLineCharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Optional. Only the coordinators of your programs see it."),
+    )
     postcode = SingleLineCharField(_("postcode"), max_length=5)
     city = SingleLineCharField(_("place"), max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True, editable=False)
@@ -459,7 +465,8 @@ class Mentee(models.Model):
     availability = models.JSONField(_("when the mentee can meet"), default=list, blank=True)
     goals_and_needs = MultiLineTextField(_("goals and needs"), max_length=1000, blank=True)
     guardian_name = SingleLineCharField(_("guardian's name"), max_length=150, blank=True)
-    guardian_contact = SingleLineCharField(_("guardian's contact"), max_length=200, blank=True)
+    guardian_phone = SingleLineCharField(_("guardian's phone"), max_length=200, blank=True)
+    guardian_email = models.EmailField(_("guardian's e-mail"), blank=True)
     reminder_email = models.EmailField(
         _("e-mail for reminders"),
         blank=True,

@@ -20,7 +20,7 @@ def test_mentee_change_writes_an_entry_with_program_and_changed_fields(program):
     mentee = new_mentee(program, first_name="Samira")
 
     mentee.status = Mentee.Status.INACTIVE
-    mentee.guardian_contact = "0341 123456"
+    mentee.guardian_phone = "0341 123456"
     mentee.save()
 
     entry = entries_about(mentee).last()
@@ -29,7 +29,7 @@ def test_mentee_change_writes_an_entry_with_program_and_changed_fields(program):
     assert entry.object_repr == "Samira"
     assert entry.changes == {
         "status": ["waiting", "inactive"],
-        "guardian_contact": [REDACTED, REDACTED],
+        "guardian_phone": [REDACTED, REDACTED],
     }
 
 

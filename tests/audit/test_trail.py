@@ -59,7 +59,7 @@ def test_trail_shows_who_did_what_with_which_record_newest_first(
 def test_trail_shows_changed_fields_with_plain_values_only(coordinator_client, program):
     mentee = new_mentee(program, first_name="Samira")
     mentee.status = Mentee.Status.INACTIVE
-    mentee.guardian_contact = "0341 99 88 77"
+    mentee.guardian_phone = "0341 99 88 77"
     mentee.save()
 
     response = coordinator_client.get(trail_url(program), {"aktion": "geaendert"})
@@ -68,7 +68,7 @@ def test_trail_shows_changed_fields_with_plain_values_only(coordinator_client, p
     # Values of the status, not of the contact: only that it changed. The fields in the model's
     # order on every database (PostgreSQL's jsonb reorders the stored keys, SQLite does not).
     assert [(c.name, c.old, c.new) for c in row.changes] == [
-        ("Kontakt der erziehungsberechtigten Person", None, None),
+        ("Telefon der erziehungsberechtigten Person", None, None),
         ("Status", "wartet auf eine:n Mentor:in", "wartet nicht mehr"),
     ]
     assert "0341 99 88 77" not in response.content.decode()

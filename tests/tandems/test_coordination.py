@@ -499,7 +499,8 @@ def mentee_form_data(**overrides) -> dict:
         "availability": ["mo-nachmittag"],
         "goals_and_needs": "<i>Lesen</i> üben",
         "guardian_name": "Frau K.",
-        "guardian_contact": "0341 123456",
+        "guardian_phone": "0341 123456",
+        "guardian_email": "",
         "guardian_consent": "on",
     }
     data.update(overrides)
@@ -540,7 +541,7 @@ def test_register_minor_without_guardian_consent_is_refused(client, coordinator,
 @pytest.mark.clock
 def test_register_adult_without_guardian(client, coordinator, program):
     client.force_login(coordinator)
-    data = mentee_form_data(year_of_birth=1990, guardian_name="", guardian_contact="")
+    data = mentee_form_data(year_of_birth=1990, guardian_name="", guardian_phone="")
     del data["guardian_consent"]
 
     client.post(f"/koordination/programme/{program.slug}/mentees/neu/", data)
