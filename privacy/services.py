@@ -363,7 +363,9 @@ def consent_withdraw(*, consent: ConsentRecord, by) -> ConsentRecord:
             for application in Application.objects.open().filter(
                 volunteer_id=consent.user_id, program_id=consent.program_id
             ):
-                tandem_services.application_withdraw(application=application, by=by)
+                tandem_services.application_withdraw(
+                    application=application, by=by, consent_withdrawn=True
+                )
     return consent
 
 

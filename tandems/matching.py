@@ -9,6 +9,7 @@ from datetime import date
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programs import gazetteer
 
@@ -109,7 +110,8 @@ def _availability(profile, mentee, weight) -> Criterion:
         "availability",
         value,
         weight,
-        _("%(count)s common times to meet.") % {"count": len(shared)},
+        ngettext("%(count)s common time to meet.", "%(count)s common times to meet.", len(shared))
+        % {"count": len(shared)},
     )
 
 

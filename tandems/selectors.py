@@ -66,12 +66,23 @@ def checkins_of_mentor(*, user) -> QuerySet[CheckIn]:
     )
 
 
+def busy_mentors(*, program: Program) -> QuerySet:
+    """The ids of volunteers who cannot take another tandem in the program: they accompany one
+    already and the program allows only one at a time (none if it allows several)."""
+    if program_tandem_settings(program=program).mentors_may_have_several_tandems:
+        return Tandem.objects.none().values("mentor_id")
+    return Tandem.objects.current().filter(program=program).values("mentor_id")
+
+
 def _ready_profiles(*, program: Program) -> list[VolunteerProfile]:
+    """Ready, screened volunteers who can take a tandem now; a busy one is left out, since
+    proposing her would be refused."""
     settings = program_tandem_settings(program=program)
     today = timezone.localdate()
     volunteer_ids = (
         Application.objects.open()
         .filter(program=program, stage__is_ready=True)
+        .exclude(volunteer_id__in=busy_mentors(program=program))
         .values("volunteer_id")
     )
     profiles = list(

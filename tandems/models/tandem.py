@@ -142,6 +142,13 @@ class Tandem(models.Model):
         return reverse("tandems:coordination_tandem", kwargs={"pk": self.pk})
 
     @property
+    def mentor_name(self) -> str:
+        """The mentor as coordinators know her: the profile's name (select_related
+        "mentor__volunteer_profile"), the address only for an account without a profile."""
+        profile = getattr(self.mentor, "volunteer_profile", None)
+        return profile.name if profile else str(self.mentor)
+
+    @property
     def is_current(self) -> bool:
         return self.status in self.CURRENT
 

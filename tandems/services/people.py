@@ -210,7 +210,24 @@ def application_reject(*, application: Application, reason: str, by) -> Applicat
     )
 
 
-def application_withdraw(*, application: Application, by) -> Application:
+def application_withdraw(
+    *, application: Application, by, consent_withdrawn: bool = False
+) -> Application:
+    """The volunteer withdraws; not while they accompany a tandem of the program (it is ended
+    with the coordinators first, so that the mentee is not left without a word). Withdrawing the
+    consent to the privacy notice withdraws it all the same: nothing may be processed without."""
+    mentoring = (
+        Tandem.objects.current()
+        .filter(program=application.program, mentor=application.volunteer)
+        .exists()
+    )
+    if mentoring and not consent_withdrawn:
+        raise ValidationError(
+            _(
+                "You accompany a tandem in this program. Please talk to the coordinators to end "
+                "it; the application cannot be withdrawn while it runs."
+            )
+        )
     return _close(application=application, status=Application.Status.WITHDRAWN, reason="", by=by)
 
 

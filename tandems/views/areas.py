@@ -61,6 +61,7 @@ class MyAreaView(LoginRequiredMixin, TemplateView):
         tandems = list(_tandems_overview(user=user))
         context["current_tandems"] = [tandem for tandem in tandems if tandem.is_current]
         context["ended_tandems"] = [tandem for tandem in tandems if not tandem.is_current]
+        context["mentoring_programs"] = {tandem.program_id for tandem in context["current_tandems"]}
         recent = timezone.localdate() - timedelta(days=selectors.CLOSING_CHECKIN_DAYS)
         for tandem in context["ended_tandems"]:
             # The closing check-ins stay open to the mentor for a while after the end.

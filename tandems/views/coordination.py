@@ -108,6 +108,11 @@ class ApplicationDetailView(AccessLogMixin, ApplicationMixin, DetailView):
         application = self.object
         profile = getattr(application.volunteer, "volunteer_profile", None)
         slots = dict(availability_slots())
+        busy = (
+            selectors.busy_mentors(program=application.program)
+            .filter(mentor_id=application.volunteer_id)
+            .exists()
+        )
         context.update(
             profile=profile,
             availability=[slots.get(slot, slot) for slot in profile.availability]
@@ -128,9 +133,13 @@ class ApplicationDetailView(AccessLogMixin, ApplicationMixin, DetailView):
             signatures=application.volunteer.conduct_signatures.filter(program=application.program),
             training_form=TrainingForm(application=application),
             conduct_form=ConductForm(application=application),
+            mentor_busy=busy,
             mentee_matches=(
                 selectors.mentees_for_volunteer(program=application.program, profile=profile)
-                if profile and application.status == "open" and application.stage.is_ready
+                if profile
+                and application.status == "open"
+                and application.stage.is_ready
+                and not busy
                 else []
             ),
         )
@@ -297,7 +306,7 @@ class MenteeDetailView(AccessLogMixin, CoordinatorPermissionMixin, DetailView):
             waiting=waiting,
             age=mentee.age_on(timezone.localdate()),
             availability=[slots.get(slot, slot) for slot in mentee.availability],
-            tandems=mentee.tandems.select_related("mentor"),
+            tandems=mentee.tandems.select_related("mentor__volunteer_profile"),
             consents=mentee.consents.order_by("given_at"),
             candidates=[
                 {

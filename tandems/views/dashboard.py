@@ -24,6 +24,7 @@ from audit.mixins import AccessLogMixin
 from core.spreadsheet import csv_response
 from programs.permissions import ProgramPeopleMixin
 from tandems import dashboard
+from tandems.models import CheckIn
 
 PAGE_SIZE = 50
 
@@ -107,7 +108,12 @@ KINDS = {
             Column(
                 _("About"),
                 lambda c, s: c.get_respondent_display(),
-                lambda c: reverse("tandems:coordination_checkin", kwargs={"pk": c.pk}),
+                # The coordinator answers the mentee's check-ins; the mentor answers their own.
+                lambda c: (
+                    reverse("tandems:coordination_checkin", kwargs={"pk": c.pk})
+                    if c.respondent == CheckIn.Respondent.MENTEE
+                    else None
+                ),
             ),
             Column(_("Occasion"), lambda c, s: c.get_occasion_display()),
             Column(_("Due on"), lambda c, s: c.due_on),

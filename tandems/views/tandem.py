@@ -40,11 +40,6 @@ MEETINGS_PER_PAGE = 20
 Respondent = CheckIn.Respondent
 
 
-def mentor_name(tandem: Tandem) -> str:
-    profile = getattr(tandem.mentor, "volunteer_profile", None)
-    return profile.name if profile else str(tandem.mentor)
-
-
 def occasion_label(*, tandem: Tandem, occasion: str, due_on) -> str:
     if occasion == CheckIn.Occasion.START:
         return _("Start")
@@ -140,7 +135,7 @@ class TandemMixin(CoordinatorPermissionMixin):
         return {
             **super().get_context_data(**kwargs),
             "tandem": self.tandem,
-            "mentor_name": mentor_name(self.tandem),
+            "mentor_name": self.tandem.mentor_name,
         }
 
 
