@@ -86,7 +86,9 @@ def audience_description(
     if audience == ProgramMessage.Audience.STAGE and stage is not None:
         return _("Applicants in the stage “%(stage)s”") % {"stage": stage.name}
     if audience == ProgramMessage.Audience.TANDEM and tandem is not None:
-        return _("The mentor of the tandem with %(mentee)s") % {"mentee": tandem.mentee.first_name}
+        # By number, not by name: the kept copy must not name the mentee, whose data is erased
+        # on its own schedule.
+        return _("The mentor of tandem no. %(number)d") % {"number": tandem.pk}
     return str(ProgramMessage.Audience(audience).label)
 
 
