@@ -56,7 +56,7 @@ class TodoListView(TodoMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = TodoFilterSet(
-            self.request.GET or None,
+            self.request.GET,
             queryset=selectors.todos_of_coordinator(user=self.request.user),
             user=self.request.user,
             programs=self.programs,
