@@ -351,6 +351,7 @@ def test_an_empty_group_writes_nothing(program_people):
     assert rows(Kind.PROGRAM_MESSAGE).count() == 0
 
 
+@pytest.mark.clock
 def test_messages_are_limited_per_program_and_hour(program_people, settings):
     settings.PROGRAM_MESSAGES_PER_HOUR = 2
     program, coordinator = program_people["program"], program_people["coordinator"]
@@ -540,3 +541,37 @@ def test_the_settings_page_offers_the_new_switches(client):
     html = client.get(reverse("notifications:settings")).content.decode()
     assert "Messages from the coordinators of my programs" in html
     assert "New applications to my programs" not in html
+
+
+# --- Privacy: the recipient's export, erasure -----------------------------------------------------
+
+
+def test_the_recipients_export_holds_the_messages_they_got(program_people):
+    import io
+    import zipfile
+
+    from privacy.export import user_export
+
+    program, coordinator = program_people["program"], program_people["coordinator"]
+    first, second = program_people["mentors"]
+    send(program, coordinator, subject="Nur für Mentor:innen", recipients=[first])
+
+    def exported(user) -> str:
+        with zipfile.ZipFile(io.BytesIO(user_export(user=user))) as archive:
+            return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+    assert "Nur für Mentor:innen" in exported(first)
+    assert "Nur für Mentor:innen" not in exported(second)
+
+
+def test_erasing_a_recipient_removes_them_from_the_kept_copy(program_people):
+    from privacy.services import volunteer_erase
+
+    program, coordinator = program_people["program"], program_people["coordinator"]
+    first, second = program_people["mentors"]
+    message, _new = send(program, coordinator)
+
+    volunteer_erase(user=first)
+
+    assert list(message.recipients.values_list("user", flat=True)) == [second.pk]
+    assert ProgramMessage.objects.filter(pk=message.pk).exists()

@@ -255,3 +255,21 @@ def test_the_weekly_overview_lists_the_due_todos(team, mailoutbox):
     (message,) = [m for m in mailoutbox if m.to == [team["me"].email]]
     assert "Fällige Aufgaben:" in message.body
     assert "Elternabend vorbereiten" in message.body
+
+
+@pytest.mark.clock
+def test_retention_deletes_done_todos_after_a_year_and_keeps_open_ones(team):
+    import time_machine
+
+    from privacy import retention
+
+    done = make(team, "Längst erledigt", done=True)
+    still_open = make(team, "Noch offen")
+    Todo.objects.filter(pk=done.pk).update(done_at=timezone.now() - timedelta(days=200))
+
+    with time_machine.travel(timezone.now() + timedelta(days=100), tick=False):
+        assert retention.plan().counts()["todos"] == 0
+    with time_machine.travel(timezone.now() + timedelta(days=200), tick=False):
+        retention.run()
+
+    assert list(Todo.objects.values_list("pk", flat=True)) == [still_open.pk]
