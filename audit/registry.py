@@ -140,6 +140,28 @@ TRACKED = (
         _program_through("tandem"),
         plain=("tandem", "respondent", "occasion", "due_on", "completed_at", "filled_by"),
     ),
+    # A coordinator's message to volunteers: who sent what to which group (the text redacted).
+    Tracked(
+        "tandems.ProgramMessage",
+        _own_program,
+        plain=("program", "sender", "audience", "essential"),
+        exclude=("created_at", "submission_key"),
+    ),
+    Tracked(
+        "tandems.Todo",
+        _own_program,
+        plain=(
+            "program",
+            "due_on",
+            "assignee",
+            "application",
+            "mentee",
+            "tandem",
+            "done_at",
+            "created_by",
+        ),
+        exclude=("created_at",),
+    ),
     # The coordinator role: each grant (created) and revocation (deleted) is in the program's trail.
     Tracked(
         "programs.ProgramCoordinator",

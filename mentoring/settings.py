@@ -479,6 +479,15 @@ LOGGING = {
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=3)
 # Finished outbox rows (sent, skipped, failed): days after they were due.
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
+# Coordinators' messages to volunteers (kept with their recipients): months after sending.
+PROGRAM_MESSAGE_RETENTION_MONTHS = env.int("PROGRAM_MESSAGE_RETENTION_MONTHS", default=24)
+# Done to-dos: months after they were marked done.
+TODO_RETENTION_MONTHS = env.int("TODO_RETENTION_MONTHS", default=12)
+
+# --- Coordinators' messages to volunteers (tandems/services/messages.py) -----------------------
+# How many messages one program may send within an hour: a slip or a hijacked account cannot
+# flood the volunteers.
+PROGRAM_MESSAGES_PER_HOUR = env.int("PROGRAM_MESSAGES_PER_HOUR", default=5)
 
 # --- Event registrations (double opt-in, events/services.py) ---------------------------------
 # A registration counts once the owner of its address confirmed it by the mailed link. Until then

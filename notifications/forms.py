@@ -25,13 +25,17 @@ class NotificationSettingsForm(forms.ModelForm):
             "checkin_reminders",
             "coordinator_digest",
             "listing_reminders",
+            "application_mail",
+            "program_messages",
         ]
-        widgets = {"meeting_lead_hours": forms.RadioSelect}
+        widgets = {"meeting_lead_hours": forms.RadioSelect, "application_mail": forms.RadioSelect}
         labels = {
             "meeting_lead_hours": _("Reminder before a meeting"),
             "checkin_reminders": _("Remind me of check-ins that are due"),
             "coordinator_digest": _("Weekly overview of what needs action"),
             "listing_reminders": _("Yearly reminder to review the listings"),
+            "application_mail": _("New applications to my programs"),
+            "program_messages": _("Messages from the coordinators of my programs"),
         }
         help_texts = {
             "meeting_lead_hours": _(
@@ -49,6 +53,15 @@ class NotificationSettingsForm(forms.ModelForm):
             "listing_reminders": _(
                 "Once a year for each program whose listing has not been reviewed for 12 months."
             ),
+            "application_mail": _(
+                "An e-mail as soon as someone applies, or the week's new applications listed in "
+                "the weekly overview (which must then be switched on)."
+            ),
+            "program_messages": _(
+                "News and invitations your coordinators write to a group of volunteers. Messages "
+                "about your tandem itself always reach you and cannot be switched off, nor can "
+                "the e-mails about your application and your tandem (proposed, started, ended)."
+            ),
         }
 
     def __init__(self, *args, user, coordinator: bool, **kwargs):
@@ -58,6 +71,7 @@ class NotificationSettingsForm(forms.ModelForm):
         if not coordinator:
             del self.fields["coordinator_digest"]
             del self.fields["listing_reminders"]
+            del self.fields["application_mail"]
 
     def save(self, commit=True):
         settings_ = super().save(commit=commit)

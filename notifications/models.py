@@ -28,6 +28,11 @@ class Notification(models.Model):
         REGISTRATION_EXISTS = "registration_exists", _("registered already")
         PERSON_ERASED = "person_erased", _("a volunteer deleted their account")
         COORDINATOR_CHANGED = "coordinator_changed", _("a coordinator role granted or revoked")
+        APPLICATION_NEW = "application_new", _("a new application (coordinators)")
+        TANDEM_PROPOSED = "tandem_proposed", _("proposed for a tandem")
+        TANDEM_STARTED = "tandem_started", _("the tandem has started")
+        TANDEM_ENDED = "tandem_ended", _("the tandem has ended")
+        PROGRAM_MESSAGE = "program_message", _("a message from a program's coordinators")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -128,6 +133,20 @@ class NotificationSettings(models.Model):
     )
     listing_reminders = models.BooleanField(
         _("yearly reminder to review the program's listing (coordinators)"), default=True
+    )
+
+    class ApplicationMail(models.TextChoices):
+        AT_ONCE = "at_once", _("at once, one e-mail per application")
+        DIGEST = "digest", _("in the weekly overview instead")
+
+    application_mail = models.CharField(
+        _("new applications (coordinators)"),
+        max_length=8,
+        choices=ApplicationMail,
+        default=ApplicationMail.AT_ONCE,
+    )
+    program_messages = models.BooleanField(
+        _("messages from the coordinators of my programs"), default=True
     )
 
     class Meta:

@@ -118,6 +118,11 @@ class Kind:
         False if the kind has no such recipients or the recipient is gone."""
         return False
 
+    def may_unsubscribe(self, notification: Notification, mail: Mail) -> bool:
+        """Whether this mail offers the one-click unsubscribe link (a kind with a setting does,
+        unless this particular mail cannot be switched off)."""
+        return True
+
     def wanted_by(self, recipient: Recipient) -> bool:
         if self.setting is None or recipient.user is None:
             return True

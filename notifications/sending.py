@@ -90,7 +90,7 @@ def record_failure(notification: Notification, exc: Exception, *, now=None) -> N
     )
 
 
-def urls(notification: Notification, recipient) -> dict:
+def urls(notification: Notification, recipient, mail: Mail | None = None) -> dict:
     """The links every mail ends with: settings for accounts, a one-click unsubscribe."""
     found = {"site_url": settings.SITE_URL, "SITE_URL": settings.SITE_URL}
     if recipient.has_account:
@@ -100,7 +100,7 @@ def urls(notification: Notification, recipient) -> dict:
         kind.setting is not None
         or recipient.mentee
         or kind.kind == Notification.Kind.EVENT_REMINDER
-    ):
+    ) and (mail is None or kind.may_unsubscribe(notification, mail)):
         token = unsubscribe_token(recipient.key, notification.kind)
         found["unsubscribe_url"] = settings.SITE_URL + reverse(
             "notifications:unsubscribe", kwargs={"token": token}
@@ -112,7 +112,7 @@ def render(notification: Notification, recipient, mail: Mail) -> EmailMultiAlter
     with translation.override(recipient.language):
         context = {
             **mail.context,
-            **urls(notification, recipient),
+            **urls(notification, recipient, mail),
             "recipient": recipient,
             "notification": notification,
         }

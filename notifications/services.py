@@ -206,6 +206,45 @@ def notify(kind: str, *, about, to, occurrence: str = "", due_at=None) -> Notifi
     return notification
 
 
+def notify_many(kind: str, *, about, to: list) -> list[int]:
+    """The same notification on the spot to many recipients (a coordinator's message): the rows
+    in one insert, each row once however often this runs; the new ones queued after the commit.
+    Returns the ids of the rows that are pending and due."""
+    now = timezone.now()
+    held_back_reason = _held_back.get()
+    rows = [
+        Notification(
+            kind=kind,
+            content_type=content_type(type(about)),
+            object_id=about.pk,
+            occurrence="",
+            due_at=now,
+            next_attempt_at=now,
+            enqueued_at=now,
+            **links(person),
+            **(
+                {"state": Notification.State.SKIPPED, "error": held_back_reason}
+                if held_back_reason
+                else {}
+            ),
+        )
+        for person in to
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    ids = list(
+        Notification.objects.filter(
+            kind=kind,
+            content_type=content_type(type(about)),
+            object_id=about.pk,
+            state=Notification.State.PENDING,
+            next_attempt_at__lte=now,
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _queue(ids))
+    return ids
+
+
 def retry(queryset) -> int:
     """Staff: try failed rows again from the start."""
     return queryset.filter(state=Notification.State.FAILED).update(

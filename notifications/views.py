@@ -39,6 +39,10 @@ SWITCHED_OFF = {
     ("user", Kind.LISTING_REVIEW): gettext_lazy(
         "the yearly reminder to review the listings of your programs"
     ),
+    ("user", Kind.PROGRAM_MESSAGE): gettext_lazy(
+        "the messages from the coordinators of your programs (messages about your tandem itself "
+        "still reach you)"
+    ),
     ("mentee", Kind.MEETING_REMINDER): gettext_lazy(
         "the e-mail reminders before the meetings of the tandem"
     ),

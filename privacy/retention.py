@@ -12,7 +12,10 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - event registrations: anonymised N months (default 3) after the event; those whose address was
   never confirmed (double opt-in) are deleted REGISTRATION_CONFIRM_HOURS (default 24) after they
   were made, by their own run every 5 minutes (events.services.registrations_expire);
-- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90).
+- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90);
+- coordinators' messages to volunteers, with their recipients: deleted
+  PROGRAM_MESSAGE_RETENTION_MONTHS (default 24) after sending; done to-dos
+  TODO_RETENTION_MONTHS (default 12) after they were done.
 
 A volunteer's activity in a program ends when they have no current tandem and no open application
 there any more: on the later of the day their last tandem ended and the day their last
@@ -47,9 +50,11 @@ from tandems.models import (
     CodeOfConductSignature,
     ConsentRecord,
     Mentee,
+    ProgramMessage,
     ProgramTandemSettings,
     ScreeningRecord,
     Tandem,
+    Todo,
     Training,
 )
 from tandems.services.lifecycle import add_months, local_datetime
@@ -70,6 +75,8 @@ CATEGORIES = {
     "mentees": _("mentees who are anonymised"),
     "registrations": _("event registrations that are anonymised"),
     "notifications": _("e-mails sent long ago (outbox rows)"),
+    "messages": _("coordinators' messages to volunteers, with their recipients"),
+    "todos": _("done to-dos"),
 }
 
 
@@ -95,6 +102,8 @@ class Plan:
     mentees: list[int] = field(default_factory=list)
     registrations: list[int] = field(default_factory=list)
     notifications: int = 0
+    messages: list[int] = field(default_factory=list)
+    todos: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -104,6 +113,8 @@ class Plan:
             "mentees": len(self.mentees),
             "registrations": len(self.registrations),
             "notifications": self.notifications,
+            "messages": len(self.messages),
+            "todos": len(self.todos),
         }
 
 
@@ -241,6 +252,7 @@ def plan(*, now=None, programs: list[int] | None = None) -> Plan:
                 found.mentees.append(pk)
 
     found.registrations = _registrations_due(today, programs)
+    found.messages, found.todos = _coordination_records_due(today, programs)
     if programs is None:
         found.notifications = _old_notifications(now).count()
     return found
@@ -279,6 +291,21 @@ def _registrations_due(today: date, programs: list[int] | None) -> list[int]:
     )
 
 
+def _coordination_records_due(today: date, programs: list[int] | None):
+    """Messages to volunteers (with their recipients) and done to-dos past their periods."""
+    scope = {} if programs is None else {"program__in": programs}
+    sent_before = local_datetime(
+        last_day_over(today, settings.PROGRAM_MESSAGE_RETENTION_MONTHS) + timedelta(days=1),
+        time(0, 0),
+    )
+    done_before = local_datetime(
+        last_day_over(today, settings.TODO_RETENTION_MONTHS) + timedelta(days=1), time(0, 0)
+    )
+    messages = ProgramMessage.objects.filter(created_at__lt=sent_before, **scope)
+    todos = Todo.objects.filter(done_at__lt=done_before, **scope)
+    return list(messages.values_list("pk", flat=True)), list(todos.values_list("pk", flat=True))
+
+
 def _old_notifications(now):
     """Finished outbox rows due N days ago or earlier (by local days, like the other periods)."""
     days = settings.NOTIFICATION_RETENTION_DAYS
@@ -301,6 +328,13 @@ def run(*, now=None) -> RetentionRun:
         services.mentees_anonymise(ids=due.mentees)
         services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))
         _old_notifications(now).delete()
+        finished = [
+            ProgramMessage.objects.filter(pk__in=due.messages),
+            Todo.objects.filter(pk__in=due.todos),
+        ]
+        audit_forget(obj=finished)
+        for queryset in finished:
+            queryset.delete()
         result = RetentionRun.objects.create(at=now, counts=due.counts())
     logger.info("retention: %s", ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     return result

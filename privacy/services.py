@@ -38,9 +38,11 @@ from tandems.models import (
     Goal,
     Meeting,
     Mentee,
+    ProgramMessageRecipient,
     ScreeningRecord,
     Tandem,
     TandemStatusChange,
+    Todo,
     Training,
     VolunteerProfile,
 )
@@ -75,6 +77,11 @@ def scrub_tandems(tandem_ids, *, mentee_side: bool) -> None:
     Meeting.objects.filter(tandem__in=tandem_ids).update(note="", place="")
     Tandem.objects.filter(pk__in=tandem_ids).update(end_note="", match_explanation=[])
     TandemStatusChange.objects.filter(tandem__in=tandem_ids).update(note="")
+    # The coordinators' to-dos about these tandems name people in their titles (and so do the
+    # audit entries' labels of them).
+    todos = Todo.objects.filter(tandem__in=tandem_ids)
+    audit_forget(obj=[todos])
+    todos.delete()
     if mentee_side:
         Goal.objects.filter(tandem__in=tandem_ids).update(title="")
 
@@ -218,6 +225,7 @@ def _records_naming(user, *, program_id=None) -> list:
         CodeOfConductSignature.objects.filter(volunteer=user, **scope),
         ConsentRecord.objects.filter(user=user, **scope),
         Tandem.objects.filter(mentor=user, **scope),
+        Todo.objects.filter(application__volunteer=user, **scope),
     ]
     if program_id is None:
         records += [
@@ -265,6 +273,9 @@ def volunteer_program_records_erase(*, pairs: list[tuple[int, int]]) -> int:
             )
         ).delete()
         Tandem.objects.filter(pk__in=tandem_ids).update(mentor=placeholder)
+        ProgramMessageRecipient.objects.filter(
+            message__program_id=program_id, user_id=user_id
+        ).delete()
         for model, field in (
             (Application, "volunteer_id"),
             (ScreeningRecord, "volunteer_id"),
@@ -302,6 +313,7 @@ def mentees_anonymise(*, ids, by=None) -> int:
             ConsentRecord.objects.filter(mentee__in=ids),
             Tandem.objects.filter(pk__in=tandem_ids),
             Goal.objects.filter(tandem__in=tandem_ids),
+            Todo.objects.filter(mentee__in=ids),
         ]
     )
     CheckIn.objects.open().filter(
@@ -309,6 +321,7 @@ def mentees_anonymise(*, ids, by=None) -> int:
     ).delete()
     scrub_tandems(tandem_ids, mentee_side=True)
     ConsentRecord.objects.filter(mentee__in=ids).delete()
+    Todo.objects.filter(mentee__in=ids).delete()
     Notification.objects.filter(mentee__in=ids).delete()
     Mentee.interests.through.objects.filter(mentee__in=ids).delete()
     Mentee.target_groups.through.objects.filter(mentee__in=ids).delete()

@@ -20,8 +20,10 @@ from .models import (
     Goal,
     Meeting,
     Mentee,
+    ProgramMessage,
     Rhythm,
     Tandem,
+    Todo,
     VolunteerProfile,
     Weekday,
 )
@@ -127,6 +129,48 @@ def create_demo_people(
         tandem = _run_demo_tandem(tandem, coordinator, started_days_ago=100, goals=DEMO_GOALS)
         lifecycle.meetings_plan_from_rhythm(tandem=tandem, by=mentor, weeks=4)
     _other_demo_tandems(program, coordinator, password_hash)
+    _coordinators_day(program, coordinator)
+
+
+def _coordinators_day(program, coordinator) -> None:
+    """A message the coordinator sent to the program's mentors, and her to-dos of the week."""
+    from .selectors import message_recipients
+    from .services import messages, todos
+
+    if not ProgramMessage.objects.filter(program=program).exists():
+        messages.program_message_send(
+            program=program,
+            sender=coordinator,
+            subject="Sommerfest der Lesepat:innen am 12. Juli",
+            body=(
+                "Liebe Mentor:innen,\n\nwir laden Sie und Ihre Lesekinder herzlich zu unserem "
+                "Sommerfest im Stadtteilzentrum ein (Samstag, 12. Juli, 15 bis 18 Uhr). "
+                "Bitte sagen Sie uns bis Ende Juni, ob Sie kommen.\n\nHerzliche Grüße"
+            ),
+            audience=ProgramMessage.Audience.MENTORS,
+            recipients=list(message_recipients(program=program, audience="mentors")),
+            description=str(ProgramMessage.Audience.MENTORS.label),
+        )
+    if Todo.objects.filter(program=program).exists():
+        return
+    today = timezone.localdate()
+    waiting = Application.objects.open().filter(program=program).order_by("pk").first()
+    mentee = Mentee.objects.filter(program=program, status=Mentee.Status.WAITING).first()
+    tandem = Tandem.objects.filter(program=program, status=Tandem.Status.PAUSED).first()
+    for title, days, link in (
+        ("Kennenlerngespräch vereinbaren", 0, {"application": waiting}),
+        ("Familie wegen der Sommerferien anrufen", 3, {"mentee": mentee}),
+        ("Nach der Pause nachfragen, ob es weitergeht", 5, {"tandem": tandem}),
+        ("Schulungstermine für den Herbst festlegen", 20, {}),
+    ):
+        todos.todo_create(
+            program=program,
+            title=title,
+            due_on=today + timedelta(days=days),
+            assignee=coordinator,
+            by=coordinator,
+            **{key: value for key, value in link.items() if value is not None},
+        )
 
 
 DEMO_GOALS = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import SingleLineFilter
 
-from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem
+from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem, Todo
 
 MAX_DAYS = 3650
 MAX_QUERY_LENGTH = 100
@@ -178,3 +178,48 @@ class ReinspectionFilterSet(ActionFilterSet):
         if value == self.SOON:
             return queryset.exclude(overdue)
         return queryset
+
+
+class TodoFilterSet(django_filters.FilterSet):
+    """The to-do list: mine or everybody's, one program or all of the user's."""
+
+    who = django_filters.ChoiceFilter(
+        label=_("Assigned to"),
+        choices=[("mine", _("me")), ("all", _("anybody"))],
+        empty_label=None,
+        method="filter_who",
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=None, empty_label=_("All my programs")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[("open", _("open")), ("done", _("done"))],
+        empty_label=None,
+        method="filter_state",
+    )
+
+    class Meta:
+        model = Todo
+        fields = []
+
+    def __init__(self, *args, user, programs, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = programs
+        self.form.fields["program"].queryset = programs
+
+    def filter_who(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(assignee=self.user)
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        return queryset  # applied in `qs`: without a choice the open ones are shown
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("state") == "done":
+            return queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+        return queryset.filter(done_at__isnull=True)

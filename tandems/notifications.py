@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications import registry
 from notifications.models import Notification, NotificationSettings
@@ -29,7 +30,16 @@ from notifications.registry import (
 )
 from programs.models import Program, ProgramCoordinator
 
-from .models import Application, CheckIn, ConsentRecord, Meeting, Mentee, Tandem
+from .models import (
+    Application,
+    CheckIn,
+    ConsentRecord,
+    Meeting,
+    Mentee,
+    ProgramMessage,
+    ProgramMessageRecipient,
+    Tandem,
+)
 
 MEETING_LEADS = (2, 24, 48)
 DEFAULT_MEETING_LEAD = NotificationSettings._meta.get_field("meeting_lead_hours").default
@@ -330,11 +340,22 @@ class CoordinatorDigest(Kind):
     def build(self, notification, recipient, about=None):
         from programs.selectors import programs_coordinated_by
         from tandems import dashboard
+        from tandems.selectors import due_todos
 
         programs = dashboard.with_actions(
             programs_coordinated_by(user=recipient.user).exclude(status=Program.Status.ARCHIVED)
         )
-        rows = [program for program in programs if _has_actions(program.actions)]
+        program_ids = [program.pk for program in programs]
+        todos = due_todos(program_ids=program_ids)
+        new_applications = self._new_applications(notification, recipient, program_ids)
+        for program in programs:
+            program.due_todos = todos.get(program.pk, [])
+            program.new_applications = new_applications.get(program.pk, [])
+        rows = [
+            program
+            for program in programs
+            if _has_actions(program.actions) or program.due_todos or program.new_applications
+        ]
         if not rows:
             raise Skip(_("Nothing needs action this week."))
         return Mail(
@@ -343,8 +364,29 @@ class CoordinatorDigest(Kind):
                 "programs": rows,
                 "week": notification.occurrence,
                 "dashboard_url": site_url(reverse("tandems:coordination")),
+                "todos_url": site_url(reverse("tandems:coordination_todos")),
             },
         )
+
+    @staticmethod
+    def _new_applications(notification, recipient, program_ids) -> dict[int, list]:
+        """For a coordinator who chose the weekly overview over a mail per application: the
+        applications of the seven days before the overview."""
+        chosen = settings_for(recipient.user).application_mail
+        if chosen != NotificationSettings.ApplicationMail.DIGEST:
+            return {}
+        found: dict[int, list] = {}
+        for application in (
+            Application.objects.filter(
+                program_id__in=program_ids,
+                created_at__gte=notification.due_at - timedelta(days=7),
+                created_at__lt=notification.due_at,
+            )
+            .select_related("volunteer__volunteer_profile")
+            .order_by("created_at", "pk")
+        ):
+            found.setdefault(application.program_id, []).append(application)
+        return found
 
 
 def _has_actions(actions) -> bool:
@@ -379,4 +421,142 @@ class ApplicationStatus(Kind):
         )
 
 
-register(MeetingReminder(), CheckInDue(), CoordinatorDigest(), ApplicationStatus())
+# --- Being told: a new application, a tandem's steps, a coordinator's message --------------
+
+
+class ApplicationNew(Kind):
+    """To each coordinator of the program, unless they chose the weekly overview instead."""
+
+    kind = Notification.Kind.APPLICATION_NEW
+
+    def wanted_by(self, recipient: Recipient) -> bool:
+        if recipient.user is None:
+            return False
+        chosen = settings_for(recipient.user).application_mail
+        return chosen == NotificationSettings.ApplicationMail.AT_ONCE
+
+    def build(self, notification, recipient, about=None):
+        application = (
+            Application.objects.select_related("program", "volunteer__volunteer_profile", "stage")
+            .filter(pk=notification.object_id)
+            .first()
+        )
+        if application is None:
+            raise Skip(_("The application was deleted."))
+        if application.status != Application.Status.OPEN:
+            raise Skip(_("The application is no longer open."))
+        if not ProgramCoordinator.objects.filter(
+            program_id=application.program_id, user_id=recipient.user.pk
+        ).exists():
+            raise Skip(_("The recipient no longer coordinates the program."))
+        return Mail(
+            "tandems/email/application_new",
+            {
+                "application": application,
+                "program": application.program,
+                "url": site_url(
+                    reverse("tandems:coordination_application", kwargs={"pk": application.pk})
+                ),
+            },
+        )
+
+
+class TandemStep(Kind):
+    """The mentor hears of a step of their tandem; skipped when the tandem has moved on."""
+
+    template: str
+    statuses: tuple[str, ...]
+    moved_on: str
+
+    def build(self, notification, recipient, about=None):
+        # Of the mentee only the first name (or the pseudonym the program uses for them).
+        tandem = (
+            Tandem.objects.select_related("program", "mentee")
+            .filter(pk=notification.object_id)
+            .first()
+        )
+        if tandem is None:
+            raise Skip(_("The tandem was deleted."))
+        if tandem.status not in self.statuses:
+            raise Skip(str(self.moved_on))
+        if tandem.mentor_id != recipient.user.pk:
+            raise Skip(_("The recipient is no longer the tandem's mentor."))
+        return Mail(
+            self.template,
+            {
+                "tandem": tandem,
+                "program": tandem.program,
+                "mentee_name": tandem.mentee.first_name,
+                "url": site_url(reverse("tandems:my_area")),
+            },
+        )
+
+
+class TandemProposed(TandemStep):
+    kind = Notification.Kind.TANDEM_PROPOSED
+    template = "tandems/email/tandem_proposed"
+    statuses = (Tandem.Status.PROPOSED,)
+    moved_on = gettext_lazy("The tandem is no longer proposed.")
+
+
+class TandemStarted(TandemStep):
+    kind = Notification.Kind.TANDEM_STARTED
+    template = "tandems/email/tandem_started"
+    statuses = (Tandem.Status.ACTIVE, Tandem.Status.PAUSED)
+    moved_on = gettext_lazy("The tandem is no longer running.")
+
+
+class TandemEnded(TandemStep):
+    kind = Notification.Kind.TANDEM_ENDED
+    template = "tandems/email/tandem_ended"
+    statuses = Tandem.ENDED
+    moved_on = gettext_lazy("The tandem has not ended.")
+
+
+class ProgramMessageMail(Kind):
+    """A coordinator's message. Non-essential ones obey the recipient's setting (checked when
+    sent) and carry the unsubscribe link; essential ones (about the tandem itself) do not."""
+
+    kind = Notification.Kind.PROGRAM_MESSAGE
+    setting = "program_messages"
+
+    def wanted_by(self, recipient: Recipient) -> bool:
+        return True  # decided in build(), which knows whether the message is essential
+
+    def may_unsubscribe(self, notification, mail) -> bool:
+        return not mail.context["message"].essential
+
+    def load(self, object_ids):
+        return ProgramMessage.objects.select_related("program", "sender").in_bulk(object_ids)
+
+    def build(self, notification, recipient, about=None):
+        message = about or (
+            ProgramMessage.objects.select_related("program", "sender")
+            .filter(pk=notification.object_id)
+            .first()
+        )
+        if message is None:
+            raise Skip(_("The message was deleted."))
+        if not message.essential and not settings_for(recipient.user).program_messages:
+            raise Skip(_("The recipient switched this notification off."))
+        if not ProgramMessageRecipient.objects.filter(
+            message=message, user_id=recipient.user.pk
+        ).exists():
+            raise Skip(_("The recipient was removed from the message."))
+        return Mail(
+            "tandems/email/program_message",
+            {"message": message, "program": message.program},
+        )
+
+
+register(
+    MeetingReminder(),
+    CheckInDue(),
+    CoordinatorDigest(),
+    ApplicationStatus(),
+    ApplicationNew(),
+    TandemProposed(),
+    TandemStarted(),
+    TandemEnded(),
+    ProgramMessageMail(),
+)

@@ -178,3 +178,124 @@ def network_counts() -> dict[str, int]:
         "proposed_tandems": tandems["proposed"],
         "active_tandems": tandems["active"],
     }
+
+
+# --- Messages to volunteers and to-dos (the coordinator's day) -------------------------------
+
+TODOS_DUE_WITHIN_DAYS = 7
+
+
+def message_recipients(
+    *, program: Program, audience: str, stage=None, tandem: Tandem | None = None
+) -> QuerySet:
+    """The accounts a message to `audience` reaches now: people with a current relation to the
+    program (a running tandem, an open application, a due check-in, the chosen current tandem),
+    active, and without a withdrawn consent to the program's privacy notice. Withdrawn and
+    rejected applications are never open, so their people are never reached."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from . import dashboard
+    from .models import ConsentRecord, ProgramMessage
+
+    Audience = ProgramMessage.Audience
+    if audience == Audience.MENTORS:
+        ids = Tandem.objects.running().filter(program=program).values("mentor_id")
+    elif audience == Audience.STAGE and stage is not None and stage.program_id == program.pk:
+        ids = Application.objects.open().filter(program=program, stage=stage).values("volunteer_id")
+    elif audience == Audience.CHECKIN_DUE:
+        scope = dashboard.Scope.of([program.pk])
+        ids = dashboard.due_checkins(scope).values("tandem__mentor_id")
+    elif audience == Audience.TANDEM and tandem is not None:
+        ids = Tandem.objects.current().filter(program=program, pk=tandem.pk).values("mentor_id")
+    else:
+        return get_user_model().objects.none()
+    withdrawn = ConsentRecord.objects.filter(
+        user=OuterRef("pk"),
+        program=program,
+        scope=ConsentRecord.Scope.PRIVACY_NOTICE,
+        withdrawn_at__isnull=False,
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .exclude(Exists(withdrawn))
+        .select_related("volunteer_profile")
+        .order_by("volunteer_profile__name", "email", "pk")
+    )
+
+
+def messages_of_program(*, program: Program) -> QuerySet:
+    """A program's sent messages, newest first, each with its number of recipients."""
+    from django.db.models import Count
+
+    from .models import ProgramMessage
+
+    return (
+        ProgramMessage.objects.filter(program=program)
+        .select_related("sender")
+        .annotate(recipient_count=Count("recipients"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def message_recipients_with_state(*, message) -> list:
+    """The recipients of a message with the state of each one's mail (from the outbox; "–"
+    once the outbox row is gone after its retention period): two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Notification
+
+    rows = list(message.recipients.select_related("user", "user__volunteer_profile"))
+    states = dict(
+        Notification.objects.filter(
+            kind=Notification.Kind.PROGRAM_MESSAGE,
+            content_type=ContentType.objects.get_for_model(type(message)),
+            object_id=message.pk,
+        ).values_list("user_id", "state")
+    )
+    labels = dict(Notification.State.choices)
+    for row in rows:
+        state = states.get(row.user_id)
+        row.state = state or ""
+        row.state_label = labels.get(state, "–")
+    return rows
+
+
+def todos_of_coordinator(*, user) -> QuerySet:
+    """The to-dos of the programs the user coordinates, with what they link to."""
+    from .models import Todo
+
+    return (
+        Todo.objects.filter(program__in=programs_coordinated_by(user=user).values("pk"))
+        .select_related(
+            "program",
+            "assignee",
+            "application__volunteer__volunteer_profile",
+            "mentee",
+            "tandem__mentee",
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def due_todos(*, program_ids, today=None) -> dict[int, list]:
+    """Open to-dos of the programs due within a week (or overdue), by program: one query."""
+    from .models import Todo
+
+    today = today or timezone.localdate()
+    found: dict[int, list] = {pk: [] for pk in program_ids}
+    for todo in (
+        Todo.objects.open()
+        .filter(
+            program_id__in=list(program_ids),
+            due_on__lte=today + timedelta(days=TODOS_DUE_WITHIN_DAYS),
+        )
+        .select_related(
+            "assignee", "application__volunteer__volunteer_profile", "mentee", "tandem__mentee"
+        )
+        .order_by("due_on", "pk")
+    ):
+        todo.overdue = todo.due_on < today
+        found[todo.program_id].append(todo)
+    return found

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import areas, coordination, dashboard, mentor, reports, tandem
+from .views import areas, coordination, dashboard, mentor, messages, reports, tandem, todos
 
 app_name = "tandems"
 
@@ -219,5 +219,32 @@ urlpatterns = [
         "koordination/netzwerk/bericht.csv",
         reports.NetworkReportCsvView.as_view(),
         name="network_report_csv",
+    ),
+    # --- The coordinator's day: messages to volunteers, to-dos
+    path(
+        "koordination/programme/<slug:slug>/nachricht/",
+        messages.ProgramMessageView.as_view(),
+        name="coordination_message",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/nachrichten/",
+        messages.ProgramMessageListView.as_view(),
+        name="coordination_messages",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/nachrichten/<int:pk>/",
+        messages.ProgramMessageDetailView.as_view(),
+        name="coordination_message_detail",
+    ),
+    path("koordination/aufgaben/", todos.TodoListView.as_view(), name="coordination_todos"),
+    path(
+        "koordination/aufgaben/neu/",
+        todos.TodoCreateView.as_view(),
+        name="coordination_todo_create",
+    ),
+    path(
+        "koordination/aufgaben/<int:pk>/erledigt/",
+        todos.todo_done_view,
+        name="coordination_todo_done",
     ),
 ]

@@ -17,6 +17,8 @@ from notifications.models import ScanHeartbeat
 from notifications.tokens import unsubscribe_token
 from programs.models import Program
 from tandems import services
+from tandems.services import messages as message_services
+from tandems.services import todos as todo_services
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, UserFactory
 
 ROLES = [
@@ -65,6 +67,16 @@ ANY_COORDINATOR = {
     "coordinator_a": 200,
     "coordinator_b": 200,
     "staff": 200,
+}
+
+# Every program's coordinators, each seeing their own programs' records; nobody else.
+OWN_COORDINATION = {
+    "anonymous": LOGIN,
+    "volunteer": 404,
+    "applicant": 404,
+    "coordinator_a": 200,
+    "coordinator_b": 200,
+    "staff": 404,
 }
 
 # Every signed-in person, each seeing their own.
@@ -402,6 +414,23 @@ MATRIX = {
         "/koordination/programme/{program_a}/aufbewahrung/",
         PEOPLE_OF_A,
     ),
+    # The coordinator's day: messages to volunteers (per program), to-dos (across the user's
+    # programs: every coordinator their own, nobody else).
+    "koordination/programme/<slug:slug>/nachricht/": (
+        "/koordination/programme/{program_a}/nachricht/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/nachrichten/": (
+        "/koordination/programme/{program_a}/nachrichten/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/nachrichten/<int:pk>/": (
+        "/koordination/programme/{program_a}/nachrichten/{message}/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/aufgaben/": ("/koordination/aufgaben/", OWN_COORDINATION),
+    "koordination/aufgaben/neu/": ("/koordination/aufgaben/neu/", OWN_COORDINATION),
+    "koordination/aufgaben/<int:pk>/erledigt/": ("/koordination/aufgaben/{todo}/erledigt/", 405),
 }
 
 
@@ -514,6 +543,23 @@ def world(db):
         event=event, name="Teilnehmerin A", email="teilnahme-a@example.org", consent_version="1"
     )
     ScanHeartbeat.objects.create(completed_at=timezone.now())
+    message, _new = message_services.program_message_send(
+        program=coordinator_a.program,
+        sender=coordinator_a.user,
+        subject="Nachricht A",
+        body="Text A",
+        audience="mentors",
+        recipients=[tandem.mentor],
+        description="Mentor:innen",
+    )
+    todo = todo_services.todo_create(
+        program=coordinator_a.program,
+        title="Aufgabe A",
+        due_on=timezone.localdate(),
+        assignee=coordinator_a.user,
+        by=coordinator_a.user,
+        tandem=tandem,
+    )
     return {
         "users": {
             "anonymous": None,
@@ -527,6 +573,8 @@ def world(db):
         },
         "values": {
             "program_a": coordinator_a.program.slug,
+            "message": message.pk,
+            "todo": todo.pk,
             "application": application.pk,
             "mentee": mentee.pk,
             "tandem": tandem.pk,
@@ -590,6 +638,8 @@ CANARIES = [
     "KANARIE-TEILNAHME-B",
     "KANARIE-BEDARF-B",
     "KANARIE-PROTOKOLL-B",
+    "KANARIE-NACHRICHT-B",
+    "KANARIE-AUFGABE-B",
 ]
 
 
@@ -685,6 +735,24 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     )  # fmt: skip
     _tandem_of_program_b(program_b)
     _event_of_program_b(program_b)
+    # B's message to its applicants and a to-do of B's coordinator about the application.
+    message_services.program_message_send(
+        program=program_b,
+        sender=None,
+        subject=CANARIES[11],
+        body=CANARIES[11],
+        audience="stage",
+        recipients=[volunteer_b],
+        description="Bewerber:innen",
+    )
+    todo_services.todo_create(
+        program=program_b,
+        title=CANARIES[12],
+        due_on=timezone.localdate(),
+        assignee=None,
+        by=None,
+        application=application,
+    )
     # B's audit trail: its entries name B's people (above) and here a list B exported.
     audit_services.audit_record(
         actor=None, action="exported", program=program_b, detail=CANARIES[10]

@@ -1,3 +1,4 @@
+from .coordination import ProgramMessage, ProgramMessageRecipient, Todo
 from .people import (
     AgeGroup,
     Application,
@@ -42,11 +43,14 @@ __all__ = [
     "Meeting",
     "Mentee",
     "PipelineStage",
+    "ProgramMessage",
+    "ProgramMessageRecipient",
     "ProgramTandemSettings",
     "Rhythm",
     "ScreeningRecord",
     "Tandem",
     "TandemStatusChange",
+    "Todo",
     "Training",
     "VolunteerProfile",
     "Weekday",

@@ -26,6 +26,7 @@ from tandems.models import (
     TandemStatusChange,
     Weekday,
 )
+from tandems.services.messages import mentor_tell_tandem_step
 from tandems.services.people import mentor_is_free, program_tandem_settings
 
 Status = Tandem.Status
@@ -128,6 +129,7 @@ def tandem_start(
     tandem.full_clean()
     tandem.save()
     checkins_schedule(tandem=tandem)
+    mentor_tell_tandem_step(tandem=tandem)
     return tandem
 
 
@@ -204,6 +206,7 @@ def tandem_end(
     else:
         mentee.status = Mentee.Status.INACTIVE
     mentee.save(update_fields=["status", "waiting_since"])
+    mentor_tell_tandem_step(tandem=tandem)
     return tandem
 
 

@@ -24,6 +24,10 @@ from tandems.models import (
     VolunteerProfile,
     certificate_too_old,
 )
+from tandems.services.messages import (
+    coordinators_tell_new_application,
+    mentor_tell_tandem_step,
+)
 
 # The default pipeline (German, as coordinators name it); each program may rename and reorder.
 DEFAULT_STAGES = [
@@ -127,6 +131,7 @@ def application_submit(
             scope=ConsentRecord.Scope.OTHER_PROGRAMS, user=user, text_version=privacy_version
         )
     _queue_status_mail(application)
+    coordinators_tell_new_application(application=application)
     return application
 
 
@@ -373,6 +378,7 @@ def tandem_propose(*, mentee: Mentee, volunteer, by, explanation: list | None = 
     TandemStatusChange.objects.create(tandem=tandem, to_status=tandem.status, by=by)
     mentee.status = Mentee.Status.MATCHED
     mentee.save(update_fields=["status"])
+    mentor_tell_tandem_step(tandem=tandem)
     return tandem
 
 

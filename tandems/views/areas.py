@@ -167,6 +167,10 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         context["programs"] = dashboard.with_actions(
             programs_coordinated_by(user=self.request.user)
         )
+        # The to-dos due within a week, in their own include (coordination/dashboard_todos.html).
+        todos = selectors.due_todos(program_ids=[program.pk for program in context["programs"]])
+        for program in context["programs"]:
+            program.due_todos = todos[program.pk]
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
         return context

@@ -81,7 +81,8 @@ def test_the_saved_lead_time_is_checked_on_the_page(client, user):
     page = client.get(SETTINGS).content.decode()
 
     assert 'value="48" required id="id_meeting_lead_hours_2" checked>' in page
-    assert page.count(" checked>") == 2  # the lead time and the check-in box
+    # The lead time, the check-in box and the messages from the programs.
+    assert page.count(" checked>") == 3
     assert '<option value="de" selected>Deutsch</option>' in page
 
 
@@ -138,7 +139,12 @@ def test_coordinator_switches_the_digest_off(client):
 
     response = client.post(
         SETTINGS,
-        {"meeting_lead_hours": "24", "language": "de", "listing_reminders": "on"},
+        {
+            "meeting_lead_hours": "24",
+            "language": "de",
+            "listing_reminders": "on",
+            "application_mail": "at_once",
+        },
     )
 
     assert response.status_code == 302

@@ -217,7 +217,7 @@ def test_finished_outbox_rows_go_after_90_days(coordinator):
     with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
         applicant(coordinator.program)  # its confirmation mail: an outbox row
     Notification.objects.update(state=Notification.State.SENT, sent_at=at(2027, 1, 4, 10, 0))
-    row = Notification.objects.get()
+    row = Notification.objects.get(kind=Notification.Kind.APPLICATION_STATUS)
 
     run_on(date(2027, 4, 3))
     assert Notification.objects.filter(pk=row.pk).exists()
