@@ -1,6 +1,8 @@
 """Entering and correcting people's data: a mentee's intake, an application on paper (for the
 program's coordinators), and a volunteer's own profile."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -62,7 +64,8 @@ class MenteeEditView(AccessLogMixin, CoordinatorPermissionMixin, FormView):
         settings = services.program_tandem_settings(program=self.mentee.program)
         return {
             **super().get_form_kwargs(),
-            "instance": self.mentee,
+            # A copy: an invalid form changes its instance, the page's title keeps the name.
+            "instance": copy(self.mentee),
             "consent_version": settings.privacy_notice_version,
             "by": self.request.user,
         }

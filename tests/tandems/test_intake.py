@@ -465,6 +465,7 @@ def test_paper_application_creates_account_profile_application_and_consent(
         "2026-11",
     )
     assert timezone.localtime(consent.given_at).date() == TODAY() - timedelta(days=2)
+    assert "the application came in on paper." in response.content.decode()
 
 
 def test_paper_application_sends_no_mail_and_is_in_the_trail(
