@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.registry import REDACTED
 from tandems.filters import months_before
@@ -359,6 +361,37 @@ def test_mentee_list_invalid_filter_gives_german_message(client, coordinator, pr
     assert response.context["mentees"] == []
     content = response.content.decode()
     assert "Der Filter konnte nicht angewendet werden." in content
+
+
+SCRIPT = "<script>alert(1)</script>"
+FILTER_VALUE = st.one_of(
+    st.text(max_size=40),
+    st.just(SCRIPT),
+    st.sampled_from(["", "0", "-1", "1e309", "nan", "2026-02-30", "waiting", "kinder", "%_'"]),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    query=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.lists(FILTER_VALUE, max_size=2)
+            for name in ("status", "waiting_before", "min_months", "age_group", "page")
+        },
+    )
+)
+def test_mentee_list_answers_any_query(client, coordinator, program, query):
+    client.force_login(coordinator)
+
+    response = client.get(list_url(program), query)
+
+    assert response.status_code == 200
+    assert SCRIPT not in response.content.decode()
 
 
 def test_mentee_list_of_another_program_is_404(client, other_coordinator, program):
