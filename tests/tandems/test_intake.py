@@ -733,3 +733,16 @@ def test_my_area_and_privacy_policy_link_the_profile(client, program):
 
     assert f'href="{PROFILE}"' in area
     assert f'href="{PROFILE}"' in policy
+
+
+def test_paper_applicant_can_claim_the_account_by_password_reset(
+    client, coordinator, program, mailoutbox
+):
+    client.force_login(coordinator)
+    client.post(paper_url(program), paper_data())
+    client.logout()
+
+    response = client.post("/konto/password/reset/", {"email": "papier@example.org"})
+
+    assert response.status_code == 302
+    assert [mail.to for mail in mailoutbox] == [["papier@example.org"]]
