@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 
@@ -40,3 +41,14 @@ def by_verified_address(user, *, field: str = "email") -> Q:
     for address in sorted(verified_addresses_of(user)):
         match |= Q(**{f"{field}__iexact": address})
     return match
+
+
+def address_in_use(email: str) -> bool:
+    """Whether any account already uses this address, confirmed or not (as its login or as one of
+    its addresses). For creating an account for someone else: such an address must never lead
+    to the existing account, whose owner has not been asked."""
+    address = email.strip()
+    return (
+        get_user_model().objects.filter(email__iexact=address).exists()
+        or EmailAddress.objects.filter(email__iexact=address).exists()
+    )

@@ -35,3 +35,17 @@ def user_create_verified(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def user_create_without_password(*, email: str, name: str = ""):
+    """An account for a person a coordinator enters (an application on paper): no usable password
+    and no confirmed address. The person signs in later by resetting the password, which proves
+    that the mailbox is theirs. The caller makes sure the address is not in use
+    (accounts.selectors.address_in_use)."""
+    user = get_user_model()(
+        email=get_user_model().objects.normalize_email(email.strip()), name=name
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user

@@ -81,7 +81,7 @@ TRACKED = (
     Tracked(
         "tandems.Application",
         _own_program,
-        plain=("program", "volunteer", "stage", "status", "stage_changed_at"),
+        plain=("program", "volunteer", "stage", "status", "stage_changed_at", "channel"),
         exclude=("created_at",),
     ),
     Tracked(
@@ -109,7 +109,17 @@ TRACKED = (
     Tracked(
         "tandems.ConsentRecord",
         _own_program,
-        plain=("scope", "program", "user", "mentee", "text_version", "given_at", "withdrawn_at"),
+        plain=(
+            "scope",
+            "program",
+            "user",
+            "mentee",
+            "text_version",
+            "given_at",
+            "method",
+            "recorded_by",
+            "withdrawn_at",
+        ),
     ),
     Tracked(
         "tandems.Tandem",

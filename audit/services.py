@@ -88,6 +88,25 @@ def audit_record(
     entry.save()
 
 
+def audit_fields_changed(*, actor, obj: Model, fields: list[str]) -> None:
+    """Write one "changed" entry naming fields auditlog does not see (a record's many-to-many
+    fields, e.g. a mentee's interests), never their values. Nothing when `fields` is empty."""
+    if not fields:
+        return
+    entry = LogEntry(
+        content_type_id=_content_type_id(obj._meta.model),
+        object_pk=str(obj.pk),
+        object_id=obj.pk if isinstance(obj.pk, int) else None,
+        object_repr=str(obj),
+        action=LogEntry.Action.UPDATE,
+        changes={name: [REDACTED, REDACTED] for name in fields},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        additional_data={"program": program_of(obj)},
+    )
+    entry.actor_given = True
+    entry.save()
+
+
 def _targets(obj) -> dict[type[Model], set]:
     """The records to forget, grouped by model: an instance, a queryset, or an iterable of them."""
     found: dict[type[Model], set] = defaultdict(set)

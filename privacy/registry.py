@@ -100,7 +100,7 @@ def _user_parts() -> list[Part]:
             _("Applications"),
             Application,
             "volunteer",
-            ("program", "stage", "status", "reason", "created_at", "stage_changed_at"),
+            ("program", "stage", "status", "reason", "channel", "created_at", "stage_changed_at"),
         ),
         Part(
             "bewerbungsverlauf",
@@ -132,7 +132,7 @@ def _user_parts() -> list[Part]:
             _("Consents"),
             ConsentRecord,
             "user",
-            ("scope", "program", "text_version", "given_at", "withdrawn_at"),
+            ("scope", "program", "text_version", "given_at", "method", "withdrawn_at"),
         ),
         Part(
             "tandems",
@@ -216,6 +216,8 @@ def _user_parts() -> list[Part]:
                  "sender", ("id", "program", "created_at")),
                 ("angelegte-aufgaben", _("To-dos you created"), Todo, "created_by",
                  ("id", "created_at")),
+                ("erfasste-einwilligungen", _("Consents you recorded for others"),
+                 ConsentRecord, "recorded_by", ("id", "given_at")),
                 ("gepruefte-fuehrungszeugnisse", _("Certificates you inspected"),
                  ScreeningRecord, "inspected_by", ("id", "inspected_on")),
                 ("vorgeschlagene-tandems", _("Tandems you proposed"), Tandem, "created_by",

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from accounts.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
-from tandems.services import lifecycle
+from tandems.services import intake, lifecycle
 
 from . import services
 from .models import (
     CHECKIN_ITEMS,
     Application,
+    Channel,
     CheckIn,
     Goal,
     Meeting,
@@ -122,6 +123,8 @@ def create_demo_people(
             )
         mentees.append(mentee)
 
+    _paper_application(program, coordinator)
+
     _profile(mentor, "Mira Mentorin")
     _apply(program, mentor, 4, coordinator)
     if not Tandem.objects.filter(mentor=mentor, program=program).exists():
@@ -171,6 +174,37 @@ def _coordinators_day(program, coordinator) -> None:
             by=coordinator,
             **{key: value for key, value in link.items() if value is not None},
         )
+
+
+def _paper_application(program, coordinator) -> None:
+    """An older lady who filled in the paper form at the library: entered by the coordinator."""
+    if Application.objects.filter(program=program, channel=Channel.PAPER).exists():
+        return
+    today = timezone.localdate()
+    profile = VolunteerProfile(
+        name="Gisela Hartmann",
+        form_of_address=VolunteerProfile.Address.MS,
+        year_of_birth=1956,
+        phone="0341 2345678",
+        postcode="04229",
+        languages="Deutsch, Russisch",
+        availability=["di-vormittag", "do-vormittag"],
+        preferred_age_groups=["kinder"],
+        motivation="Ich war Grundschullehrerin und lese gern mit Kindern.",
+        heard_from="Aushang in der Stadtbibliothek",
+    )
+    intake.paper_application_create(
+        program=program,
+        email="gisela.hartmann@example.org",
+        profile=profile,
+        by=coordinator,
+        channel=Channel.PAPER,
+        consent_method=Channel.PAPER,
+        consent_given_on=today - timedelta(days=3),
+        privacy_version="2026-11",
+        interests=Topic.objects.filter(slug__in=["lesen-und-sprache"]),
+        target_groups=TargetGroup.objects.filter(slug="kinder"),
+    )
 
 
 DEMO_GOALS = [

@@ -1,11 +1,12 @@
-"""FilterSets of the coordinators' action lists (applied in tandems/dashboard.py).
+"""FilterSets of the coordinators' lists: the action lists (applied in tandems/dashboard.py) and
+the mentees of a program (tandems/selectors.py).
 
 Each FilterSet gets the list's `scope` (tandems.dashboard.Scope): the day and the program's
 thresholds that its filters compare with. Bad input (letters in a number field, an unknown status)
 makes the form invalid; the list then shows the form's message and no rows.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
@@ -13,15 +14,25 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.text import SingleLineFilter
+from core.widgets import DATE_WIDGET
 
-from .models import Application, CheckIn, PipelineStage, ScreeningRecord, Tandem, Todo
+from .models import (
+    AgeGroup,
+    Application,
+    CheckIn,
+    Mentee,
+    PipelineStage,
+    ScreeningRecord,
+    Tandem,
+    Todo,
+)
 
 MAX_DAYS = 3650
 MAX_QUERY_LENGTH = 100
 
 
 class DaysFilter(django_filters.NumberFilter):
-    """A whole number of days, 0 to ten years: no decimals, no overflow of a date."""
+    """A whole number of days (or months), 0 to ten years: no decimals, no overflow of a date."""
 
     field_class = forms.IntegerField
 
@@ -223,3 +234,71 @@ class TodoFilterSet(django_filters.FilterSet):
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("state") == "done":
             return queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
         return queryset.filter(done_at__isnull=True)
+
+
+# The ages of each group at today's date, as the matching counts them (tandems/matching.py);
+# "adults" are 28 to 64 here, so that the groups of the list do not overlap.
+MENTEE_AGE_RANGES = {
+    AgeGroup.CHILDREN: (0, 12),
+    AgeGroup.TEENAGERS: (13, 17),
+    AgeGroup.YOUNG_ADULTS: (18, 27),
+    AgeGroup.ADULTS: (28, 64),
+    AgeGroup.OLDER: (65, 130),
+}
+MAX_MONTHS = 120
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day where it is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class MenteeFilterSet(django_filters.FilterSet):
+    """The mentees of a program by status, time waiting and age group (at `today`)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Mentee.Status.choices, empty_label=_("all")
+    )
+    waiting_before = django_filters.DateFilter(
+        label=_("Waiting since before"),
+        field_name="waiting_since",
+        lookup_expr="lt",
+        widget=DATE_WIDGET,
+    )
+    min_months = DaysFilter(
+        label=_("Waiting for at least (months)"), method="filter_months", max_value=MAX_MONTHS
+    )
+    age_group = django_filters.ChoiceFilter(
+        label=_("Age group"), choices=AgeGroup.choices, empty_label=_("all"), method="filter_age"
+    )
+
+    class Meta:
+        model = Mentee
+        fields = []
+
+    def __init__(self, *args, today: date, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def filter_months(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(waiting_since__lte=months_before(self.today, int(value)))
+
+    def filter_age(self, queryset, name, value):
+        if not value:
+            return queryset
+        youngest, oldest = MENTEE_AGE_RANGES[value]
+        # The age as Mentee.age_on counts it: this year minus the year of birth.
+        return queryset.filter(
+            year_of_birth__gte=self.today.year - oldest,
+            year_of_birth__lte=self.today.year - youngest,
+        )

@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from programs.models import Program
 from programs.selectors import programs_coordinated_by
 
 from . import matching
+from .filters import MenteeFilterSet
 from .models import Application, CheckIn, Mentee, ScreeningRecord, Tandem, VolunteerProfile
 from .services import program_tandem_settings
 
@@ -26,6 +28,20 @@ def mentees_of_coordinator(*, user, program: Program | None = None) -> QuerySet[
         "program"
     )
     return queryset.filter(program=program) if program is not None else queryset
+
+
+def mentees_filtered(*, user, program: Program, data: QueryDict, today):
+    """The program's mentees by the list's filters, longest waiting first; none when the filter is
+    invalid. Without a status in the request, those waiting for a mentor (the waiting list)."""
+    if "status" not in data:
+        data = data.copy()
+        data["status"] = Mentee.Status.WAITING
+    filterset = MenteeFilterSet(
+        data,
+        queryset=mentees_of_coordinator(user=user, program=program).order_by("waiting_since", "pk"),
+        today=today,
+    )
+    return filterset, (filterset.qs if filterset.is_valid() else Mentee.objects.none())
 
 
 def tandems_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Tandem]:

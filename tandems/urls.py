@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import areas, coordination, dashboard, mentor, messages, reports, tandem, todos
+from .views import areas, coordination, dashboard, intake, mentor, messages, reports, tandem, todos
 
 app_name = "tandems"
 
@@ -81,6 +81,19 @@ urlpatterns = [
         coordination.mentee_propose_view,
         name="coordination_mentee_propose",
     ),
+    # --- Entering and correcting people's data: a mentee's intake, paper applications, the
+    # volunteer's own profile
+    path(
+        "koordination/mentees/<int:pk>/bearbeiten/",
+        intake.MenteeEditView.as_view(),
+        name="coordination_mentee_edit",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/bewerbungen/neu/",
+        intake.PaperApplicationCreateView.as_view(),
+        name="coordination_application_create",
+    ),
+    path("mein-bereich/profil/", intake.ProfileEditView.as_view(), name="profile_edit"),
     # --- The mentor's screens under /mein-bereich/ (the overview is views.areas.MyAreaView)
     path(
         "mein-bereich/tandems/<int:pk>/",

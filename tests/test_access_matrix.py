@@ -223,6 +223,17 @@ MATRIX = {
         PEOPLE_OF_A,
     ),
     "koordination/mentees/<int:pk>/": ("/koordination/mentees/{mentee}/", PEOPLE_OF_A),
+    # Correcting a mentee, entering a paper application: the program's coordinators only.
+    "koordination/mentees/<int:pk>/bearbeiten/": (
+        "/koordination/mentees/{mentee}/bearbeiten/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/bewerbungen/neu/": (
+        "/koordination/programme/{program_a}/bewerbungen/neu/",
+        PEOPLE_OF_A,
+    ),
+    # Everybody's own profile (a page that says how to apply for those without one).
+    "mein-bereich/profil/": ("/mein-bereich/profil/", SIGNED_IN),
     "koordination/programme/<slug:slug>/einstellungen/": (
         "/koordination/programme/{program_a}/einstellungen/",
         PEOPLE_OF_A,

@@ -89,6 +89,13 @@ SCENARIOS = {
     "retention": ("coordinator", "/koordination/programme/{program}/aufbewahrung/", None),
     "mentee_erase": ("coordinator", "/koordination/mentees/{mentee}/loeschen/", None),
     "account_delete": ("volunteer", "/mein-bereich/konto-loeschen/", None),
+    "mentee_edit": ("coordinator", "/koordination/mentees/{mentee}/bearbeiten/", None),
+    "paper_application": (
+        "coordinator",
+        "/koordination/programme/{program}/bewerbungen/neu/",
+        None,
+    ),
+    "profile": ("applicant", "/mein-bereich/profil/", None),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -121,6 +128,11 @@ FUZZED = {
     "tandems.forms.coordination.MenteeForm": "mentee",
     "tandems.forms.coordination.ProgramTandemSettingsForm": "program_settings",
     "tandems.forms.application.ApplicationForm": "apply",
+    # The base class of the application form and of the own profile's form.
+    "tandems.forms.application.VolunteerProfileForm": "profile",
+    "tandems.forms.intake.MenteeEditForm": "mentee_edit",
+    "tandems.forms.intake.PaperApplicationForm": "paper_application",
+    "tandems.forms.intake.ProfileForm": "profile",
     "tandems.forms.mentor.MeetingLogForm": ELSEWHERE,
     "tandems.forms.mentor.MeetingPlanForm": ELSEWHERE,
     "tandems.forms.mentor.RhythmPlanForm": ELSEWHERE,
@@ -325,6 +337,7 @@ def world(db, settings, tmp_path):
     return {
         "users": {
             "volunteer": volunteer,
+            "applicant": application.volunteer,
             "coordinator": coordinator,
             "staff": UserFactory(is_staff=True, is_superuser=True),
         },

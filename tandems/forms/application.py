@@ -6,8 +6,8 @@ from programs.models import TargetGroup, Topic
 from tandems.models import AgeGroup, VolunteerProfile, availability_slots
 
 
-class ApplicationForm(forms.ModelForm):
-    """The volunteer's profile (reused for every program) and the consents of this application."""
+class VolunteerProfileForm(forms.ModelForm):
+    """The volunteer's profile: filled when applying, corrected later in "My area"."""
 
     interests = VocabularyChoiceField(Topic.objects.all(), label=_("interests and topics"))
     preferred_target_groups = VocabularyChoiceField(
@@ -25,16 +25,6 @@ class ApplicationForm(forms.ModelForm):
         required=False,
         label=_("preferred age of the mentee"),
     )
-    privacy_consent = forms.BooleanField(
-        label=_("I have read the program's privacy notice and agree to it."),
-        error_messages={
-            "required": _("Without your consent the program cannot process your application.")
-        },
-    )
-    contact_by_other_programs = forms.BooleanField(
-        required=False,
-        label=_("Other programs of the network may contact me if this one has no place."),
-    )
 
     class Meta:
         model = VolunteerProfile
@@ -51,7 +41,6 @@ class ApplicationForm(forms.ModelForm):
             "preferred_age_groups",
             "preferred_target_groups",
             "motivation",
-            "heard_from",
         ]
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 5}),
@@ -68,3 +57,21 @@ class ApplicationForm(forms.ModelForm):
         if not (postcode.isdigit() and len(postcode) == 5):
             raise forms.ValidationError(_("A German postcode has five digits."))
         return postcode
+
+
+class ApplicationForm(VolunteerProfileForm):
+    """The volunteer's profile (reused for every program) and the consents of this application."""
+
+    privacy_consent = forms.BooleanField(
+        label=_("I have read the program's privacy notice and agree to it."),
+        error_messages={
+            "required": _("Without your consent the program cannot process your application.")
+        },
+    )
+    contact_by_other_programs = forms.BooleanField(
+        required=False,
+        label=_("Other programs of the network may contact me if this one has no place."),
+    )
+
+    class Meta(VolunteerProfileForm.Meta):
+        fields = [*VolunteerProfileForm.Meta.fields, "heard_from"]

@@ -147,6 +147,12 @@ class MenteeForm(forms.ModelForm):
             "The guardian has consented (version %(version)s); required for minors."
         ) % {"version": consent_version}
 
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if not (postcode.isdigit() and len(postcode) == 5):
+            raise forms.ValidationError(_("A German postcode has five digits."))
+        return postcode
+
     def clean_reminder_language(self):
         return self.cleaned_data["reminder_language"] or settings.LANGUAGE_CODE
 

@@ -231,6 +231,15 @@ class PipelineStage(models.Model):
         return self.name
 
 
+class Channel(models.TextChoices):
+    """How an application or a consent reached the program."""
+
+    ONLINE = "online", _("online form")
+    PAPER = "paper", _("on paper")
+    PHONE = "phone", _("by phone")
+    IN_PERSON = "in_person", _("in person")
+
+
 class ApplicationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Application.Status.OPEN)
@@ -262,6 +271,10 @@ class Application(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     reason = MultiLineTextField(_("reason for rejection"), blank=True, max_length=2000)
+    # A coordinator enters an application made on paper, by phone or in person.
+    channel = models.CharField(
+        _("how the application came in"), max_length=10, choices=Channel, default=Channel.ONLINE
+    )
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
 
@@ -534,6 +547,18 @@ class ConsentRecord(models.Model):
     )
     text_version = SingleLineCharField(_("text version"), max_length=40)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    # How the consent was given; off the portal a coordinator records it (and is named here).
+    method = models.CharField(
+        _("given how"), max_length=10, choices=Channel, default=Channel.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 
+from audit import selectors as audit_selectors
 from audit.mixins import AccessLogMixin
 from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
@@ -232,24 +234,35 @@ class ScreeningRecordView(AccessLogMixin, ApplicationMixin, FormView):
 
 
 class MenteeListView(ProgramPeopleMixin, TemplateView):
+    """The program's mentees, filtered by status (the waiting ones first of all), time waiting
+    and age group."""
+
     template_name = "tandems/coordination/mentee_list.html"
+    page_size = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        mentees = list(
-            selectors.mentees_of_coordinator(user=self.request.user, program=self.program)
-            .filter(status=Mentee.Status.WAITING)
-            .order_by("waiting_since", "pk")
+        filterset, mentees = selectors.mentees_filtered(
+            user=self.request.user, program=self.program, data=self.request.GET, today=today
         )
-        context["mentees"] = [
-            {
-                "mentee": mentee,
-                "days_waiting": (today - mentee.waiting_since).days,
-                "age": mentee.age_on(today),
-            }
-            for mentee in mentees
-        ]
+        page = Paginator(mentees, self.page_size).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=filterset.form,
+            page_obj=page,
+            query_string=query.urlencode(),
+            filtered=bool(query),
+            mentees=[
+                {
+                    "mentee": mentee,
+                    "days_waiting": (today - mentee.waiting_since).days,
+                    "age": mentee.age_on(today),
+                }
+                for mentee in page
+            ],
+        )
         return context
 
 
@@ -308,6 +321,7 @@ class MenteeDetailView(AccessLogMixin, CoordinatorPermissionMixin, DetailView):
             availability=[slots.get(slot, slot) for slot in mentee.availability],
             tandems=mentee.tandems.select_related("mentor__volunteer_profile"),
             consents=mentee.consents.order_by("given_at"),
+            history=audit_selectors.record_history(obj=mentee),
             candidates=[
                 {
                     "match": match,
