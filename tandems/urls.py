@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import areas, coordination, dashboard, mentor, reports, tandem
+from .views import areas, coordination, dashboard, mentor, reports, search, tandem
 
 app_name = "tandems"
 
@@ -199,6 +199,8 @@ urlpatterns = [
         dashboard.ActionListCsvView.as_view(),
         name="coordination_action_list_csv",
     ),
+    # --- The people search across the coordinator's programs
+    path("koordination/suche/", search.PeopleSearchView.as_view(), name="coordination_search"),
     # --- Reports for funders
     path(
         "koordination/programme/<slug:slug>/bericht/",
