@@ -7,7 +7,8 @@ server time of the view alone (no network, no gunicorn). Per page: median and p9
 time over BENCH_REPEAT requests, the SQL query count, and the ratio against a trivial view
 measured in the same run.
 
-Bar: the dashboard /koordination/ renders in under 300 ms with 100,000 tandems.
+Bars: the dashboard /koordination/ renders in under 300 ms with 100,000 tandems; the people search
+(/koordination/suche/) answers in under 100 ms (median server time).
 Run: `make bench` (or `.venv/bin/python bench/tandems.py`). Needs PostgreSQL and Redis
 (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1). BENCH_TANDEMS changes the size.
 """
@@ -81,6 +82,11 @@ pages = [
     ("network report (staff)", staff, "/koordination/netzwerk/bericht/", None),
     ("mentor area /mein-bereich/", mentor, "/mein-bereich/", None),
     ("public figures /mentoring-wirkt/ (cached)", None, "/mentoring-wirkt/", None),
+    # The people search over all of the coordinator's people: a misspelled name (the bar), and a
+    # first name that a tenth of the generated mentees share (thousands of matches, 10 shown).
+    ("search server time median, misspelled name", coordinator,
+     "/koordination/suche/?q=Mira+Mentorn", 100),
+    ("search, a first name shared by thousands", coordinator, "/koordination/suche/?q=Emma", None),
 ]
 for name, user, path, bar in pages:
     median, p95, queries = measure(user, path)

@@ -49,6 +49,8 @@ def _profile(user, name: str, postcode: str = "04109") -> VolunteerProfile:
     profile.year_of_birth = 1985
     profile.postcode = postcode
     profile.languages = "Deutsch, Englisch"
+    # A made-up number (the 000 block is not given out), the same on every run.
+    profile.phone = f"0341 000 {sum(map(ord, name)) % 10000:04d}"
     profile.availability = ["mo-nachmittag", "mi-nachmittag", "sa-vormittag"]
     profile.preferred_age_groups = ["kinder"]
     profile.motivation = "Ich möchte Kindern die Freude am Lesen weitergeben."
@@ -115,6 +117,8 @@ def create_demo_people(
                     languages=languages,
                     availability=["mo-nachmittag"],
                     guardian_name="Erziehungsberechtigte (Demo)",
+                    guardian_phone=f"0341 000 {age:02d}{len(first_name):02d}",
+                    guardian_email=f"eltern.{first_name.lower()}@example.org",
                     goals_and_needs="Mehr Freude am Lesen.",
                 ),
                 interests=Topic.objects.filter(slug__in=interests),

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import areas, coordination, dashboard, intake, mentor, messages, reports, tandem, todos
+from .views import (
+    areas,
+    coordination,
+    dashboard,
+    intake,
+    mentor,
+    messages,
+    reports,
+    search,
+    tandem,
+    todos,
+)
 
 app_name = "tandems"
 
@@ -212,6 +223,8 @@ urlpatterns = [
         dashboard.ActionListCsvView.as_view(),
         name="coordination_action_list_csv",
     ),
+    # --- The people search across the coordinator's programs
+    path("koordination/suche/", search.PeopleSearchView.as_view(), name="coordination_search"),
     # --- Reports for funders
     path(
         "koordination/programme/<slug:slug>/bericht/",

@@ -179,6 +179,19 @@ MATRIX = {
             "staff": 200,
         },
     ),  # fmt: skip
+    # The people search: every coordinator, each finding only their programs' people (the canary
+    # crawl searches for the canaries of program B).
+    "koordination/suche/": (
+        "/koordination/suche/?q=KANARIE",
+        {
+            "anonymous": LOGIN,
+            "volunteer": 403,
+            "applicant": 403,
+            "coordinator_a": 200,
+            "coordinator_b": 200,
+            "staff": 200,
+        },
+    ),  # fmt: skip
     "programme/<slug:slug>/bewerben/": (
         "/programme/{program_a}/bewerben/",
         {

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 register = template.Library()
@@ -21,3 +23,18 @@ def accessible_widget(field):
     # Placeholders are not labels; every field shows its label.
     field.field.widget.attrs.pop("placeholder", None)
     return field.as_widget(attrs=attrs)
+
+
+# A phone number as people write it: digits, spaces and the usual separators, perhaps a leading +.
+_PHONE = re.compile(r"\+?[\d\s/().-]+")
+
+
+@register.filter
+def tel_uri(value) -> str:
+    """The tel: link of a phone number ("0341 / 123 45-6" → "tel:0341123456"), or "" when the
+    text is not one number (a note such as "abends" or two numbers): then it stays plain text."""
+    text = str(value or "").strip()
+    if not _PHONE.fullmatch(text):
+        return ""
+    number = ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
+    return f"tel:{number}" if sum(char.isdigit() for char in number) >= 3 else ""
