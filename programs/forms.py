@@ -22,7 +22,9 @@ class VocabularyChoiceField(forms.ModelMultipleChoiceField):
         # OverflowError, a 500): refused as any other id that is not among the choices.
         for pk in value if isinstance(value, list | tuple) else ():
             text = str(pk).strip()
-            if text.lstrip("+-").isdigit() and not -(2**63) <= int(text) < 2**63:
+            # str.isdigit() is true for "²" too, which int() refuses: ASCII digits only.
+            digits = text.lstrip("+-")
+            if digits.isascii() and digits.isdigit() and not -(2**63) <= int(text) < 2**63:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -58,7 +60,7 @@ class ProgramListingForm(forms.ModelForm):
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and (not postcode.isdigit() or len(postcode) != 5):
+        if postcode and (not (postcode.isascii() and postcode.isdigit()) or len(postcode) != 5):
             raise forms.ValidationError(_("A German postcode has five digits."))
         if postcode and gazetteer.lookup(postcode) is None:
             raise forms.ValidationError(

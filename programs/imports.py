@@ -488,10 +488,10 @@ def _check_location(row: RowResult, program: Program) -> None:
         missing = "Breitengrad" if program.latitude is None else "Längengrad"
         row.problem(missing, _("Give both latitude and longitude, or neither."))
     postcode = program.postcode.strip()
-    if len(postcode) == 4 and postcode.isdigit():
+    if len(postcode) == 4 and postcode.isascii() and postcode.isdigit():
         postcode = "0" + postcode  # Excel drops the leading zero of 0xxxx postcodes
     program.postcode = postcode
-    if postcode and (not postcode.isdigit() or len(postcode) != 5):
+    if postcode and (not (postcode.isascii() and postcode.isdigit()) or len(postcode) != 5):
         row.problem("PLZ", _("A German postcode has five digits."))
     elif postcode and not program.has_location and gazetteer.lookup(postcode) is None:
         row.problem(

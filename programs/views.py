@@ -37,7 +37,7 @@ def listing_query_is_canonical(request) -> bool:
     """Cache list and map pages only for queries a form or a link of the portal produces."""
     query = request.GET.copy()
     page = query.pop("page", [""])[-1]
-    if page and not page.isdigit():
+    if page and not (page.isascii() and page.isdigit()):
         return False
     if not query:
         return True

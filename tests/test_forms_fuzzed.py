@@ -96,6 +96,8 @@ SCENARIOS = {
         None,
     ),
     "profile": ("applicant", "/mein-bereich/profil/", None),
+    "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
+    "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -133,6 +135,10 @@ FUZZED = {
     "tandems.forms.intake.MenteeEditForm": "mentee_edit",
     "tandems.forms.intake.PaperApplicationForm": "paper_application",
     "tandems.forms.intake.ProfileForm": "profile",
+    "tandems.forms.messages.ProgramMessageForm": "program_message",
+    "tandems.forms.messages.TodoForm": "todo",
+    # A GET form: tests/tandems/test_search.py sends it empty, long, symbols, NUL, quotes.
+    "tandems.forms.search.PeopleSearchForm": ELSEWHERE,
     "tandems.forms.mentor.MeetingLogForm": ELSEWHERE,
     "tandems.forms.mentor.MeetingPlanForm": ELSEWHERE,
     "tandems.forms.mentor.RhythmPlanForm": ELSEWHERE,

@@ -213,7 +213,7 @@ def _suggest(query: str, limit: int) -> list[Place]:
     limit = min(limit, MAX_SUGGESTIONS)
     data = _data()
     digits = query.replace(" ", "")
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         return _suggest_postcodes(data, digits, limit) if 2 <= len(digits) <= 5 else []
     key = fold(query)
     if not key:

@@ -54,7 +54,7 @@ class VolunteerProfileForm(forms.ModelForm):
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if not (postcode.isdigit() and len(postcode) == 5):
+        if not (postcode.isascii() and postcode.isdigit() and len(postcode) == 5):
             raise forms.ValidationError(_("A German postcode has five digits."))
         return postcode
 

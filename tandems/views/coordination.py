@@ -348,7 +348,7 @@ def mentee_propose_view(request, pk):
     if not request.user.has_perm("tandems.change_mentee", mentee):
         raise Http404
     volunteer_id = request.POST.get("volunteer", "")
-    if not volunteer_id.isdigit():
+    if not (volunteer_id.isascii() and volunteer_id.isdigit()):
         raise Http404
     # Only someone who applied to this program; anyone else is a tampered id.
     volunteer = get_object_or_404(

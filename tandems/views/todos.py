@@ -103,7 +103,7 @@ class TodoCreateView(TodoMixin, FormView):
         initial = {"assignee": self.request.user.pk}
         for kind in LINKS:
             value = self.request.GET.get(kind, "")
-            if value.isdigit():
+            if value.isascii() and value.isdigit():
                 record = linked_record(self.request.user, kind, value)
                 initial.update({kind: record.pk, "program": record.program_id})
                 self.linked = record

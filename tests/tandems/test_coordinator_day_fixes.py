@@ -155,3 +155,22 @@ def test_closing_check_in_of_a_mentor_is_not_linked_either(client, coordinator, 
 
     assert tandem.mentee.first_name in html
     assert f"/koordination/checkins/{closing.pk}/" not in html
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "１"])
+def test_digits_that_are_not_ascii_are_refused_not_a_500(client, coordinator, program, digit):
+    """str.isdigit() is true for "²", "٣" and "１", which int() or the database refuse: found by
+    fuzzing the application form; the same check guarded an id and a page number."""
+    mentee = new_mentee(program)
+    client.force_login(coordinator)
+
+    propose = client.post(
+        f"/koordination/mentees/{mentee.pk}/vorschlagen/", {"volunteer": f"1{digit}"}
+    )
+    listing = client.get("/programme/", {"page": digit})
+    todo = client.get("/koordination/aufgaben/neu/", {"mentee": digit})
+
+    assert propose.status_code == 404
+    assert listing.status_code == 200
+    assert todo.status_code == 404  # as for "abc": not an id
+    assert Tandem.objects.count() == 0
