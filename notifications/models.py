@@ -28,6 +28,7 @@ class Notification(models.Model):
         REGISTRATION_EXISTS = "registration_exists", _("registered already")
         PERSON_ERASED = "person_erased", _("a volunteer deleted their account")
         COORDINATOR_CHANGED = "coordinator_changed", _("a coordinator role granted or revoked")
+        CONCERN_RAISED = "concern_raised", _("a concern about someone's safety was raised")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")

@@ -12,7 +12,9 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - event registrations: anonymised N months (default 3) after the event; those whose address was
   never confirmed (double opt-in) are deleted REGISTRATION_CONFIRM_HOURS (default 24) after they
   were made, by their own run every 5 minutes (events.services.registrations_expire);
-- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90).
+- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90);
+- closed concerns about someone's safety: deleted N months (default 36) after they were closed;
+  open ones are never deleted.
 
 A volunteer's activity in a program ends when they have no current tandem and no open application
 there any more: on the later of the day their last tandem ended and the day their last
@@ -45,6 +47,7 @@ from programs.models import Program
 from tandems.models import (
     Application,
     CodeOfConductSignature,
+    Concern,
     ConsentRecord,
     Mentee,
     ProgramTandemSettings,
@@ -70,6 +73,7 @@ CATEGORIES = {
     "mentees": _("mentees who are anonymised"),
     "registrations": _("event registrations that are anonymised"),
     "notifications": _("e-mails sent long ago (outbox rows)"),
+    "concerns": _("closed concerns about someone's safety"),
 }
 
 
@@ -95,6 +99,7 @@ class Plan:
     mentees: list[int] = field(default_factory=list)
     registrations: list[int] = field(default_factory=list)
     notifications: int = 0
+    concerns: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -104,6 +109,7 @@ class Plan:
             "mentees": len(self.mentees),
             "registrations": len(self.registrations),
             "notifications": self.notifications,
+            "concerns": len(self.concerns),
         }
 
 
@@ -240,6 +246,14 @@ def plan(*, now=None, programs: list[int] | None = None) -> Plan:
             if max(filter(None, [waiting_since, _local_day(created_at), last_end])) <= over:
                 found.mentees.append(pk)
 
+    for months, ids in _months_by_program(programs, "retention_concerns_months").items():
+        before = local_datetime(last_day_over(today, months) + timedelta(days=1), time(0, 0))
+        found.concerns += list(
+            Concern.objects.filter(
+                program__in=ids, status=Concern.Status.CLOSED, closed_at__lt=before
+            ).values_list("pk", flat=True)
+        )
+
     found.registrations = _registrations_due(today, programs)
     if programs is None:
         found.notifications = _old_notifications(now).count()
@@ -301,6 +315,8 @@ def run(*, now=None) -> RetentionRun:
         services.mentees_anonymise(ids=due.mentees)
         services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))
         _old_notifications(now).delete()
+        # Their audit entries carry no text (str() is the number): nothing to forget there.
+        Concern.objects.filter(pk__in=due.concerns).delete()
         result = RetentionRun.objects.create(at=now, counts=due.counts())
     logger.info("retention: %s", ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     return result

@@ -39,6 +39,7 @@ from tandems.models import (
     Meeting,
     Mentee,
     ScreeningRecord,
+    SupportContact,
     Tandem,
     TandemStatusChange,
     Training,
@@ -75,6 +76,10 @@ def scrub_tandems(tandem_ids, *, mentee_side: bool) -> None:
     Meeting.objects.filter(tandem__in=tandem_ids).update(note="", place="")
     Tandem.objects.filter(pk__in=tandem_ids).update(end_note="", match_explanation=[])
     TandemStatusChange.objects.filter(tandem__in=tandem_ids).update(note="")
+    SupportContact.objects.filter(tandem__in=tandem_ids).update(summary="")
+    # Concerns about someone's safety are not cleared here: they follow their own retention
+    # period (Art. 17 (3) (b) and (e) DSGVO; docs/privacy.md), so deleting an account cannot
+    # erase a concern about its holder.
     if mentee_side:
         Goal.objects.filter(tandem__in=tandem_ids).update(title="")
 

@@ -1,5 +1,5 @@
 """The mails of tandems: meeting reminders, check-ins due, the coordinators' weekly digest,
-and the answer to an application (registered with notifications.registry)."""
+the answer to an application and a concern raised (registered with notifications.registry)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from notifications.registry import (
 )
 from programs.models import Program, ProgramCoordinator
 
-from .models import Application, CheckIn, ConsentRecord, Meeting, Mentee, Tandem
+from .models import Application, CheckIn, Concern, ConsentRecord, Meeting, Mentee, Tandem
 
 MEETING_LEADS = (2, 24, 48)
 DEFAULT_MEETING_LEAD = NotificationSettings._meta.get_field("meeting_lead_hours").default
@@ -379,4 +379,31 @@ class ApplicationStatus(Kind):
         )
 
 
-register(MeetingReminder(), CheckInDue(), CoordinatorDigest(), ApplicationStatus())
+# --- Mails on the spot: a concern about someone's safety --------------------------------------
+
+
+class ConcernRaised(Kind):
+    """To each coordinator of the program, at once: that a concern was raised, and the link.
+    Never its text, nor who or which tandem it is about: mail leaves the portal's protection."""
+
+    kind = Notification.Kind.CONCERN_RAISED
+
+    def build(self, notification, recipient, about=None):
+        concern = Concern.objects.select_related("program").filter(pk=notification.object_id)
+        concern = concern.first()
+        if concern is None:
+            raise Skip(_("The concern was deleted."))
+        if not ProgramCoordinator.objects.filter(
+            program_id=concern.program_id, user_id=recipient.user.pk
+        ).exists():
+            raise Skip(_("The recipient no longer coordinates the program."))
+        return Mail(
+            "tandems/email/concern_raised",
+            {
+                "program": concern.program,
+                "concern_url": site_url(concern.get_absolute_url()),
+            },
+        )
+
+
+register(MeetingReminder(), CheckInDue(), CoordinatorDigest(), ApplicationStatus(), ConcernRaised())

@@ -16,6 +16,7 @@ from .people import (
     availability_slots,
     certificate_too_old,
 )
+from .support import Concern, SupportContact
 from .tandem import (
     CHECKIN_ITEMS,
     CalendarFeed,
@@ -36,6 +37,7 @@ __all__ = [
     "CalendarFeed",
     "CheckIn",
     "CodeOfConductSignature",
+    "Concern",
     "ConsentRecord",
     "DayTime",
     "Goal",
@@ -45,6 +47,7 @@ __all__ = [
     "ProgramTandemSettings",
     "Rhythm",
     "ScreeningRecord",
+    "SupportContact",
     "Tandem",
     "TandemStatusChange",
     "Training",

@@ -166,6 +166,7 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         context["programs"] = dashboard.with_actions(
             programs_coordinated_by(user=self.request.user)
         )
+        context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
         return context
