@@ -97,7 +97,7 @@ class EndingTandemFilterSet(TandemSearchFilterSet):
 NEEDS_CHOICES = [
     ("ohne-treffen", _("no meeting for too long")),
     ("checkins-faellig", _("check-in due")),
-    ("begleitung-faellig", _("support contact due")),
+    ("begleitung-faellig", _("no support contact for too long")),
     ("endet-bald", _("ends within 30 days")),
 ]
 
