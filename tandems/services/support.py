@@ -48,10 +48,6 @@ def support_contact_log(
         raise ValidationError({"contacted_on": _("This date lies in the future.")})
     if contacted_on < today - timedelta(days=MAX_DAYS_BACK):
         raise ValidationError({"contacted_on": _("This date lies more than a year in the past.")})
-    if contacted_on < timezone.localdate(tandem.created_at):
-        raise ValidationError(
-            {"contacted_on": _("The tandem had not been proposed yet on this day.")}
-        )
     summary = _clean_text(summary, "summary", _("Please write a short summary of the contact."))
     contact = SupportContact(
         tandem=tandem,
