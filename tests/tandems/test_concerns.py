@@ -245,3 +245,27 @@ def test_deleting_the_mentors_account_keeps_the_concern(world):
 
     concern.refresh_from_db()
     assert (concern.text, concern.raised_by) == (CANARY, None)
+
+
+def test_the_mail_is_queued_on_commit_on_the_urgent_queue_ahead_of_the_mail_queue(
+    world, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from mentoring.celery import app
+    from notifications.tasks import send
+
+    app.conf.task_always_eager = False  # put back by conftest's _eager_tasks
+    queued = []
+    monkeypatch.setattr(
+        send, "apply_async", lambda args, **options: queued.append((args, options.get("queue")))
+    )
+    tandem = world["tandem"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = support.concern_raise(
+            program=world["program"], tandem=tandem, by=tandem.mentor, text=CANARY
+        )
+
+    rows = Notification.objects.filter(kind=Notification.Kind.CONCERN_RAISED, object_id=concern.pk)
+    assert sorted(queued) == sorted((([row.pk],), "celery") for row in rows)
+    assert settings.CELERY_TASK_ROUTES["notifications.send"]["queue"] == "mail"
+    assert len(queued) == 2
