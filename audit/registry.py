@@ -146,6 +146,19 @@ TRACKED = (
         exclude=("created_at", "updated_at"),
     ),
     Tracked(
+        "tandems.SupportContact",
+        _program_through("tandem"),
+        plain=("tandem", "contacted_on", "with_whom", "channel", "follow_up", "author"),
+        exclude=("created_at",),
+    ),
+    # A concern about someone's safety: that it was raised, viewed, closed, by whom and when;
+    # its text and outcome are masked like the mentee's free texts, and its str() is its number.
+    Tracked(
+        "tandems.Concern",
+        _own_program,
+        plain=("program", "tandem", "raised_by", "raised_at", "status", "closed_by", "closed_at"),
+    ),
+    Tracked(
         "tandems.CheckIn",
         _program_through("tandem"),
         plain=("tandem", "respondent", "occasion", "due_on", "completed_at", "filled_by"),

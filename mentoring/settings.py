@@ -163,6 +163,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "Europe/Berlin"
 # Queue names: the scan and other light work on "celery", mails on "mail" (a worker can serve one).
 CELERY_TASK_ROUTES = {"notifications.send": {"queue": "mail"}}
+# Urgent mail (a concern about someone's safety) is sent from the light queue, which every worker
+# serves (Procfile, deploy/systemd): it does not wait behind thousands of reminders on "mail".
+NOTIFICATION_URGENT_QUEUE = "celery"
 NOTIFICATION_SCAN_SECONDS = env.float("NOTIFICATION_SCAN_SECONDS", default=60.0)
 # The readiness check (/healthz/ready) calls the scheduler stale when no scan completed for this
 # long: three missed scans, not one slow one.

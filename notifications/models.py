@@ -33,6 +33,7 @@ class Notification(models.Model):
         TANDEM_STARTED = "tandem_started", _("the tandem has started")
         TANDEM_ENDED = "tandem_ended", _("the tandem has ended")
         PROGRAM_MESSAGE = "program_message", _("a message from a program's coordinators")
+        CONCERN_RAISED = "concern_raised", _("a concern about someone's safety was raised")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")

@@ -64,7 +64,7 @@ def create_due(now: datetime) -> dict[str, int]:
     return created
 
 
-def _queue(ids: list[int]) -> None:
+def _queue(ids: list[int], *, queue: str | None = None) -> None:
     """Put the ids on the queue after the commit that marked them queued, SEND_BATCH to a
     message: a message costs the scan and the worker more than the row's mail, and a batch's
     rows are read together (sending.deliver_many).
@@ -72,7 +72,9 @@ def _queue(ids: list[int]) -> None:
     A broker that is down is logged, not raised: the rows that did not go onto the queue are
     marked not queued again, so the next scan takes them (not the one after REQUEUE_AFTER).
     Raising here would turn a stored registration or application into a server error for its
-    visitor, who would then try again and be told the address is already registered."""
+    visitor, who would then try again and be told the address is already registered.
+
+    `queue` overrides the route (the mail queue): urgent mail goes on NOTIFICATION_URGENT_QUEUE."""
     from .tasks import send
 
     batches = [ids[start : start + SEND_BATCH] for start in range(0, len(ids), SEND_BATCH)]
@@ -84,7 +86,8 @@ def _queue(ids: list[int]) -> None:
     try:
         with send.app.producer_or_acquire() as producer:
             for batch in batches:
-                send.apply_async((batch,), producer=producer)
+                options = {"queue": queue} if queue else {}
+                send.apply_async((batch,), producer=producer, **options)
                 queued += len(batch)
     except BrokerUnavailable as error:
         logger.warning(
@@ -185,9 +188,14 @@ def held_back(reason: str):
         _held_back.reset(token)
 
 
-def notify(kind: str, *, about, to, occurrence: str = "", due_at=None) -> Notification:
+def notify(
+    kind: str, *, about, to, occurrence: str = "", due_at=None, urgent: bool = False
+) -> Notification:
     """A notification on the spot (an application changed, a registration arrived): a row now,
-    queued when the caller's transaction commits; the scan takes it up if that message is lost."""
+    queued when the caller's transaction commits; the scan takes it up if that message is lost.
+
+    `urgent` (a concern about someone's safety) queues it on NOTIFICATION_URGENT_QUEUE instead of
+    the mail queue, so it does not wait behind a backlog of reminders."""
     now = timezone.now()
     due_at = due_at or now
     defaults = {**links(to), "due_at": due_at, "next_attempt_at": due_at, "enqueued_at": now}
@@ -202,7 +210,8 @@ def notify(kind: str, *, about, to, occurrence: str = "", due_at=None) -> Notifi
         defaults=defaults,
     )
     if notification.state == Notification.State.PENDING and due_at <= now:
-        transaction.on_commit(lambda: _queue([notification.pk]))
+        queue = settings.NOTIFICATION_URGENT_QUEUE if urgent else None
+        transaction.on_commit(lambda: _queue([notification.pk], queue=queue))
     return notification
 
 

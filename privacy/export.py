@@ -83,6 +83,8 @@ def _shown(obj, field, value) -> str:
 def sections(parts: list[Part], person) -> list[Section]:
     found = []
     for part in parts:
+        if part.confidential:
+            continue  # never in a self-service export, whoever passes it (registry.py)
         fields = [part.model._meta.get_field(name) for name in part.fields]
         rows, shown = [], []
         for obj in _queryset(part, person):
@@ -136,7 +138,7 @@ def _zip(found: list[Section], *, title: str, person_label: str) -> bytes:
 
 def user_export(*, user) -> bytes:
     return _zip(
-        sections(user_parts(), user),
+        sections(user_parts(confidential=False), user),
         title=_("Your data in the Mentoring-Portal"),
         person_label=user.email,
     )
@@ -144,7 +146,7 @@ def user_export(*, user) -> bytes:
 
 def mentee_export(*, mentee) -> bytes:
     return _zip(
-        sections(mentee_parts(), mentee),
+        sections(mentee_parts(confidential=False), mentee),
         title=_("Data of a mentee in the Mentoring-Portal"),
         person_label=f"{mentee.first_name} ({mentee.program})",
     )

@@ -39,6 +39,7 @@ class RetentionForm(forms.ModelForm):
             "retention_applications_months",
             "retention_people_months",
             "retention_registrations_months",
+            "retention_concerns_months",
         ]
 
     def save(self, commit=True):

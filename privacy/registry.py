@@ -8,6 +8,12 @@ a new model that refers to a person cannot be forgotten in the export (Art. 15 a
 Parts marked `actor` list what the person did to other people's records (who moved an
 application, who inspected a certificate): only the record's number and the time, never the other
 person's data.
+
+Parts marked `confidential` (concerns about someone's safety) are registered so that no relation
+goes unnoticed, but are left out of the self-service export and "Meine Daten": the rights of
+others (Art. 15 (4) DSGVO, § 29 (1) and § 34 BDSG; docs/privacy.md). A request for access that
+may concern them is answered by the program's coordinators, case by case. They are deleted by
+their own retention period (privacy/retention.py), not with the account.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from tandems.models import (
     CalendarFeed,
     CheckIn,
     CodeOfConductSignature,
+    Concern,
     ConsentRecord,
     Goal,
     Meeting,
@@ -40,6 +47,7 @@ from tandems.models import (
     ProgramMessage,
     ProgramMessageRecipient,
     ScreeningRecord,
+    SupportContact,
     Tandem,
     TandemStatusChange,
     Todo,
@@ -69,6 +77,7 @@ class Part:
     filter: Q | None = None
     actor: bool = False
     by_email: bool = False
+    confidential: bool = False
 
 
 def _user_parts() -> list[Part]:
@@ -168,6 +177,13 @@ def _user_parts() -> list[Part]:
             ("tandem_id", "occasion", "due_on", "completed_at", *CHECKIN_ANSWERS),
             filter=Q(respondent=CheckIn.Respondent.MENTOR),
         ),
+        Part(
+            "begleitkontakte",
+            _("Coordinators' support contacts with your tandems"),
+            SupportContact,
+            "tandem__mentor",
+            ("tandem_id", "contacted_on", "with_whom", "channel", "summary", "follow_up"),
+        ),
         Part("kalender", _("Private calendar address"), CalendarFeed, "user", ("created_at",)),
         Part(
             "benachrichtigungen",
@@ -230,6 +246,8 @@ def _user_parts() -> list[Part]:
                  ("id", "logged_at")),
                 ("ausgefuellte-check-ins", _("Check-ins you filled in"), CheckIn, "filled_by",
                  ("id", "completed_at")),
+                ("erfasste-begleitkontakte", _("Support contacts you logged"), SupportContact,
+                 "author", ("id", "created_at")),
                 ("eingereichte-aenderungen", _("Listing changes you submitted"), ProgramChange,
                  "submitted_by", ("id", "program", "submitted_at")),
                 ("gepruefte-aenderungen", _("Listing changes you reviewed"), ProgramChange,
@@ -244,6 +262,11 @@ def _user_parts() -> list[Part]:
                  ("id", "timestamp", "content_type", "action")),
             )
         ),
+        # Confidential: never exported by the self-service (see the module's docstring).
+        Part("sorgen", _("Concerns you raised"), Concern, "raised_by", ("id", "raised_at"),
+             confidential=True),
+        Part("geschlossene-sorgen", _("Concerns you closed"), Concern, "closed_by",
+             ("id", "closed_at"), actor=True, confidential=True),
     ]  # fmt: skip
 
 
@@ -293,14 +316,18 @@ def _mentee_parts() -> list[Part]:
              ("title", "due_on", "done_at", "created_at")),
         Part("aufgaben-zu-tandems", _("Coordinators' to-dos about the tandems"), Todo,
              "tandem__mentee", ("title", "due_on", "done_at", "created_at")),
+        Part("begleitkontakte", _("Coordinators' support contacts with the tandems"),
+             SupportContact, "tandem__mentee",
+             ("tandem_id", "contacted_on", "with_whom", "channel", "summary", "follow_up")),
         Part("benachrichtigungen", _("Reminders sent by e-mail"), Notification, "mentee",
              ("kind", "due_at", "state", "sent_at")),
     ]  # fmt: skip
 
 
-def user_parts() -> list[Part]:
-    return _user_parts()
+def user_parts(*, confidential: bool = True) -> list[Part]:
+    """Every part of a user; without the confidential ones for the self-service export."""
+    return [part for part in _user_parts() if confidential or not part.confidential]
 
 
-def mentee_parts() -> list[Part]:
-    return _mentee_parts()
+def mentee_parts(*, confidential: bool = True) -> list[Part]:
+    return [part for part in _mentee_parts() if confidential or not part.confidential]

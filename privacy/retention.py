@@ -16,6 +16,8 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - coordinators' messages to volunteers, with their recipients: deleted
   PROGRAM_MESSAGE_RETENTION_MONTHS (default 24) after sending; done to-dos
   TODO_RETENTION_MONTHS (default 12) after they were done.
+- closed concerns about someone's safety: deleted N months (default 36) after they were closed;
+  open ones are never deleted.
 
 A volunteer's activity in a program ends when they have no current tandem and no open application
 there any more: on the later of the day their last tandem ended and the day their last
@@ -48,6 +50,7 @@ from programs.models import Program
 from tandems.models import (
     Application,
     CodeOfConductSignature,
+    Concern,
     ConsentRecord,
     Mentee,
     ProgramMessage,
@@ -77,6 +80,7 @@ CATEGORIES = {
     "notifications": _("e-mails sent long ago (outbox rows)"),
     "messages": _("coordinators' messages to volunteers, with their recipients"),
     "todos": _("done to-dos"),
+    "concerns": _("closed concerns about someone's safety"),
 }
 
 
@@ -104,6 +108,7 @@ class Plan:
     notifications: int = 0
     messages: list[int] = field(default_factory=list)
     todos: list[int] = field(default_factory=list)
+    concerns: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -115,6 +120,7 @@ class Plan:
             "notifications": self.notifications,
             "messages": len(self.messages),
             "todos": len(self.todos),
+            "concerns": len(self.concerns),
         }
 
 
@@ -251,6 +257,14 @@ def plan(*, now=None, programs: list[int] | None = None) -> Plan:
             if max(filter(None, [waiting_since, _local_day(created_at), last_end])) <= over:
                 found.mentees.append(pk)
 
+    for months, ids in _months_by_program(programs, "retention_concerns_months").items():
+        before = local_datetime(last_day_over(today, months) + timedelta(days=1), time(0, 0))
+        found.concerns += list(
+            Concern.objects.filter(
+                program__in=ids, status=Concern.Status.CLOSED, closed_at__lt=before
+            ).values_list("pk", flat=True)
+        )
+
     found.registrations = _registrations_due(today, programs)
     found.messages, found.todos = _coordination_records_due(today, programs)
     if programs is None:
@@ -335,6 +349,8 @@ def run(*, now=None) -> RetentionRun:
         audit_forget(obj=finished)
         for queryset in finished:
             queryset.delete()
+        # Their audit entries carry no text (str() is the number): nothing to forget there.
+        Concern.objects.filter(pk__in=due.concerns).delete()
         result = RetentionRun.objects.create(at=now, counts=due.counts())
     logger.info("retention: %s", ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     return result

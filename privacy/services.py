@@ -40,6 +40,7 @@ from tandems.models import (
     Mentee,
     ProgramMessageRecipient,
     ScreeningRecord,
+    SupportContact,
     Tandem,
     TandemStatusChange,
     Todo,
@@ -82,6 +83,10 @@ def scrub_tandems(tandem_ids, *, mentee_side: bool) -> None:
     todos = Todo.objects.filter(tandem__in=tandem_ids)
     audit_forget(obj=[todos])
     todos.delete()
+    SupportContact.objects.filter(tandem__in=tandem_ids).update(summary="")
+    # Concerns about someone's safety are not cleared here: they follow their own retention
+    # period (Art. 17 (3) (b) and (e) DSGVO; docs/privacy.md), so deleting an account cannot
+    # erase a concern about its holder.
     if mentee_side:
         Goal.objects.filter(tandem__in=tandem_ids).update(title="")
 

@@ -48,7 +48,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
     template_name = "privacy/my_data.html"
 
     def get_context_data(self, **kwargs):
-        sections = export.sections(user_parts(), self.request.user)
+        sections = export.sections(user_parts(confidential=False), self.request.user)
         return {
             **super().get_context_data(**kwargs),
             "sections": [section for section in sections if section.rows],

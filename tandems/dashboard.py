@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import QueryDict
@@ -30,6 +31,10 @@ def _default(name: str) -> int:
 
 DEFAULT_NO_CONTACT_DAYS = _default("no_contact_days")
 DEFAULT_REINSPECTION_YEARS = _default("reinspection_years")
+DEFAULT_SUPPORT_FIRST_YEAR = _default("support_interval_first_year_months")
+DEFAULT_SUPPORT_LATER = _default("support_interval_later_months")
+# A tandem's first year, in which the program's shorter support interval applies.
+SUPPORT_FIRST_PERIOD_MONTHS = 12
 ENDING_WITHIN_DAYS = 30
 APPLICATION_WAITING_DAYS = 7
 REINSPECTION_WITHIN_DAYS = 60
@@ -41,6 +46,12 @@ RUNNING = (Tandem.Status.ACTIVE, Tandem.Status.PAUSED)
 class Thresholds:
     no_contact_days: int = DEFAULT_NO_CONTACT_DAYS
     reinspection_years: int = DEFAULT_REINSPECTION_YEARS
+    support_first_year_months: int = DEFAULT_SUPPORT_FIRST_YEAR
+    support_later_months: int = DEFAULT_SUPPORT_LATER
+
+    @property
+    def support_intervals(self) -> tuple[int, int]:
+        return (self.support_first_year_months, self.support_later_months)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -76,10 +87,21 @@ class Scope:
     def of(cls, program_ids, *, today: date | None = None, now: datetime | None = None) -> Scope:
         program_ids = list(program_ids)
         found = {
-            program_id: Thresholds(no_contact_days=days, reinspection_years=years)
-            for program_id, days, years in ProgramTandemSettings.objects.filter(
+            program_id: Thresholds(
+                no_contact_days=days,
+                reinspection_years=years,
+                support_first_year_months=first,
+                support_later_months=later,
+            )
+            for program_id, days, years, first, later in ProgramTandemSettings.objects.filter(
                 program_id__in=program_ids
-            ).values_list("program_id", "no_contact_days", "reinspection_years")
+            ).values_list(
+                "program_id",
+                "no_contact_days",
+                "reinspection_years",
+                "support_interval_first_year_months",
+                "support_interval_later_months",
+            )
         }
         return cls(
             thresholds={pk: found.get(pk, Thresholds()) for pk in program_ids},
@@ -103,6 +125,28 @@ class Scope:
             Q(program_id__in=ids, contact_on__lt=self.today - timedelta(days=days))
             for days, ids in self._grouped("no_contact_days").items()
         ]
+        return Q(status=Tandem.Status.ACTIVE) & _any(branches)
+
+    def support_due(self) -> Q:
+        """Active tandems (of a queryset annotated with `support_on`: the last support contact,
+        or the start) whose last contact is older than their program's interval for their age:
+        the first-year interval while the start lies less than 12 months back, then the later."""
+        first_year_began = self.today - relativedelta(months=SUPPORT_FIRST_PERIOD_MONTHS)
+        branches = []
+        for (first, later), ids in self._grouped("support_intervals").items():
+            branches.append(
+                Q(program_id__in=ids)
+                & (
+                    Q(
+                        started_on__gt=first_year_began,
+                        support_on__lt=self.today - relativedelta(months=first),
+                    )
+                    | Q(
+                        started_on__lte=first_year_began,
+                        support_on__lt=self.today - relativedelta(months=later),
+                    )
+                )
+            )
         return Q(status=Tandem.Status.ACTIVE) & _any(branches)
 
     def ending_soon(self) -> Q:
@@ -154,13 +198,20 @@ def _any(branches: list[Q]) -> Q:
 def program_tandems(scope: Scope) -> QuerySet[Tandem]:
     return (
         Tandem.objects.filter(program_id__in=scope.program_ids)
-        .annotate(contact_on=Coalesce("last_contact_on", "started_on"))
+        .annotate(
+            contact_on=Coalesce("last_contact_on", "started_on"),
+            support_on=Coalesce("last_support_on", "started_on"),
+        )
         .select_related("program", "mentee", "mentor", "mentor__volunteer_profile")
     )
 
 
 def no_contact_tandems(scope: Scope) -> QuerySet[Tandem]:
     return program_tandems(scope).filter(scope.no_contact()).order_by("contact_on", "pk")
+
+
+def support_due_tandems(scope: Scope) -> QuerySet[Tandem]:
+    return program_tandems(scope).filter(scope.support_due()).order_by("support_on", "pk")
 
 
 def ending_tandems(scope: Scope) -> QuerySet[Tandem]:
@@ -219,6 +270,7 @@ class ProgramActions:
     no_contact_days: int = DEFAULT_NO_CONTACT_DAYS
     no_contact: int = 0
     checkins_due: int = 0
+    support_due: int = 0
     ending_soon: int = 0
     applications_waiting: int = 0
     reinspections_due: int = 0
@@ -236,6 +288,7 @@ def program_actions(scope: Scope) -> dict[int, ProgramActions]:
         return {}
     no_contact = _counts(no_contact_tandems(scope))
     checkins = _counts(due_checkins(scope), by="tandem__program_id")
+    support = _counts(support_due_tandems(scope))
     ending = _counts(ending_tandems(scope))
     applications = _counts(waiting_applications(scope))
     reinspections = _counts(due_reinspections(scope))
@@ -244,6 +297,7 @@ def program_actions(scope: Scope) -> dict[int, ProgramActions]:
             no_contact_days=thresholds.no_contact_days,
             no_contact=no_contact.get(pk, 0),
             checkins_due=checkins.get(pk, 0),
+            support_due=support.get(pk, 0),
             ending_soon=ending.get(pk, 0),
             applications_waiting=applications.get(pk, 0),
             reinspections_due=reinspections.get(pk, 0),
@@ -287,6 +341,7 @@ def with_actions(programs, *, today: date | None = None) -> list[Program]:
 LISTS = {
     "ohne-treffen": (no_contact_tandems, filters.NoContactFilterSet),
     "checkins-faellig": (due_checkins, filters.DueCheckInFilterSet),
+    "begleitung-faellig": (support_due_tandems, filters.SupportDueFilterSet),
     "endet-bald": (ending_tandems, filters.EndingTandemFilterSet),
     "bewerbungen-wartend": (waiting_applications, filters.WaitingApplicationFilterSet),
     "nachpruefung-72a": (due_reinspections, filters.ReinspectionFilterSet),

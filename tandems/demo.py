@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.services import user_create_verified
 from programs.models import Program, TargetGroup, Topic
-from tandems.services import intake, lifecycle
+from tandems.services import intake, lifecycle, support
 
 from . import services
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     Mentee,
     ProgramMessage,
     Rhythm,
+    SupportContact,
     Tandem,
     Todo,
     VolunteerProfile,
@@ -135,6 +136,8 @@ def create_demo_people(
         tandem = services.tandem_propose(mentee=mentees[0], volunteer=mentor, by=coordinator)
         tandem = _run_demo_tandem(tandem, coordinator, started_days_ago=100, goals=DEMO_GOALS)
         lifecycle.meetings_plan_from_rhythm(tandem=tandem, by=mentor, weeks=4)
+        # An open concern of the demo mentor: at the top of the coordinators' dashboard.
+        support.concern_raise(program=program, tandem=tandem, by=mentor, text=DEMO_CONCERN)
     _other_demo_tandems(program, coordinator, password_hash)
     _coordinators_day(program, coordinator)
 
@@ -211,6 +214,44 @@ def _paper_application(program, coordinator) -> None:
     )
 
 
+DEMO_CONCERN = (
+    "Emil hatte beim Treffen am Mittwoch einen großen blauen Fleck am Oberarm. Auf meine Frage "
+    "sagte er, er sei gefallen, wirkte dabei aber sehr still und wollte nicht nach Hause. "
+    "Das ist mir in den letzten Wochen schon zweimal aufgefallen."
+)
+# A coordinator's support contacts, about monthly from the start: (with whom, how, summary).
+SUPPORT_CONTACTS = [
+    (SupportContact.With.SEVERAL, SupportContact.Channel.IN_PERSON,
+     "Erstes Treffen zu dritt mit Mentorin und Mutter; Ziele und Rhythmus besprochen.", False),
+    (SupportContact.With.MENTOR, SupportContact.Channel.PHONE,
+     "Anruf bei der Mentorin: Treffen laufen regelmäßig, das Lesen macht Fortschritte.", False),
+    (SupportContact.With.GUARDIAN, SupportContact.Channel.PHONE,
+     "Gespräch mit der Mutter: zufrieden, wünscht sich mehr Hilfe bei den Hausaufgaben.", True),
+    (SupportContact.With.MENTEE, SupportContact.Channel.IN_PERSON,
+     "Kurz mit dem Kind beim Treffen in der Bibliothek gesprochen; es kommt gern.", False),
+    (SupportContact.With.MENTOR, SupportContact.Channel.MESSAGE,
+     "Nachricht an die Mentorin: Erinnerung an den Check-in und das Netzwerktreffen.", False),
+]  # fmt: skip
+
+
+def _support_contacts(tandem, coordinator, *, until) -> None:
+    """About one contact a month from the start until `until`, rotating through the list: the
+    last one lies a little more than a month back, so "Begleitung fällig" shows on the dashboard."""
+    day, n = tandem.started_on + timedelta(days=3), 0
+    while day <= until:
+        with_whom, channel, summary, follow_up = SUPPORT_CONTACTS[n % len(SUPPORT_CONTACTS)]
+        support.support_contact_log(
+            tandem=tandem,
+            by=coordinator,
+            contacted_on=day,
+            with_whom=with_whom,
+            channel=channel,
+            summary=summary,
+            follow_up=follow_up,
+        )
+        day, n = day + timedelta(days=30), n + 1
+
+
 DEMO_GOALS = [
     ("Jede Woche ein Kapitel zusammen lesen", Goal.Progress.NEARLY),
     ("Einen Bibliotheksausweis besorgen", Goal.Progress.REACHED),
@@ -271,6 +312,7 @@ def _run_demo_tandem(tandem, coordinator, *, started_days_ago: int, goals=(), un
             at=time(16, 0),
         )
         day += timedelta(days=7)
+    _support_contacts(tandem, coordinator, until=today - timedelta(days=until_days_ago + 30))
     # Check-ins that fell due are answered, mostly; well-being rises a little over time.
     for n, checkin in enumerate(tandem.checkins.due(on=today - timedelta(days=until_days_ago))):
         if rng.random() < 0.85:

@@ -86,6 +86,17 @@ class NoContactFilterSet(TandemSearchFilterSet):
         return queryset.filter(contact_on__lte=self.scope.today - timedelta(days=value))
 
 
+class SupportDueFilterSet(TandemSearchFilterSet):
+    min_days = DaysFilter(
+        label=_("At least this many days without a support contact"), method="filter_days"
+    )
+
+    def filter_days(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(support_on__lte=self.scope.today - timedelta(days=value))
+
+
 class EndingTandemFilterSet(TandemSearchFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -97,6 +108,7 @@ class EndingTandemFilterSet(TandemSearchFilterSet):
 NEEDS_CHOICES = [
     ("ohne-treffen", _("no meeting for too long")),
     ("checkins-faellig", _("check-in due")),
+    ("begleitung-faellig", _("no support contact for too long")),
     ("endet-bald", _("ends within 30 days")),
 ]
 
@@ -114,6 +126,8 @@ class TandemFilterSet(TandemSearchFilterSet):
             return queryset.filter(self.scope.no_contact())
         if value == "checkins-faellig":
             return queryset.filter(self.scope.has_due_checkin())
+        if value == "begleitung-faellig":
+            return queryset.filter(self.scope.support_due())
         if value == "endet-bald":
             return queryset.filter(self.scope.ending_soon())
         return queryset

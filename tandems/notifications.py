@@ -33,6 +33,7 @@ from programs.models import Program, ProgramCoordinator
 from .models import (
     Application,
     CheckIn,
+    Concern,
     ConsentRecord,
     Meeting,
     Mentee,
@@ -549,6 +550,33 @@ class ProgramMessageMail(Kind):
         )
 
 
+# --- Mails on the spot: a concern about someone's safety --------------------------------------
+
+
+class ConcernRaised(Kind):
+    """To each coordinator of the program, at once: that a concern was raised, and the link.
+    Never its text, nor who or which tandem it is about: mail leaves the portal's protection."""
+
+    kind = Notification.Kind.CONCERN_RAISED
+
+    def build(self, notification, recipient, about=None):
+        concern = Concern.objects.select_related("program").filter(pk=notification.object_id)
+        concern = concern.first()
+        if concern is None:
+            raise Skip(_("The concern was deleted."))
+        if not ProgramCoordinator.objects.filter(
+            program_id=concern.program_id, user_id=recipient.user.pk
+        ).exists():
+            raise Skip(_("The recipient no longer coordinates the program."))
+        return Mail(
+            "tandems/email/concern_raised",
+            {
+                "program": concern.program,
+                "concern_url": site_url(concern.get_absolute_url()),
+            },
+        )
+
+
 register(
     MeetingReminder(),
     CheckInDue(),
@@ -559,4 +587,5 @@ register(
     TandemStarted(),
     TandemEnded(),
     ProgramMessageMail(),
+    ConcernRaised(),
 )

@@ -27,7 +27,7 @@ from django.utils import timezone
 from programs.models import Program
 from tandems.services.lifecycle import add_months, local_datetime
 
-from .models import CheckIn, Meeting, Tandem
+from .models import CheckIn, Meeting, SupportContact, Tandem
 
 # The oldest and newest years a report may ask for: far enough for any real report, near
 # enough that every local midnight of the period converts to UTC without overflow.
@@ -172,6 +172,9 @@ class Report:
     meeting_hours: Decimal
     meetings_cancelled: int
     meetings_missed: int
+    # The coordinators' support contacts with the tandems in the period (match support).
+    support_contacts: int = 0
+    support_tandems: int = 0
     checkins: dict[str, Averages] = field(default_factory=dict)
     # (respondent, occasion) -> Averages
     by_occasion: dict[tuple[str, str], Averages] = field(default_factory=dict)
@@ -245,15 +248,17 @@ def _fold_checkins(answered, *, steps: list[tuple[int, int]]):
 def period_report(*, period: Period, program: Program | None = None) -> Report:
     """The figures of one program's tandems in the period, or of all programs together.
 
-    Three queries, whatever the amount of data.
+    Four queries, whatever the amount of data.
     """
     tandems = Tandem.objects.all()
     meetings = Meeting.objects.all()
     checkins = CheckIn.objects.completed()
+    contacts = SupportContact.objects.all()
     if program is not None:
         tandems = tandems.filter(program=program)
         meetings = meetings.filter(tandem__program=program)
         checkins = checkins.filter(tandem__program=program)
+        contacts = contacts.filter(tandem__program=program)
 
     start, end = period.start, period.end
     ended_in_period = Q(ended_on__gte=start, ended_on__lte=end)
@@ -290,6 +295,10 @@ def period_report(*, period: Period, program: Program | None = None) -> Report:
         missed=Count("pk", filter=Q(status=Meeting.Status.MISSED)),
     )
 
+    support = contacts.filter(contacted_on__gte=start, contacted_on__lte=end).aggregate(
+        contacts=Count("pk"), tandems=Count("tandem", distinct=True)
+    )
+
     answered = checkins.filter(
         completed_at__gte=period.starts_at, completed_at__lt=period.ends_before
     )
@@ -309,6 +318,8 @@ def period_report(*, period: Period, program: Program | None = None) -> Report:
         meeting_hours=one_decimal(Decimal(meeting_figures["minutes"] or 0) / 60),
         meetings_cancelled=meeting_figures["cancelled"],
         meetings_missed=meeting_figures["missed"],
+        support_contacts=support["contacts"],
+        support_tandems=support["tandems"],
         checkins={r: by_respondent.get(r, Averages(tandems=None)) for r in RESPONDENTS},
         by_occasion={
             (r, o): by_occasion.get((r, o), Averages(tandems=None))

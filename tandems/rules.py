@@ -42,3 +42,6 @@ rules.add_perm("tandems.change_tandem", coordinates_program_of)
 rules.add_perm("tandems.mentor_view_tandem", is_mentor_of)
 # Mentors plan and log meetings, set goals and answer check-ins while the tandem lasts.
 rules.add_perm("tandems.mentor_change_tandem", is_mentor_of & tandem_is_current)
+# A concern about someone's safety: only the coordinators of its program, never network staff.
+rules.add_perm("tandems.view_concern", coordinates_program_of)
+rules.add_perm("tandems.change_concern", coordinates_program_of)

@@ -9,7 +9,15 @@ from programs.selectors import programs_coordinated_by
 
 from . import matching
 from .filters import MenteeFilterSet
-from .models import Application, CheckIn, Mentee, ScreeningRecord, Tandem, VolunteerProfile
+from .models import (
+    Application,
+    CheckIn,
+    Concern,
+    Mentee,
+    ScreeningRecord,
+    Tandem,
+    VolunteerProfile,
+)
 from .services import program_tandem_settings
 
 
@@ -50,6 +58,18 @@ def tandems_of_coordinator(*, user, program: Program | None = None) -> QuerySet[
         program__in=programs_coordinated_by(user=user).values("pk")
     ).select_related("program", "mentee", "mentor", "mentor__volunteer_profile")
     return queryset.filter(program=program) if program is not None else queryset
+
+
+def concerns_of_coordinator(*, user) -> QuerySet[Concern]:
+    """Concerns only of the programs the user coordinates (network staff see none of others)."""
+    return Concern.objects.filter(
+        program__in=programs_coordinated_by(user=user).values("pk")
+    ).select_related("program", "tandem__mentee")
+
+
+def open_concerns_of_coordinator(*, user) -> list[Concern]:
+    """The open concerns at the top of the dashboard, the oldest first: one query."""
+    return list(concerns_of_coordinator(user=user).open().order_by("raised_at", "pk"))
 
 
 def tandems_of_mentor(*, user) -> QuerySet[Tandem]:

@@ -11,6 +11,7 @@ from .views import (
     messages,
     reports,
     search,
+    support,
     tandem,
     todos,
 )
@@ -201,6 +202,27 @@ urlpatterns = [
         "koordination/checkins/<int:pk>/",
         tandem.CheckInAnswerView.as_view(),
         name="coordination_checkin",
+    ),
+    # --- Match support and concerns about someone's safety (tandems/views/support.py)
+    path(
+        "koordination/tandems/<int:pk>/begleitung/",
+        support.SupportLogView.as_view(),
+        name="coordination_support",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/sorge/",
+        support.CoordinatorConcernView.as_view(),
+        name="coordination_concern_new",
+    ),
+    path(
+        "koordination/sorgen/<int:pk>/",
+        support.ConcernView.as_view(),
+        name="coordination_concern",
+    ),
+    path(
+        "mein-bereich/tandems/<int:pk>/sorge/",
+        support.MentorConcernView.as_view(),
+        name="mentor_concern_new",
     ),
     # --- The tandems of a program: what needs action
     path(

@@ -334,6 +334,15 @@ MATRIX = {
         PEOPLE_OF_A,
     ),
     "koordination/tandems/<int:pk>/ziele/": ("/koordination/tandems/{tandem}/ziele/", 405),
+    # Match support and concerns: only A's coordinators (staff too get 404); the mentor raises a
+    # concern from their own tandem.
+    "koordination/tandems/<int:pk>/begleitung/": (
+        "/koordination/tandems/{tandem}/begleitung/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/tandems/<int:pk>/sorge/": ("/koordination/tandems/{tandem}/sorge/", PEOPLE_OF_A),
+    "koordination/sorgen/<int:pk>/": ("/koordination/sorgen/{concern}/", PEOPLE_OF_A),
+    "mein-bereich/tandems/<int:pk>/sorge/": ("/mein-bereich/tandems/{tandem}/sorge/", MENTOR_OF_A),
     "koordination/ziele/<int:pk>/": ("/koordination/ziele/{goal}/", 405),
     "koordination/checkins/<int:pk>/": ("/koordination/checkins/{checkin}/", PEOPLE_OF_A),
     # The mentor's own screens: only the tandem's mentor; the calendar feed's token is its key.
@@ -528,7 +537,7 @@ def world(db):
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
     a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed."""
     from tandems.models import ConsentRecord, Mentee
-    from tandems.services import lifecycle
+    from tandems.services import lifecycle, support
     from tests.factories import running_tandem
     from tests.factories.tandems import profile_for
 
@@ -566,6 +575,9 @@ def world(db):
     registration = event_services.registration_create(
         event=event, name="Teilnehmerin A", email="teilnahme-a@example.org", consent_version="1"
     )
+    concern = support.concern_raise(
+        program=coordinator_a.program, tandem=tandem, by=tandem.mentor, text="Sorge A"
+    )
     ScanHeartbeat.objects.create(completed_at=timezone.now())
     message, _new = message_services.program_message_send(
         program=coordinator_a.program,
@@ -602,6 +614,7 @@ def world(db):
             "application": application.pk,
             "mentee": mentee.pk,
             "tandem": tandem.pk,
+            "concern": concern.pk,
             "meeting": meeting.pk,
             "goal": goal.pk,
             "checkin": checkin.pk,

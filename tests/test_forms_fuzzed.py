@@ -87,6 +87,8 @@ SCENARIOS = {
     "admin_user_add": ("staff", "/admin/accounts/user/add/", None),
     "admin_user_change": ("staff", "/admin/accounts/user/{volunteer_id}/change/", None),
     "retention": ("coordinator", "/koordination/programme/{program}/aufbewahrung/", None),
+    "support_log": ("coordinator", "/koordination/tandems/{proposed}/begleitung/", None),
+    "concern_new": ("coordinator", "/koordination/tandems/{proposed}/sorge/", None),
     "mentee_erase": ("coordinator", "/koordination/mentees/{mentee}/loeschen/", None),
     "account_delete": ("volunteer", "/mein-bereich/konto-loeschen/", None),
     "mentee_edit": ("coordinator", "/koordination/mentees/{mentee}/bearbeiten/", None),
@@ -149,6 +151,10 @@ FUZZED = {
     "tandems.forms.tandem.TandemEndForm": ELSEWHERE,
     "tandems.forms.tandem.GoalForm": ELSEWHERE,
     "tandems.forms.tandem.GoalProgressForm": ELSEWHERE,
+    "tandems.forms.support.SupportContactForm": "support_log",
+    "tandems.forms.support.ConcernForm": "concern_new",
+    # Closing needs an open concern each time; its bad input is in tests/tandems/test_concerns.py.
+    "tandems.forms.support.ConcernCloseForm": ELSEWHERE,
 }
 
 

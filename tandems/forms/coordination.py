@@ -199,6 +199,8 @@ class ProgramTandemSettingsForm(forms.ModelForm):
             "tandem_duration_months",
             "no_contact_days",
             "checkin_interval_months",
+            "support_interval_first_year_months",
+            "support_interval_later_months",
             "mentors_may_have_several_tandems",
         ]
         widgets = {"privacy_notice": forms.Textarea(attrs={"rows": 6})}

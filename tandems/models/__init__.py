@@ -18,6 +18,7 @@ from .people import (
     availability_slots,
     certificate_too_old,
 )
+from .support import Concern, SupportContact
 from .tandem import (
     CHECKIN_ITEMS,
     CalendarFeed,
@@ -39,6 +40,7 @@ __all__ = [
     "Channel",
     "CheckIn",
     "CodeOfConductSignature",
+    "Concern",
     "ConsentRecord",
     "DayTime",
     "Goal",
@@ -50,6 +52,7 @@ __all__ = [
     "ProgramTandemSettings",
     "Rhythm",
     "ScreeningRecord",
+    "SupportContact",
     "Tandem",
     "TandemStatusChange",
     "Todo",

@@ -100,6 +100,18 @@ class ProgramTandemSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
+    # Match support (MENTOR's Elements of Effective Practice, standard 5): how often a coordinator
+    # is expected to contact a tandem, in its first 12 months and afterwards.
+    support_interval_first_year_months = models.PositiveSmallIntegerField(
+        _("support contact expected every (months) in a tandem's first year"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    support_interval_later_months = models.PositiveSmallIntegerField(
+        _("support contact expected every (months) after the first year"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
     mentors_may_have_several_tandems = models.BooleanField(
         _("a volunteer may accompany several mentees at once"), default=False
     )
@@ -117,6 +129,15 @@ class ProgramTandemSettings(models.Model):
             "Counted from the end of the person's last tandem in the program (or the closing of "
             "their application). Afterwards tandems, meetings and check-ins stay as anonymous "
             "records for the statistics."
+        ),
+    )
+    retention_concerns_months = models.PositiveSmallIntegerField(
+        _("keep closed concerns about a person's safety for (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Counted from the closing of the concern; set it as your child protection process "
+            "requires. Open concerns are never deleted."
         ),
     )
     retention_registrations_months = models.PositiveSmallIntegerField(

@@ -95,6 +95,9 @@ class Tandem(models.Model):
     # The day of the last held meeting, kept by the services that log meetings: the dashboard
     # asks "no contact for N days" of every running tandem and must not scan all meetings.
     last_contact_on = models.DateField(_("last meeting held"), null=True, blank=True)
+    # The day of the latest support contact, kept by tandems/services/support.py: the dashboard's
+    # "support due" must not scan every contact of every tandem.
+    last_support_on = models.DateField(_("last support contact"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     created_by = created_by_field()
 
@@ -109,6 +112,7 @@ class Tandem(models.Model):
             models.Index(fields=["status", "last_contact_on"]),
             models.Index(fields=["status", "planned_end_on"]),
             models.Index(fields=["status", "ended_on"]),
+            models.Index(fields=["status", "last_support_on"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -171,6 +171,7 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         todos = selectors.due_todos(program_ids=[program.pk for program in context["programs"]])
         for program in context["programs"]:
             program.due_todos = todos[program.pk]
+        context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
         return context

@@ -122,6 +122,25 @@ KINDS = {
         ),
         empty=_("No check-in is due."),
     ),
+    "begleitung-faellig": ListKind(
+        title=_("Support contacts due"),
+        intro=_(
+            "Active tandems whose last support contact (or the start, if none yet) lies further "
+            "back than the program expects: every %(support_first)s month(s) in a tandem's first "
+            "year, every %(support_later)s month(s) afterwards. Paused tandems are not listed."
+        ),
+        columns=(
+            Column(
+                _("Tandem"),
+                lambda t, s: tandem_label(t),
+                lambda t: reverse("tandems:coordination_support", kwargs={"pk": t.pk}),
+            ),
+            Column(_("Last support contact"), lambda t, s: t.last_support_on),
+            Column(_("Days without a support contact"), lambda t, s: days_since(t.support_on, s)),
+            STARTED,
+        ),
+        empty=_("Every active tandem has had a support contact recently."),
+    ),
     "endet-bald": ListKind(
         title=_("Tandems ending soon"),
         intro=_("Running tandems whose planned end lies within the next %(within)s days."),
@@ -223,6 +242,8 @@ class ActionListView(ActionListMixin, TemplateView):
                 "within": dashboard.ENDING_WITHIN_DAYS,
                 "waiting": dashboard.APPLICATION_WAITING_DAYS,
                 "reinspection": dashboard.REINSPECTION_WITHIN_DAYS,
+                "support_first": thresholds.support_first_year_months,
+                "support_later": thresholds.support_later_months,
             },
             filterset=found.filterset,
             form=found.filterset.form,

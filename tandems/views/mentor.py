@@ -28,7 +28,7 @@ from tandems import ics, selectors
 from tandems.forms.coordination import add_service_errors
 from tandems.forms.mentor import CheckInForm, MeetingLogForm, MeetingPlanForm, RhythmPlanForm
 from tandems.forms.tandem import GoalForm, GoalProgressForm
-from tandems.models import CalendarFeed, Goal, Meeting, Tandem
+from tandems.models import CalendarFeed, Concern, Goal, Meeting, Tandem
 from tandems.services import lifecycle
 
 LOGGED_MEETINGS_PER_PAGE = 20
@@ -103,6 +103,12 @@ class MentorTandemView(LoginRequiredMixin, TemplateView):
             checkins=list(tandem.checkins.due()) if can_change else [],
             feed=feed,
             feed_url=feed_address(feed),
+            # What the mentor raised: that it arrived, never the text or what was done.
+            my_concerns=list(
+                Concern.objects.filter(tandem=tandem, raised_by=self.request.user)
+                .only("pk", "raised_at")
+                .order_by("-raised_at")
+            ),
         )
         return context
 

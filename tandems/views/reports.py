@@ -160,6 +160,8 @@ def report_rows(report, program=None) -> list[tuple[str, str]]:
         (_("Hours of meetings held"), report.meeting_hours),
         (_("Meetings cancelled"), report.meetings_cancelled),
         (_("Meetings missed"), report.meetings_missed),
+        (_("Support contacts of the coordinators"), report.support_contacts),
+        (_("Tandems with at least one support contact"), report.support_tandems),
     ]
     for respondent, who in RESPONDENT_LABELS.items():
         averages = report.checkins[respondent]

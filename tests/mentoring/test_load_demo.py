@@ -198,8 +198,9 @@ def test_load_demo_sends_no_mail_and_leaves_none_to_send(
     assert mailoutbox == []
     rows = Notification.objects.all()
     # The applications' status mails, the coordinators' mails of each new application, the
-    # mentors' mails of their tandems' steps and the demo message to the mentors.
-    assert rows.count() == 45
+    # mentors' mails of their tandems' steps, the demo message to the mentors and the open demo
+    # concern's mail to its coordinator.
+    assert rows.count() == 46
     assert set(rows.values_list("state", "error")) == {("skipped", "demo data: not sent")}
 
 

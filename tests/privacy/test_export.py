@@ -34,8 +34,10 @@ def test_export_holds_every_part_of_the_volunteer(client, marked_mentor):
     assert set(files) == {
         "uebersicht.html",
         "export.json",
-        *(f"daten/{part.label}.json" for part in user_parts()),
+        *(f"daten/{part.label}.json" for part in user_parts(confidential=False)),
     }
+    # Concerns about someone's safety are registered but never in the self-service export.
+    assert {"daten/sorgen.json", "daten/geschlossene-sorgen.json"}.isdisjoint(files)
     data = {name: json.loads(text) for name, text in files.items() if name.endswith(".json")}
     assert [row["email"] for row in data["daten/konto.json"]] == ["zora.markierung@example.org"]
     assert [row["name"] for row in data["daten/profil.json"]] == ["Zora Markierung"]

@@ -298,6 +298,7 @@ def test_retention_page_saves_periods(client, coordinator):
             "retention_applications_months": "3",
             "retention_people_months": "24",
             "retention_registrations_months": "1",
+            "retention_concerns_months": "60",
         },
     )
 
@@ -307,7 +308,8 @@ def test_retention_page_saves_periods(client, coordinator):
         settings.retention_applications_months,
         settings.retention_people_months,
         settings.retention_registrations_months,
-    ) == (3, 24, 1)
+        settings.retention_concerns_months,
+    ) == (3, 24, 1, 60)
 
 
 @pytest.mark.clock

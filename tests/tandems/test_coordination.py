@@ -822,6 +822,8 @@ def test_coordinator_adjusts_matching_weights(client, coordinator, program):
         "tandem_duration_months": "9",
         "no_contact_days": "14",
         "checkin_interval_months": "2",
+        "support_interval_first_year_months": "1",
+        "support_interval_later_months": "3",
         "mentors_may_have_several_tandems": "on",
     }
 
