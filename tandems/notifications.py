@@ -341,7 +341,7 @@ class CoordinatorDigest(Kind):
     def build(self, notification, recipient, about=None):
         from programs.selectors import programs_coordinated_by
         from tandems import dashboard
-        from tandems.selectors import due_todos
+        from tandems.selectors import due_todos, open_concern_counts
 
         programs = dashboard.with_actions(
             programs_coordinated_by(user=recipient.user).exclude(status=Program.Status.ARCHIVED)
@@ -349,13 +349,19 @@ class CoordinatorDigest(Kind):
         program_ids = [program.pk for program in programs]
         todos = due_todos(program_ids=program_ids)
         new_applications = self._new_applications(notification, recipient, program_ids)
+        # Only how many concerns are open: their text never goes into a mail.
+        concerns = open_concern_counts(program_ids=program_ids)
         for program in programs:
             program.due_todos = todos.get(program.pk, [])
             program.new_applications = new_applications.get(program.pk, [])
+            program.open_concerns = concerns.get(program.pk, 0)
         rows = [
             program
             for program in programs
-            if _has_actions(program.actions) or program.due_todos or program.new_applications
+            if _has_actions(program.actions)
+            or program.open_concerns
+            or program.due_todos
+            or program.new_applications
         ]
         if not rows:
             raise Skip(_("Nothing needs action this week."))
@@ -395,6 +401,7 @@ def _has_actions(actions) -> bool:
         (
             actions.no_contact,
             actions.checkins_due,
+            actions.support_due,
             actions.ending_soon,
             actions.applications_waiting,
             actions.reinspections_due,

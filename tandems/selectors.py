@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -70,6 +70,18 @@ def concerns_of_coordinator(*, user) -> QuerySet[Concern]:
 def open_concerns_of_coordinator(*, user) -> list[Concern]:
     """The open concerns at the top of the dashboard, the oldest first: one query."""
     return list(concerns_of_coordinator(user=user).open().order_by("raised_at", "pk"))
+
+
+def open_concern_counts(*, program_ids) -> dict[int, int]:
+    """How many concerns are open in each of the programs (never their text): one query."""
+    return dict(
+        Concern.objects.open()
+        .filter(program_id__in=list(program_ids))
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
+    )
 
 
 def tandems_of_mentor(*, user) -> QuerySet[Tandem]:

@@ -39,7 +39,16 @@ from programs.selectors import programs_coordinated_by
 from programs.services import program_mark_reviewed
 from tandems import dashboard
 from tandems import services as tandem_services
-from tandems.models import CHECKIN_ITEMS, ConsentRecord, Meeting, Mentee, Tandem
+from tandems.models import (
+    CHECKIN_ITEMS,
+    Application,
+    Concern,
+    ConsentRecord,
+    Meeting,
+    Mentee,
+    Tandem,
+)
+from tandems.selectors import open_concern_counts
 from tandems.services import lifecycle
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
 from tests.factories.tandems import applicant, make_ready, profile_for
@@ -671,6 +680,14 @@ def english_figures(actions) -> list[str]:
         )
     if actions.checkins_due:
         lines.append(plural(actions.checkins_due, "{n} check-in due", "{n} check-ins due"))
+    if actions.support_due:
+        lines.append(
+            plural(
+                actions.support_due,
+                "{n} tandem due for a support contact",
+                "{n} tandems due for a support contact",
+            )
+        )
     if actions.ending_soon:
         lines.append(
             plural(
@@ -735,14 +752,16 @@ def test_coordinator_digest_on_monday_at_seven_once_a_week(scan, mailoutbox):
     expected = english_figures(figures.actions)
     assert figures.actions.checkins_due >= 2
     assert figures.actions.ending_soon == 1
+    # The ending tandem began less than a year ago without a support contact since: monthly due.
+    assert figures.actions.support_due == 1
     assert figures.actions.applications_waiting >= 1
-    assert len(expected) >= 3
+    assert len(expected) >= 4
     html = html_of(message)
     for line in expected:
         assert f"- {line}" in message.body
         assert f"{line}</a>" in html
     assert "<h2" in html and "Lesepatenschaften Leipzig</h2>" in html
-    for kind in ("checkins-faellig", "endet-bald", "bewerbungen-wartend"):
+    for kind in ("checkins-faellig", "begleitung-faellig", "endet-bald", "bewerbungen-wartend"):
         path = reverse(
             "tandems:coordination_action_list", kwargs={"slug": program.slug, "kind": kind}
         )
@@ -767,6 +786,88 @@ def test_coordinator_digest_skipped_when_nothing_needs_action(scan, mailoutbox):
     assert (row.user_id, row.state) == (quiet.pk, State.SKIPPED)
     assert row.error in said("Nothing needs action this week.")
     assert mails(mailoutbox, Kind.COORDINATOR_DIGEST) == []
+
+
+@pytest.mark.clock
+def test_coordinator_digest_names_support_due_alone_as_an_action(scan, mailoutbox):
+    program = ProgramFactory(name="Lernpaten Jena")
+    coordinator = ProgramCoordinatorFactory(program=program).user
+    # Begun in January, no support contact since: monthly due. No other figure: no check-in
+    # open, a recent meeting, the mentor's application moved on lately.
+    tandem = make_tandem(program)
+    tandem.checkins.all().delete()
+    Tandem.objects.filter(pk=tandem.pk).update(last_contact_on=date(2027, 3, 5))
+    Application.objects.filter(program=program).update(stage_changed_at=at(2027, 3, 5, 9, 0))
+    with time_machine.travel(MONDAY, tick=False):
+        (figures,) = dashboard.with_actions(programs_coordinated_by(user=coordinator))
+    assert figures.actions.support_due == 1
+    assert english_figures(figures.actions) == ["1 tandem due for a support contact"]
+
+    scan(MONDAY)
+
+    (row,) = rows(Kind.COORDINATOR_DIGEST)
+    assert row.state == State.SENT
+    (message,) = mails(mailoutbox, Kind.COORDINATOR_DIGEST)
+    assert "- 1 Tandem: Begleitung fällig" in message.body
+    path = reverse(
+        "tandems:coordination_action_list",
+        kwargs={"slug": program.slug, "kind": "begleitung-faellig"},
+    )
+    assert path in html_of(message)
+
+
+@pytest.mark.clock
+def test_coordinator_digest_counts_open_concerns_without_their_text(scan, mailoutbox):
+    program = ProgramFactory(name="Lesepaten Gera")
+    other = ProgramFactory(name="Lesepaten Suhl")
+    coordinator = ProgramCoordinatorFactory(program=program).user
+    ProgramCoordinatorFactory(program=other, user=coordinator)
+    secret = "Vertraulich: blaue Flecken am Arm"
+    with time_machine.travel(MADE_AT, tick=False):
+        for _ in range(2):
+            Concern.objects.create(program=program, text=secret)
+        Concern.objects.create(
+            program=program,
+            text=secret,
+            status=Concern.Status.CLOSED,
+            outcome="Gespräch geführt",
+            closed_at=MADE_AT,
+        )
+        # Closed only: the other program needs no action and is left out of the mail.
+        Concern.objects.create(
+            program=other,
+            text=secret,
+            status=Concern.Status.CLOSED,
+            outcome="Erledigt",
+            closed_at=MADE_AT,
+        )
+
+    scan(MONDAY)
+
+    (row,) = rows(Kind.COORDINATOR_DIGEST)
+    assert row.state == State.SENT
+    (message,) = mails(mailoutbox, Kind.COORDINATOR_DIGEST)
+    html = html_of(message)
+    dashboard_url = settings.SITE_URL + reverse("tandems:coordination")
+    assert f"- 2 offene Sorgen-Meldungen: {dashboard_url}" in message.body
+    assert f'href="{dashboard_url}"' in html and "2 offene Sorgen-Meldungen</a>" in html
+    assert "Lesepaten Gera" in message.body
+    assert "Lesepaten Suhl" not in message.body
+    for text in (message.subject, message.body, html):
+        assert "Flecken" not in text and "Gespräch geführt" not in text
+
+
+def test_open_concern_counts_in_one_query(django_assert_num_queries):
+    programs = [ProgramFactory() for _ in range(3)]
+    for program, n in zip(programs, (0, 1, 4), strict=True):
+        for _ in range(n):
+            Concern.objects.create(program=program, text="x")
+    Concern.objects.create(
+        program=programs[0], text="x", status="closed", outcome="y", closed_at=timezone.now()
+    )
+    with django_assert_num_queries(1):
+        counts = open_concern_counts(program_ids=[program.pk for program in programs])
+    assert counts == {programs[1].pk: 1, programs[2].pk: 4}
 
 
 # --- The yearly review of a listing -----------------------------------------------------------
