@@ -21,12 +21,13 @@ from tandems.models import (
 
 # Notes about a person are that person's data (Art. 15 GDPR): "internal" means internal to the
 # program, never hidden from the person. Said wherever coordinators write one. A worry about a
-# child's safety needs a confidential record instead; until the portal has one, the program's
-# own child protection process.
+# child's safety needs a confidential record instead: a concern (tandems.models.Concern, raised
+# from the tandem's page), beside the program's own child protection process.
 TANDEM_NOTE_HELP = _(
     "The mentor and the mentee or guardian receive this note with their data (right of access, "
-    "Art. 15 GDPR). Write factually. A worry about a child's safety does not belong here: "
-    "follow your program's child protection process (§ 8a SGB VIII)."
+    "Art. 15 GDPR). Write factually. A worry about a child's safety does not belong here: record "
+    "it as a concern (“I am worried” on the tandem's page, read only by the program's "
+    "coordinators) and follow your program's child protection process (§ 8a SGB VIII)."
 )
 
 
@@ -74,7 +75,8 @@ class NoteForm(ApplicationActionForm):
             "“Internal” means internal to the program, not secret: the volunteer sees every note "
             "on their page “My data” and in their data export (right of access, Art. 15 GDPR). "
             "Write factually. A worry about a child's safety does not belong here: follow your "
-            "program's child protection process (§ 8a SGB VIII)."
+            "program's child protection process (§ 8a SGB VIII); once the volunteer is in a "
+            "tandem, record it as a concern there (“I am worried”)."
         ),
     )
 

@@ -77,8 +77,8 @@ class MeetingLogForm(forms.Form):
         help_text=_(
             "You and your program's coordinators see it; the mentee or their guardian receive it "
             "with their data on request (right of access, Art. 15 GDPR). Write factually. If you "
-            "are worried about your mentee's safety, do not write it here: tell your "
-            "coordinators at once."
+            "are worried about your mentee's safety, do not write it here: use “I am worried” "
+            "below. Your coordinators are told at once, and only they read it."
         ),
     )
 

@@ -43,7 +43,11 @@ def test_note_form_says_the_volunteer_reads_notes_in_german(client, coordinator)
         "unter „Meine Daten“ und in ihrem Datenexport (Auskunft nach Art. 15 DSGVO). "
         "Schreiben Sie sachlich."
     ) in page
-    assert "Folgen Sie dem Kinderschutzverfahren Ihres Programms (§ 8a SGB VIII)." in page
+    assert "Folgen Sie dem Kinderschutzverfahren Ihres Programms (§ 8a SGB VIII)" in page
+    assert (
+        "sobald die Person in einem Tandem ist, halten Sie die Sorge dort fest "
+        "(„Ich mache mir Sorgen“)."
+    ) in page
     assert [promise for promise in OLD_PROMISES if promise in page] == []
 
 
@@ -59,6 +63,7 @@ def test_note_form_says_the_volunteer_reads_notes_in_english(client, coordinator
         "(right of access, Art. 15 GDPR). Write factually."
     ) in page
     assert "follow your program's child protection process (§ 8a SGB VIII)" in page
+    assert "once the volunteer is in a tandem, record it as a concern there" in page
     assert [promise for promise in OLD_PROMISES if promise in page] == []
 
 
@@ -89,6 +94,10 @@ def test_tandem_note_fields_say_mentor_and_mentee_receive_them(client, coordinat
 
     assert told in detail  # the note on a pause or a resumption
     assert told in end
+    # A worry goes to the confidential concern, raised from the tandem's page.
+    concern = "Melden Sie sie über „Ich mache mir Sorgen“ auf der Seite des Tandems"
+    assert concern in detail and concern in end
+    assert f'href="/koordination/tandems/{tandem.pk}/sorge/"' in detail
 
 
 def test_mentors_meeting_note_no_longer_promises_the_mentee_never_reads_it(client, coordinator):
@@ -101,7 +110,10 @@ def test_mentors_meeting_note_no_longer_promises_the_mentee_never_reads_it(clien
         "die oder der Mentee bzw. die Sorgeberechtigten erhalten sie auf Anfrage mit ihren Daten "
         "(Auskunft nach Art. 15 DSGVO)"
     ) in page
-    assert "sagen Sie es sofort den Koordinator:innen Ihres Programms" in page
+    assert "sagen Sie es sofort den Koordinator:innen Ihres Programms" not in page
+    # Points to the concern form, whose link is on the same page.
+    assert "sondern nutzen Sie unten „Ich mache mir Sorgen“" in page
+    assert f'href="/mein-bereich/tandems/{tandem.pk}/sorge/"' in page
     assert [promise for promise in OLD_PROMISES if promise in page] == []
 
 
