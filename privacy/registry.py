@@ -100,7 +100,7 @@ def _user_parts() -> list[Part]:
             _("Volunteer profile"),
             VolunteerProfile,
             "user",
-            ("name", "form_of_address", "year_of_birth", "postcode", "city", "languages",
+            ("name", "form_of_address", "year_of_birth", "phone", "postcode", "city", "languages",
              "interests", "availability", "preferred_age_groups", "preferred_target_groups",
              "motivation", "heard_from", "updated_at"),
         ),

@@ -56,7 +56,12 @@ def marked_mentor(coordinator_a, mailoutbox):
     """A mentor of program A with a running tandem and data of every kind, each marked."""
     program = coordinator_a.program
     user = UserFactory(email="zora.markierung@example.org", name="Zora Markierung")
-    profile_for(user, name="Zora Markierung", motivation="Markierung: Lesen macht Freude")
+    profile_for(
+        user,
+        name="Zora Markierung",
+        motivation="Markierung: Lesen macht Freude",
+        phone="0341 5550123",
+    )
     application = services.application_submit(
         program=program, user=user, privacy_version="2026-11", contact_by_other_programs=True
     )

@@ -41,6 +41,8 @@ def test_export_holds_every_part_of_the_volunteer(client, marked_mentor):
     data = {name: json.loads(text) for name, text in files.items() if name.endswith(".json")}
     assert [row["email"] for row in data["daten/konto.json"]] == ["zora.markierung@example.org"]
     assert [row["name"] for row in data["daten/profil.json"]] == ["Zora Markierung"]
+    # The optional phone number is the volunteer's data too (Art. 15 GDPR).
+    assert [row["phone"] for row in data["daten/profil.json"]] == ["0341 5550123"]
     assert [row["text"] for row in data["daten/notizen-zu-bewerbungen.json"]] == [
         "Notiz zu Zora MARKIERUNG"
     ]
