@@ -96,6 +96,9 @@ class LegalPageView(PartnersInFooterMixin, TemplateView):
         # The privacy policy names the one outside server a visitor's browser may contact.
         context["map_tile_host"] = urlsplit(settings.MAP_TILE_URL).hostname or ""
         context["confirm_hours"] = settings.REGISTRATION_CONFIRM_HOURS
+        # The periods an operator may set: the policy states the ones in force.
+        context["message_retention_months"] = settings.PROGRAM_MESSAGE_RETENTION_MONTHS
+        context["todo_retention_months"] = settings.TODO_RETENTION_MONTHS
         return context
 
 

@@ -82,6 +82,56 @@ def test_privacy_policy_without_tile_server_says_nothing_is_loaded_elsewhere(cli
 
 
 @pytest.mark.parametrize(
+    ("path", "sentences"),
+    [
+        (
+            "/datenschutz/",
+            [
+                "freiwillig eine Telefonnummer (sie sehen nur die Koordinator:innen Ihrer "
+                "Programme)",
+                "auf Papier, am Telefon oder persönlich beworben",
+                "Name, Telefonnummer und E-Mail-Adresse der Sorgeberechtigten",
+                "Betreff, Text, wer sie geschrieben hat, an welche Gruppe und an wen sie ging, "
+                "und zu jeder E-Mail ihren Zustand",
+                "Art. 6 Abs. 1 lit. b DSGVO (Ihre Teilnahme am Programm), für Nachrichten, die "
+                "nicht Ihr Tandem selbst betreffen, Art. 6 Abs. 1 lit. f DSGVO",
+                "<strong>30 Monate nach dem Versand</strong>",
+                "Nachrichten der Koordinator:innen an Ehrenamtliche, mit ihren "
+                "Empfänger:innen</th><td>30 Monate nach dem Versand",
+                "einen Titel, ein Fälligkeitsdatum, die zuständige Koordinator:in",
+                "Erledigte Aufgaben der Koordinator:innen</th><td>6 Monate nach der Erledigung",
+            ],
+        ),
+        (
+            "/en/datenschutz/",
+            [
+                "if you wish a phone number (seen only by the coordinators of your programs)",
+                "If you applied on paper, by phone or in person",
+                "the name, phone number and e-mail address of their guardians",
+                "the subject, the text, who wrote it, to which group and to whom it went, and for "
+                "each e-mail its state",
+                "for messages not about your tandem itself Art. 6 (1) (f) GDPR",
+                "<strong>30 months after sending</strong>",
+                "Coordinators' messages to volunteers, with their recipients</th><td>30 months "
+                "after sending",
+                "a title, a due date, the coordinator in charge",
+                "Done to-dos of the coordinators</th><td>6 months after they were done",
+            ],
+        ),
+    ],
+)
+def test_privacy_policy_describes_contacts_messages_and_todos_with_the_periods_in_force(
+    client, settings, path, sentences
+):
+    settings.PROGRAM_MESSAGE_RETENTION_MONTHS = 30
+    settings.TODO_RETENTION_MONTHS = 6
+
+    html = text_of(client.get(path))
+
+    assert [sentence for sentence in sentences if sentence not in html] == []
+
+
+@pytest.mark.parametrize(
     ("path", "expected"),
     [
         ("/barrierefreiheit/", ["<strong>teilweise vereinbar</strong>", "WCAG 2.1 auf Stufe AA",
