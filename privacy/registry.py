@@ -64,6 +64,15 @@ CHECKIN_ANSWERS = (
 )
 
 
+# Whose export a support contact belongs in: the side(s) the coordinator spoke with.
+MENTOR_SIDE = (SupportContact.With.MENTOR, SupportContact.With.SEVERAL)
+MENTEE_SIDE = (
+    SupportContact.With.MENTEE,
+    SupportContact.With.GUARDIAN,
+    SupportContact.With.SEVERAL,
+)
+
+
 @dataclass(frozen=True)
 class Part:
     label: str  # the file's name in the export, e.g. "bewerbungen"
@@ -183,6 +192,9 @@ def _user_parts() -> list[Part]:
             SupportContact,
             "tandem__mentor",
             ("tandem_id", "contacted_on", "with_whom", "channel", "summary", "follow_up"),
+            # The contacts the mentor took part in: a call with the mentee or the guardian is
+            # theirs (Art. 15 (4) GDPR), not for the mentor's self-service download.
+            filter=Q(with_whom__in=MENTOR_SIDE),
         ),
         Part("kalender", _("Private calendar address"), CalendarFeed, "user", ("created_at",)),
         Part(
@@ -318,7 +330,8 @@ def _mentee_parts() -> list[Part]:
              "tandem__mentee", ("title", "due_on", "done_at", "created_at")),
         Part("begleitkontakte", _("Coordinators' support contacts with the tandems"),
              SupportContact, "tandem__mentee",
-             ("tandem_id", "contacted_on", "with_whom", "channel", "summary", "follow_up")),
+             ("tandem_id", "contacted_on", "with_whom", "channel", "summary", "follow_up"),
+             filter=Q(with_whom__in=MENTEE_SIDE)),
         Part("benachrichtigungen", _("Reminders sent by e-mail"), Notification, "mentee",
              ("kind", "due_at", "state", "sent_at")),
     ]  # fmt: skip

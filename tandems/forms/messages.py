@@ -96,7 +96,16 @@ class ProgramMessageForm(forms.Form):
 
 
 class TodoForm(forms.Form):
-    title = SingleLineFormField(label=_("Task"), max_length=200)
+    # A to-do about an application or a mentee is that person's data: its title goes into their
+    # data export (privacy.registry), so the coordinator is told, as for notes.
+    title = SingleLineFormField(
+        label=_("Task"),
+        max_length=200,
+        help_text=_(
+            "The person the to-do is about receives its title with their data on request "
+            "(right of access, Art. 15 GDPR). Write factually."
+        ),
+    )
     program = forms.ModelChoiceField(queryset=None, label=_("Program"), empty_label=None)
     due_on = forms.DateField(label=_("Due on"), widget=DATE_WIDGET)
     assignee = forms.ChoiceField(label=_("Assigned to"))

@@ -10,9 +10,11 @@ from tandems.models.support import CONCERN_TEXT_MAX, SUPPORT_SUMMARY_MAX
 from tandems.services import support
 
 SUPPORT_SUMMARY_HELP = _(
-    "The program's coordinators see it; the mentor, and the mentee or their guardian, receive it "
-    "with their data on request (right of access, Art. 15 GDPR). Write factually. A worry about "
-    "someone's safety belongs in a concern instead (“I am worried”)."
+    "The program's coordinators see it. It is part of the data of the people the contact was "
+    "with, who receive it on request (right of access, Art. 15 GDPR): a contact with the mentor "
+    "goes to the mentor, one with the mentee or guardian to them, one with several to both. "
+    "Write factually. A worry about someone's safety belongs in a concern instead (“I am "
+    "worried”)."
 )
 
 

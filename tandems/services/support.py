@@ -8,6 +8,7 @@ queue's backlog. The mail carries no word of the concern's text, only a link.
 
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +22,9 @@ from tandems.models import Concern, SupportContact, Tandem
 
 # How far back a support contact may be logged: the program's documentation of the past year.
 MAX_DAYS_BACK = 366
+# The same concern sent again within this time (a double click, a reload, a second tap on a slow
+# phone) is the one already raised: no second record, no second urgent mail to every coordinator.
+CONCERN_REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def _clean_text(value: str, field: str, message: str) -> str:
@@ -82,10 +86,23 @@ def coordinators_of(program: Program):
 @transaction.atomic
 def concern_raise(*, program: Program, by, text: str, tandem: Tandem | None = None) -> Concern:
     """A worry about someone's safety: stored, and mailed at once to the program's coordinators
-    (without its text)."""
+    (without its text). The same text by the same person about the same tandem again within
+    CONCERN_REPEAT_WINDOW, while open, returns the concern already raised."""
     if tandem is not None and tandem.program_id != program.pk:
         raise ValidationError(_("This tandem belongs to another program."))
     text = _clean_text(text, "text", _("Please describe what worries you."))
+    # One raiser at a time (their row locked): two POSTs at the same moment see each other.
+    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk"))
+    repeated = Concern.objects.filter(
+        program=program,
+        tandem=tandem,
+        raised_by=by,
+        text=text,
+        status=Concern.Status.OPEN,
+        raised_at__gte=timezone.now() - CONCERN_REPEAT_WINDOW,
+    ).first()
+    if repeated is not None:
+        return repeated
     concern = Concern(program=program, tandem=tandem, raised_by=by, text=text)
     concern.full_clean()
     concern.save()

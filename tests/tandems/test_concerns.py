@@ -62,6 +62,35 @@ def test_a_mentor_raises_a_concern_and_every_coordinator_is_mailed_at_once(
     assert f"/koordination/sorgen/{concern.pk}/" in body
 
 
+def test_a_double_click_raises_one_concern_and_mails_each_coordinator_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    tandem = world["tandem"]
+    client.force_login(tandem.mentor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(raise_url(tandem), {"text": CANARY})
+        second = client.post(raise_url(tandem), {"text": f"  {CANARY}\n"})
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Concern.objects.count() == 1
+    rows = Notification.objects.filter(kind=Notification.Kind.CONCERN_RAISED)
+    assert sorted(row.user_id for row in rows) == sorted(c.pk for c in world["coordinators"])
+    assert len(mail.outbox) == len(world["coordinators"])
+
+
+@pytest.mark.clock
+def test_a_new_concern_after_the_first_one_is_raised_again(world, time_machine):
+    """Another text, or the same one later or after the first was closed: a concern of its own."""
+    tandem, mentor = world["tandem"], world["tandem"].mentor
+    first = support.concern_raise(program=world["program"], tandem=tandem, by=mentor, text="A")
+    other = support.concern_raise(program=world["program"], tandem=tandem, by=mentor, text="B")
+    time_machine.move_to(timezone.now() + support.CONCERN_REPEAT_WINDOW + timedelta(seconds=1))
+    later = support.concern_raise(program=world["program"], tandem=tandem, by=mentor, text="A")
+
+    assert len({first.pk, other.pk, later.pk}) == 3
+
+
 def test_the_mentor_later_sees_only_that_it_arrived(client, world):
     tandem = world["tandem"]
     support.concern_raise(program=world["program"], tandem=tandem, by=tandem.mentor, text=CANARY)

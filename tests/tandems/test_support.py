@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -314,3 +315,37 @@ def test_the_report_counts_support_contacts_in_the_period(client, program, coord
     )
     assert rows["Begleitkontakte der Koordinator:innen"] == "3"
     assert rows["Tandems mit mindestens einem Begleitkontakt"] == "2"
+
+
+def test_each_side_exports_only_the_contacts_it_took_part_in(client, program, coordinator):
+    """A call with the guardian is the mentee's side's data, not for the mentor's self-service
+    download (Art. 15 (4) GDPR); a call with the mentor is not the guardian's."""
+    from privacy.export import mentee_export
+
+    tandem = running_tandem(program, by=coordinator)
+    for with_whom, summary in (
+        ("mentor", "MIT-MENTORIN-4b1e"),
+        ("guardian", "MIT-MUTTER-4b1e"),
+        ("several", "ZU-DRITT-4b1e"),
+    ):
+        support.support_contact_log(
+            tandem=tandem,
+            by=coordinator,
+            contacted_on=TODAY,
+            with_whom=with_whom,
+            channel="phone",
+            summary=summary,
+        )
+    client.force_login(tandem.mentor)
+
+    page = client.get("/mein-bereich/meine-daten/").content.decode()
+    download = client.get("/mein-bereich/meine-daten/export.zip").content
+    archive = zipfile.ZipFile(io.BytesIO(download))
+    mentors = page + "".join(archive.read(name).decode() for name in archive.namelist())
+    archive = zipfile.ZipFile(io.BytesIO(mentee_export(mentee=tandem.mentee)))
+    mentees = "".join(archive.read(name).decode() for name in archive.namelist())
+
+    assert "MIT-MENTORIN-4b1e" in mentors and "ZU-DRITT-4b1e" in mentors
+    assert "MIT-MUTTER-4b1e" not in mentors
+    assert "MIT-MUTTER-4b1e" in mentees and "ZU-DRITT-4b1e" in mentees
+    assert "MIT-MENTORIN-4b1e" not in mentees

@@ -54,6 +54,15 @@ def test_a_coordinator_creates_a_todo_for_a_colleague(client, team):
     )
 
 
+def test_the_form_says_that_the_person_receives_the_title(client, team):
+    """The title of a to-do about an applicant or a mentee is in that person's data export."""
+    client.force_login(team["me"])
+
+    html = client.get("/koordination/aufgaben/neu/").content.decode()
+
+    assert "erhält deren Titel auf Anfrage mit ihren Daten (Auskunft nach Art. 15 DSGVO)" in html
+
+
 def test_a_todo_in_the_past_is_refused(client, team):
     client.force_login(team["me"])
     yesterday = timezone.localdate() - timedelta(days=1)
