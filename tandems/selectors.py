@@ -258,16 +258,16 @@ def message_recipients(
         ids = Tandem.objects.current().filter(program=program, pk=tandem.pk).values("mentor_id")
     else:
         return get_user_model().objects.none()
-    withdrawn = ConsentRecord.objects.filter(
-        user=OuterRef("pk"),
-        program=program,
-        scope=ConsentRecord.Scope.PRIVACY_NOTICE,
-        withdrawn_at__isnull=False,
+    # A consent withdrawn counts until the person consents anew (e.g. applies again).
+    consents = ConsentRecord.objects.filter(
+        user=OuterRef("pk"), program=program, scope=ConsentRecord.Scope.PRIVACY_NOTICE
     )
+    withdrawn = consents.filter(withdrawn_at__isnull=False)
+    current = consents.filter(withdrawn_at__isnull=True)
     return (
         get_user_model()
         .objects.filter(pk__in=ids, is_active=True)
-        .exclude(Exists(withdrawn))
+        .exclude(Exists(withdrawn) & ~Exists(current))
         .select_related("volunteer_profile")
         .order_by("volunteer_profile__name", "email", "pk")
     )

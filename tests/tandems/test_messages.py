@@ -266,6 +266,24 @@ def test_one_tandems_mentor_and_a_withdrawn_privacy_consent(program_people):
     assert recipients(program, audience="tandem", tandem=first) == set()
 
 
+def test_a_consent_given_anew_after_a_withdrawal_counts_again(program_people):
+    from tandems.models import ConsentRecord
+
+    program = program_people["program"]
+    first = program_people["tandems"][0]
+    ConsentRecord.objects.filter(user=first.mentor, program=program).update(
+        withdrawn_at=timezone.now()
+    )
+    ConsentRecord.objects.create(
+        scope=ConsentRecord.Scope.PRIVACY_NOTICE,
+        program=program,
+        user=first.mentor,
+        text_version="2026-12",
+    )
+
+    assert recipients(program, audience="tandem", tandem=first) == {first.mentor}
+
+
 # --- Messages to volunteers: sending -------------------------------------------------------------
 
 
