@@ -63,6 +63,13 @@ class ProgramMessage(models.Model):
             kwargs={"slug": self.program.slug, "pk": self.pk},
         )
 
+    @property
+    def audience_label(self) -> str:
+        """The group in the reader's language; a stage or a tandem as it was named then."""
+        if self.audience in (self.Audience.MENTORS, self.Audience.CHECKIN_DUE):
+            return self.get_audience_display()
+        return self.audience_description
+
 
 class ProgramMessageRecipient(models.Model):
     """Who a message went to; kept with the message (the outbox's rows are deleted after a

@@ -499,6 +499,20 @@ def test_the_detail_lists_recipients_with_the_state_of_each_mail(client, program
     assert client.get(message.get_absolute_url()).status_code == 404
 
 
+def test_the_group_is_named_in_the_readers_language(client, program_people):
+    program, coordinator = program_people["program"], program_people["coordinator"]
+    send(program, coordinator, description="Alle aktiven Mentor:innen")
+    client.force_login(coordinator)
+    path = f"/koordination/programme/{program.slug}/nachrichten/"
+
+    english = client.get(f"/en{path}").content.decode()
+    german = client.get(path, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "All active mentors" in english
+    assert "Alle aktiven Mentor:innen" not in english
+    assert "Alle aktiven Mentor:innen" in german
+
+
 def _messages(program, count):
     mentor = UserFactory()
     profile_for(mentor)
