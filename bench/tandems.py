@@ -7,7 +7,7 @@ server time of the view alone (no network, no gunicorn). Per page: median and p9
 time over BENCH_REPEAT requests, the SQL query count, and the ratio against a trivial view
 measured in the same run.
 
-Bars: the dashboard /koordination/ renders in under 300 ms with 100,000 tandems; the people search
+Bars: the dashboard /koordination/ renders in under 150 ms with 100,000 tandems; the people search
 (/koordination/suche/) answers in under 100 ms (median server time).
 Run: `make bench` (or `.venv/bin/python bench/tandems.py`). Needs PostgreSQL and Redis
 (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1). BENCH_TANDEMS changes the size.
@@ -71,7 +71,7 @@ def measure(user, path):
 trivial, _, _ = measure(None, "/bench/trivial")
 slug = leipzig.slug
 pages = [
-    ("dashboard /koordination/", coordinator, "/koordination/", 300),
+    ("dashboard /koordination/", coordinator, "/koordination/", 150),
     ("tandem list of a program", coordinator, f"/koordination/programme/{slug}/tandems/", None),
     ("action list without contact", coordinator,
      f"/koordination/programme/{slug}/handlungsbedarf/ohne-treffen/", None),
