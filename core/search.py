@@ -49,10 +49,16 @@ def digits(text: str | None) -> str | None:
     return None if text is None else _NOT_DIGITS.sub("", text)
 
 
+# Below this likeness a word of the query counts as not found in the key.
+UNLIKE = 0.65
+
+
 def similarity(query: str | None, key: str | None) -> float:
     """How well the (folded) query matches the (folded) key, 0 to 1; the SQLite stand-in for
     pg_trgm's word similarity: 1 for a substring, otherwise the mean over the query's words of
-    each word's best likeness to a word of the key."""
+    each word's best likeness to a word of the key, and nothing when one word finds nothing like
+    it (as the trigrams of a word that is not there are missing on PostgreSQL: "Mira Mentorn"
+    must not find every "mentor-…@example.org")."""
     if not query or key is None:
         return 0.0
     if query in key:
@@ -70,6 +76,8 @@ def similarity(query: str | None, key: str | None) -> float:
                 break
             best = max(best, difflib.SequenceMatcher(None, word, candidate).ratio())
         scores.append(best)
+    if min(scores) < UNLIKE:
+        return 0.0
     return sum(scores) / len(scores)
 
 

@@ -77,6 +77,17 @@ def test_applicant_found_by_misspelled_name(coordinator, program):
     assert found(coordinator, "Mira Mentorn") == {"applications": [application.pk]}
 
 
+def test_a_misspelled_full_name_does_not_find_everyone_who_shares_one_word(coordinator, program):
+    """Only Mira: the others share "mentor" in their addresses, but not "Mira" (the demo's
+    mentors did, and the quickstart's search found all of them)."""
+    mira = applicant(program, "Mira Mentorin", email="mentorin@example.org")
+    applicant(program, "Greta Gruber", email="mentor-pausiert@example.org")
+    applicant(program, "Ida Imhof", email="mentor-beendet@example.org")
+
+    assert found(coordinator, "Mira Mentorn") == {"applications": [mira.pk]}
+    assert similarity(fold("mira mentorn"), fold("Greta Gruber mentor-pausiert@example.org")) == 0
+
+
 @pytest.mark.parametrize("query", ["Jürgen Groß", "Juergen Gross", "jurgen gross", "GROSS"])
 def test_applicant_found_by_any_spelling_of_umlauts(coordinator, program, query):
     application = applicant(program, name="Jürgen Groß")
