@@ -174,3 +174,12 @@ def test_digits_that_are_not_ascii_are_refused_not_a_500(client, coordinator, pr
     assert listing.status_code == 200
     assert todo.status_code == 404  # as for "abc": not an id
     assert Tandem.objects.count() == 0
+
+
+def test_my_area_lists_the_phone_among_what_the_portal_stores(client, program):
+    application = applicant(program, name="Mira Mentorin", phone="0341 555 12 34")
+    client.force_login(application.volunteer)
+
+    html = client.get("/mein-bereich/").content.decode()
+
+    assert "<dt>Telefon</dt><dd>0341 555 12 34</dd>" in html
