@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.text import MultiLineFormField, SingleLineFormField
 from core.widgets import DATE_WIDGET
@@ -26,7 +27,11 @@ class TandemChoiceField(forms.ModelChoiceField):
 
 
 class ProgramMessageForm(forms.Form):
-    audience = forms.ChoiceField(label=_("To"), choices=Audience.choices, widget=forms.RadioSelect)
+    audience = forms.ChoiceField(
+        label=pgettext_lazy("recipients of a message", "To"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+    )
     stage = forms.ModelChoiceField(
         queryset=None,
         required=False,

@@ -183,3 +183,12 @@ def test_my_area_lists_the_phone_among_what_the_portal_stores(client, program):
     html = client.get("/mein-bereich/").content.decode()
 
     assert "<dt>Telefon</dt><dd>0341 555 12 34</dd>" in html
+
+
+def test_the_message_form_asks_to_whom_not_until_when(client, coordinator, program):
+    client.force_login(coordinator)
+
+    html = client.get(f"/koordination/programme/{program.slug}/nachricht/").content.decode()
+
+    assert ">An" in html
+    assert ">Bis" not in html
