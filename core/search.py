@@ -140,11 +140,20 @@ class Matches(Func):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, key: Expression, query: str):
+    def __init__(self, key: Expression, query: str, *, exact: bool = False):
+        # exact: only as a substring (a phone number's digits: one digit off is another person).
+        self.exact = exact
         super().__init__(key, Value(query), Value(f"%{like_escaped(query)}%"))
+
+    def _substring(self, compiler, key, pattern):
+        key_sql, key_params = compiler.compile(key)
+        pattern_sql, pattern_params = compiler.compile(pattern)
+        return f"({key_sql} LIKE {FOLD_FUNCTION}({pattern_sql}))", (*key_params, *pattern_params)
 
     def as_postgresql(self, compiler, connection, **extra_context):
         key, query, pattern = self.source_expressions
+        if self.exact:
+            return self._substring(compiler, key, pattern)
         key_sql, key_params = compiler.compile(key)
         query_sql, query_params = compiler.compile(query)
         pattern_sql, pattern_params = compiler.compile(pattern)
@@ -155,7 +164,9 @@ class Matches(Func):
         return sql, (*key_params, *pattern_params, *query_params, *key_params)
 
     def as_sql(self, compiler, connection, **extra_context):
-        key, query, _pattern = self.source_expressions
+        key, query, pattern = self.source_expressions
+        if self.exact:
+            return self._substring(compiler, key, pattern)
         key_sql, key_params = compiler.compile(key)
         query_sql, query_params = compiler.compile(query)
         sql = f"({SIMILAR_FUNCTION}({FOLD_FUNCTION}({query_sql}), {key_sql}) >= %s)"

@@ -61,10 +61,10 @@ class Group:
         return self.total - len(self.rows)
 
 
-def _matching_volunteers(term: str) -> list[int]:
+def _matching_volunteers(term: str, *, exact: bool) -> list[int]:
     """The users who match, on their account (name, e-mail) or on their profile (name, phone)."""
-    users = get_user_model().objects.filter(Matches(user_key(), term)).order_by()
-    profiles = VolunteerProfile.objects.filter(Matches(profile_key(), term)).order_by()
+    users = get_user_model().objects.filter(Matches(user_key(), term, exact=exact)).order_by()
+    profiles = VolunteerProfile.objects.filter(Matches(profile_key(), term, exact=exact)).order_by()
     return [pk for (pk,) in users.values_list("pk").union(profiles.values_list("user_id"))]
 
 
@@ -92,12 +92,15 @@ def people_search(*, user, query: str, limit: int = RESULTS_PER_GROUP) -> list[G
     Matching once and joining by ids keeps each index scan to one per search and gives the
     planner real row counts (a subquery per group made it scan a program's mentees row by row).
     """
-    term = phone_query(query) or query
+    # A phone number is found by its digits only: typos are forgiven in names, but a number one
+    # digit off belongs to somebody else.
+    phone = phone_query(query)
+    term, exact = (phone, True) if phone else (query, False)
     program_ids = list(programs_coordinated_by(user=user).values_list("pk", flat=True))
-    volunteer_ids = _matching_volunteers(term)
+    volunteer_ids = _matching_volunteers(term, exact=exact)
     mentee_ids = list(
         Mentee.objects.filter(program__in=program_ids, anonymised_at__isnull=True)
-        .filter(Matches(mentee_key(), term))
+        .filter(Matches(mentee_key(), term, exact=exact))
         .values_list("pk", flat=True)
     )
 

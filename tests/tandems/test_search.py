@@ -113,6 +113,18 @@ def test_applicant_found_by_part_of_e_mail_and_by_phone_written_otherwise(coordi
     assert found(coordinator, '"Sinead"') == {"applications": [application.pk]}
 
 
+def test_a_phone_number_finds_only_who_has_it_not_the_numbers_next_to_it(coordinator, program):
+    """Typos are forgiven in names; a number one digit off is somebody else's."""
+    owner = applicant(program, "Anna Anruf", phone="0341 000 1269")
+    neighbour = applicant(program, "Bernd Nachbar", phone="0341 000 1268")
+    applicant(program, "Clara Weiter", phone="0341 000 1234")
+
+    assert found(coordinator, "0341 000 1269") == {"applications": [owner.pk]}
+    assert found(coordinator, "03410001269") == {"applications": [owner.pk]}
+    part = set(found(coordinator, "000 126")["applications"])
+    assert part == {owner.pk, neighbour.pk}  # a part of the number: both, not Clara
+
+
 def test_mentee_found_by_guardian_phone_and_e_mail(coordinator, program):
     mentee = new_mentee(
         program, first_name="Lina", guardian_phone="0341 98765", guardian_email="eltern@example.net"
