@@ -49,7 +49,7 @@ class ProgramMessageForm(forms.Form):
         label=_("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 10})
     )
     essential = forms.BooleanField(
-        label=_("This message is about the tandem itself"),
+        label=_("Essential: this message is about the tandem itself"),
         required=False,
         help_text=_(
             "Only for mentors: an essential message reaches them even if they switched off "

@@ -33,7 +33,7 @@ from tandems.forms.tandem import (
     TandemStartForm,
     TandemStatusForm,
 )
-from tandems.models import CheckIn, Goal, Tandem
+from tandems.models import CheckIn, Concern, Goal, Tandem
 from tandems.services import lifecycle
 
 MEETINGS_PER_PAGE = 20
@@ -180,6 +180,8 @@ class TandemDetailView(AccessLogMixin, TandemMixin, TemplateView):
                 tandem=tandem, no_contact_days=settings.no_contact_days, today=today
             ),
             status_changes=tandem.status_changes.select_related("by"),
+            # Links only (number and date): the text stays on the concern's own page.
+            open_concerns=Concern.objects.open().filter(tandem=tandem).order_by("raised_at"),
             can_start=tandem.status == Tandem.Status.PROPOSED,
             can_pause=tandem.status == Tandem.Status.ACTIVE and Tandem.Status.PAUSED in allowed,
             can_resume=tandem.status == Tandem.Status.PAUSED and Tandem.Status.ACTIVE in allowed,

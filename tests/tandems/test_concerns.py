@@ -158,6 +158,23 @@ def test_a_coordinator_raises_one_from_the_tandem_page(client, world):
     assert concern.raised_by == coordinator
 
 
+def test_the_tandem_page_links_its_open_concern_without_the_text(client, world):
+    tandem = world["tandem"]
+    concern = support.concern_raise(
+        program=world["program"], tandem=tandem, by=tandem.mentor, text=CANARY
+    )
+    client.force_login(world["coordinators"][0])
+
+    html = client.get(f"/koordination/tandems/{tandem.pk}/").content.decode()
+    support.concern_close(concern=concern, by=world["coordinators"][0], outcome=OUTCOME)
+    closed = client.get(f"/koordination/tandems/{tandem.pk}/").content.decode()
+
+    assert f'href="/koordination/sorgen/{concern.pk}/"' in html
+    assert f"Offene Sorge Nr. {concern.pk} vom" in html
+    assert CANARY not in html
+    assert f'href="/koordination/sorgen/{concern.pk}/"' not in closed
+
+
 def test_the_concern_stays_on_the_dashboard_until_closed_with_an_outcome(client, world):
     tandem = world["tandem"]
     concern = support.concern_raise(
