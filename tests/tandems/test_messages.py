@@ -492,6 +492,7 @@ def test_the_detail_lists_recipients_with_the_state_of_each_mail(client, program
     response = client.get(message.get_absolute_url())
 
     html = response.content.decode()
+    assert "No: people who switched off messages from their programs do not get it" in html
     assert html.count('<th scope="row">') == 2
     assert html.count(">sent<") == 2
     other = ProgramCoordinatorFactory().user
