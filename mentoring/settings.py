@@ -344,6 +344,17 @@ OPERATOR = {
     "representative": env.str("OPERATOR_REPRESENTATIVE", default=""),
 }
 
+# --- Open data (the program list and the map offer their current filter as CSV and GeoJSON) ----
+# The licence and the attribution are shown beside the download links and travel with the files:
+# in the GeoJSON as "license"/"attribution" members, with the CSV as HTTP headers (Link
+# rel="license", X-Data-License, X-Data-Attribution) and in the file name; the CSV itself starts
+# with its header row, so the portal's import and spreadsheets read it unchanged.
+DATA_LICENSE = env.str("DATA_LICENSE", default="") or "CC BY 4.0"
+DATA_LICENSE_URL = env.str("DATA_LICENSE_URL", default="") or (
+    "https://creativecommons.org/licenses/by/4.0/" if DATA_LICENSE == "CC BY 4.0" else ""
+)
+DATA_ATTRIBUTION = env.str("DATA_ATTRIBUTION", default="") or OPERATOR["name"] or "Mentoring-Portal"
+
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # Eight hours, a working day, counted from sign-in (and from any later change of the session).

@@ -17,6 +17,7 @@ from django.utils.translation import override
 from core.page_cache import register_local_store
 
 from . import cache
+from .exports import data_license
 from .models import Program
 from .selectors import canonical_query, program_filterset, program_list
 
@@ -89,9 +90,15 @@ def build(*, query, language: str) -> bytes:
             }
         )
     # "programUrl" is a foreign member (RFC 7946, 6.1): a program's page is the pattern with
-    # the feature's id, so the link is not repeated in every feature.
+    # the feature's id, so the link is not repeated in every feature. "license", "licenseUrl"
+    # and "attribution" are foreign members too: the terms of reuse travel with the data.
     return orjson.dumps(
-        {"type": "FeatureCollection", "programUrl": program_url, "features": features}
+        {
+            "type": "FeatureCollection",
+            **data_license(),
+            "programUrl": program_url,
+            "features": features,
+        }
     )
 
 
@@ -116,7 +123,9 @@ def payload(*, query, language: str) -> Payload:
     canonical = QueryDict(mutable=True)
     for name, values in pairs:
         canonical.setlist(name, list(values))
-    key = cache.key("geojson", language, canonical.urlencode())
+    # The licence is in the payload: a changed setting must not be served from old entries.
+    terms = data_license()
+    key = cache.key("geojson", language, canonical.urlencode(), *terms.values())
     found = _local.get(key)
     if found is not None and _fresh(found):
         _local.move_to_end(key)

@@ -58,6 +58,14 @@ def canonical_query(*, query, language: str) -> tuple[tuple[str, tuple[str, ...]
     return found
 
 
+def canonical_query_string(*, query, language: str) -> str:
+    """The canonical query (see canonical_query) as a URL query string, for links."""
+    canonical = QueryDict(mutable=True)
+    for name, values in canonical_query(query=query, language=language):
+        canonical.setlist(name, list(values))
+    return canonical.urlencode()
+
+
 def program_list(*, filterset: ProgramFilterSet) -> QuerySet[Program]:
     """The filtered published programs, nearest first when searching near a place."""
     queryset = filterset.qs.select_related("organization").prefetch_related(

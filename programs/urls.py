@@ -11,6 +11,8 @@ urlpatterns = [
         name="program_trail",
     ),
     path("programme/", views.ProgramListView.as_view(), name="list"),
+    # Open data: the list's filter as CSV (the GeoJSON below takes the same filters).
+    path("programme/export.csv", views.programs_csv, name="export_csv"),
     path("programme/<slug:slug>/", views.ProgramDetailView.as_view(), name="detail"),
     path("karte/", views.MapView.as_view(), name="map"),
     path("karte/programme.geojson", views.programs_geojson, name="geojson"),

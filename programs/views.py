@@ -2,10 +2,11 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -17,11 +18,13 @@ from core.actions import run_action
 from core.http import accepts_gzip, etag_matches, json_ld
 
 from . import cache, gazetteer, geojson, services
+from .exports import data_license, public_programs_csv_lines
 from .forms import ProgramListingForm, ReasonForm
 from .maps import map_config
 from .models import Program, ProgramChange
 from .selectors import (
     canonical_query,
+    canonical_query_string,
     program_detail_queryset,
     program_facets,
     program_filterset,
@@ -45,7 +48,14 @@ def listing_query_is_canonical(request) -> bool:
     return given == canonical_query(query=query, language=get_language())
 
 
-cache_listing_page = cache.cache_public_page(query_is_canonical=listing_query_is_canonical)
+def data_license_version() -> str:
+    # The pages show the licence: a changed setting is a new page, not an hour-old one.
+    return f"{settings.DATA_LICENSE}\x1f{settings.DATA_ATTRIBUTION}"
+
+
+cache_listing_page = cache.cache_public_page(
+    query_is_canonical=listing_query_is_canonical, version=data_license_version
+)
 
 
 class FilteredProgramsMixin:
@@ -71,6 +81,9 @@ class FilteredProgramsMixin:
         query.pop("page", None)
         without_place = query.copy()
         without_place.pop("ort", None)
+        # The downloads carry the query reduced to what changes the result (no page, no junk).
+        download_query = canonical_query_string(query=self.request.GET, language=get_language())
+        suffix = f"?{download_query}" if download_query else ""
         return {
             "filterset": filterset,
             "facets": program_facets(filterset=filterset),
@@ -81,6 +94,9 @@ class FilteredProgramsMixin:
             "query_string": query.urlencode(),
             "query_without_place": without_place.urlencode(),
             "gazetteer_attribution": gazetteer.ATTRIBUTION,
+            "download_csv_url": reverse("programs:export_csv") + suffix,
+            "download_geojson_url": reverse("programs:geojson") + suffix,
+            "data_license": data_license(),
             "radius_options": sorted({*RADIUS_OPTIONS, filterset.radius_km}),
             "availability_choices": Program.Availability.choices,
             "selected_availability": filterset.form.cleaned_data.get("plaetze") or []
@@ -146,6 +162,28 @@ def programs_geojson(request):
         response = HttpResponse(payload.raw, content_type="application/geo+json")
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_safe
+def programs_csv(request):
+    """The published programs of the list's filter as CSV, streamed: the list's FilterSet and
+    order, the public import columns (programs/exports.py). The licence and attribution travel in
+    HTTP headers and the file name, not in the file, so that it opens in a spreadsheet and
+    imports again with import_programs."""
+    filterset = program_filterset(data=request.GET, language=get_language())
+    queryset = program_list(filterset=filterset)
+    terms = data_license()
+    response = StreamingHttpResponse(
+        public_programs_csv_lines(queryset=queryset), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"mentoring-programme_{slugify(terms['license']) or 'daten'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Data-License"] = terms["license"]
+    response["X-Data-Attribution"] = terms["attribution"]
+    if terms["licenseUrl"]:
+        response["Link"] = f'<{terms["licenseUrl"]}>; rel="license"'
     response["Cache-Control"] = "public, max-age=60"
     return response
 

@@ -115,6 +115,8 @@ MATRIX = {
     "barrierefreiheit/": ("/barrierefreiheit/", 200),
     "quellcode/": ("/quellcode/", 200),
     "programme/": ("/programme/", 200),
+    # Open data: the published programs of the list's filter, for everyone.
+    "programme/export.csv": ("/programme/export.csv", 200),
     "programme/<slug:slug>/": ("/programme/{program_a}/", 200),
     "karte/": ("/karte/", 200),
     "karte/programme.geojson": ("/karte/programme.geojson", 200),
@@ -702,10 +704,13 @@ def _crawl(client, start: list[str], limit: int = 300) -> dict[str, str]:
 
 
 def _readable(response) -> str:
-    """A response's text; every file of a ZIP (the data exports), unpacked."""
+    """A response's text (a streamed one read to the end); every file of a ZIP (the data
+    exports), unpacked."""
     import io
     import zipfile
 
+    if response.streaming:  # the open data CSV
+        return b"".join(response.streaming_content).decode(errors="replace")
     if response.get("Content-Type") != "application/zip":
         return response.content.decode(errors="replace")
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:

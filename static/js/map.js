@@ -443,6 +443,10 @@ function main(mapEl) {
       window.history.replaceState(window.history.state, "", window.location.pathname + suffix + window.location.hash);
     }
     if (listLinkEl) { listLinkEl.href = listLinkEl.href.split("?")[0] + suffix; }
+    // The open data downloads follow the filter too.
+    document.querySelectorAll("a[data-follows-filter]").forEach(function (link) {
+      link.href = link.href.split("?")[0] + suffix;
+    });
     if (embedCodeEl && embedCodeEl.dataset.embedBase) {
       const src = embedCodeEl.dataset.embedBase + suffix;
       embedCodeEl.value = embedCodeEl.value.replace(/src="[^"]*"/, function () { return "src=\"" + src + "\""; });

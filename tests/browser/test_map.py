@@ -137,6 +137,11 @@ def test_facet_updates_markers_list_url_and_embed_code_together(page, live_serve
         .get_attribute("href")
         .endswith("/programme/?zielgruppe=kinder")
     )
+    # The open data downloads follow the filter too.
+    csv_href = page.locator("#download-csv").get_attribute("href")
+    assert csv_href.endswith("/programme/export.csv?zielgruppe=kinder")
+    geojson_href = page.locator("#download-geojson").get_attribute("href")
+    assert geojson_href.endswith("/karte/programme.geojson?zielgruppe=kinder")
     # The rebuilt list has the server's markup: availability badge, organisation.
     first = page.locator("#map-results > li.card.program-card").first
     assert first.locator("p.tags span.badge.badge-open").count() == 1
