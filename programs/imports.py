@@ -550,11 +550,11 @@ class _Context:
         self.organizations: dict[str, Organization] = {}
         for organization in Organization.objects.order_by("-pk"):
             self.organizations[organization_key(organization.name)] = organization
-        names = {_cell(values, "Träger") for _line, values in rows} - {""}
+        names = dict.fromkeys(_cell(values, "Träger") for _line, values in rows)  # file order
         known = {key: organization.name for key, organization in self.organizations.items()}
         self.similar: dict[str, str] = {}
         new: dict[str, str] = {}  # normalised → first spelling, for names new in this file
-        for name in sorted(names):
+        for name in names:
             key = organization_key(name)
             if key in known or not key:
                 continue
