@@ -554,15 +554,23 @@ class _Context:
         known = {key: organization.name for key, organization in self.organizations.items()}
         self.similar: dict[str, str] = {}
         new: dict[str, str] = {}  # normalised → first spelling, for names new in this file
+        # Comparing every new name with every known one is quadratic (minutes at 5,000 names):
+        # candidates share the first or the last four letters of the name without its legal form.
+        blocks: dict[str, set[str]] = {}
+        for key in known:
+            for block in _blocks(key):
+                blocks.setdefault(block, set()).add(key)
         for name in names:
             key = organization_key(name)
-            if key in known or not key:
+            if key in known or key in new or not key:
                 continue
-            close = difflib.get_close_matches(key, known, n=1, cutoff=NEAR_DUPLICATE_RATIO)
-            close = close or difflib.get_close_matches(key, new, n=1, cutoff=NEAR_DUPLICATE_RATIO)
+            candidates = set().union(*(blocks.get(block, ()) for block in _blocks(key)))
+            close = difflib.get_close_matches(key, candidates, n=1, cutoff=NEAR_DUPLICATE_RATIO)
             if close:
                 self.similar[name] = known.get(close[0]) or new[close[0]]
-            new.setdefault(key, name)
+            new[key] = name
+            for block in _blocks(key):
+                blocks.setdefault(block, set()).add(key)
 
     def new_slug(self, name: str) -> str:
         base = german_slug(name)[:190].strip("-") or "programm"
@@ -594,6 +602,14 @@ def organization_key(name: str) -> str:
     for pattern, replacement in _LEGAL_FORMS:
         text = pattern.sub(replacement, text)
     return text
+
+
+_LEGAL_FORM_END = re.compile(r" (ev|ggmbh|gmbh|ug|stiftung|ag|kg)$")
+
+
+def _blocks(key: str) -> tuple[str, str]:
+    stem = _LEGAL_FORM_END.sub("", key)
+    return "<" + stem[:4], stem[-4:] + ">"
 
 
 def _website_key(url: str) -> str:
