@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import io
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.utils.text import slugify
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from core.spreadsheet import FORMULA_STARTS
+from core.text import german_slug
 
 from . import gazetteer
 from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
 from .services import program_locate, program_save
 
-MULTI_SEPARATOR = "|"
+MULTI_SEPARATOR = "|"  # what the export writes between several values in one cell
+MULTI_SEPARATORS = ("|", ";")  # what the import reads: either, also mixed
+_MULTI_SPLIT = re.compile(r"[|;]")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Excel runs a cell starting with one of these as a formula. Exported text cells get a leading
 # apostrophe (OWASP "CSV injection"); the import takes it off again.
@@ -39,40 +44,145 @@ class Column:
     required: bool = False  # the header must be in the file
     choices: type[models.TextChoices] | None = None
     vocabulary: type[models.Model] | None = None
+    meaning: str = ""  # for --help and the documentation (lazy gettext)
 
 
 COLUMNS = (
-    Column("slug", "slug", "slug"),
-    Column("Name", "name", required=True),
-    Column("Träger", "organization", "organization", required=True),
-    Column("Kurzbeschreibung", "summary"),
-    Column("Beschreibung", "description"),
-    Column("Mitmachen", "how_to_join"),
-    Column("Zielgruppen", "target_groups", "vocabulary", vocabulary=TargetGroup),
-    Column("Themen", "topics", "vocabulary", vocabulary=Topic),
-    Column("Formate", "formats", "vocabulary", vocabulary=Format),
-    Column("Förderung", "funding_badges", "vocabulary", vocabulary=FundingBadge),
-    Column("Alter von", "age_min", "int"),
-    Column("Alter bis", "age_max", "int"),
-    Column("Sprachen", "languages"),
-    Column("Straße", "street"),
-    Column("PLZ", "postcode"),
-    Column("Ort", "city"),
-    Column("Bundesland", "state", "choice", choices=State),
-    Column("Breitengrad", "latitude", "float"),
-    Column("Längengrad", "longitude", "float"),
-    Column("Reichweite", "reach", "choice", choices=Program.Reach),
-    Column("Radius km", "radius_km", "int"),
-    Column("Kontakt Name", "contact_name"),
-    Column("Kontakt Rolle", "contact_role"),
-    Column("Kontakt E-Mail", "contact_email"),
-    Column("Kontakt Telefon", "contact_phone"),
-    Column("Website", "website"),
-    Column("Plätze", "availability", "choice", choices=Program.Availability),
-    Column("Status", "status", "choice", choices=Program.Status),
-    Column("Zuletzt geprüft", "last_reviewed_at", "date"),
+    Column(
+        "slug",
+        "slug",
+        "slug",
+        meaning=gettext_lazy(
+            "The program's address in the portal (/programme/<slug>/). Empty for a new program: "
+            "it is made from the name. A known slug updates that program; slugs never change."
+        ),
+    ),
+    Column("Name", "name", required=True, meaning=gettext_lazy("The program's name.")),
+    Column(
+        "Träger",
+        "organization",
+        "organization",
+        required=True,
+        meaning=gettext_lazy(
+            "The organisation's name. A known organisation is found even when spelled a little "
+            "differently (“e.V.” or “e. V.”, case, spaces); an unknown one is created."
+        ),
+    ),
+    Column("Kurzbeschreibung", "summary", meaning=gettext_lazy("Short description, one sentence.")),
+    Column("Beschreibung", "description", meaning=gettext_lazy("Description, line breaks kept.")),
+    Column("Mitmachen", "how_to_join", meaning=gettext_lazy("How to join as a volunteer.")),
+    Column(
+        "Zielgruppen",
+        "target_groups",
+        "vocabulary",
+        vocabulary=TargetGroup,
+        meaning=gettext_lazy("Target groups; several values possible."),
+    ),
+    Column(
+        "Themen",
+        "topics",
+        "vocabulary",
+        vocabulary=Topic,
+        meaning=gettext_lazy("Topics; several values possible."),
+    ),
+    Column(
+        "Formate",
+        "formats",
+        "vocabulary",
+        vocabulary=Format,
+        meaning=gettext_lazy("Formats; several values possible."),
+    ),
+    Column(
+        "Förderung",
+        "funding_badges",
+        "vocabulary",
+        vocabulary=FundingBadge,
+        meaning=gettext_lazy("Funding badges; several values possible."),
+    ),
+    Column("Alter von", "age_min", "int", meaning=gettext_lazy("Youngest age of the mentees.")),
+    Column("Alter bis", "age_max", "int", meaning=gettext_lazy("Oldest age of the mentees.")),
+    Column("Sprachen", "languages", meaning=gettext_lazy("Languages spoken, as free text.")),
+    Column("Straße", "street", meaning=gettext_lazy("Street and number.")),
+    Column(
+        "PLZ",
+        "postcode",
+        meaning=gettext_lazy("German postcode, five digits; places the program on the map."),
+    ),
+    Column("Ort", "city", meaning=gettext_lazy("Town or city.")),
+    Column(
+        "Bundesland",
+        "state",
+        "choice",
+        choices=State,
+        meaning=gettext_lazy("Federal state; empty: from the postcode."),
+    ),
+    Column(
+        "Breitengrad",
+        "latitude",
+        "float",
+        meaning=gettext_lazy("Latitude (51.34 or 51,34); empty: from the postcode."),
+    ),
+    Column(
+        "Längengrad",
+        "longitude",
+        "float",
+        meaning=gettext_lazy("Longitude (12.37 or 12,37); empty: from the postcode."),
+    ),
+    Column(
+        "Reichweite",
+        "reach",
+        "choice",
+        choices=Program.Reach,
+        meaning=gettext_lazy("Where the program works; empty: local."),
+    ),
+    Column(
+        "Radius km",
+        "radius_km",
+        "int",
+        meaning=gettext_lazy("For local programs: how far from the address mentees may live."),
+    ),
+    Column("Kontakt Name", "contact_name", meaning=gettext_lazy("Contact person.")),
+    Column("Kontakt Rolle", "contact_role", meaning=gettext_lazy("Role of the contact person.")),
+    Column("Kontakt E-Mail", "contact_email", meaning=gettext_lazy("Contact e-mail address.")),
+    Column("Kontakt Telefon", "contact_phone", meaning=gettext_lazy("Contact phone number.")),
+    Column(
+        "Website",
+        "website",
+        meaning=gettext_lazy("The program's web page (https://…); a re-import finds it by it."),
+    ),
+    Column(
+        "Plätze",
+        "availability",
+        "choice",
+        choices=Program.Availability,
+        meaning=gettext_lazy("Whether volunteers are sought; empty: open."),
+    ),
+    Column(
+        "Status",
+        "status",
+        "choice",
+        choices=Program.Status,
+        meaning=gettext_lazy(
+            "Publication status; empty for a new program: draft (the report warns)."
+        ),
+    ),
+    Column(
+        "Zuletzt geprüft",
+        "last_reviewed_at",
+        "date",
+        meaning=gettext_lazy("When the entry was last checked."),
+    ),
+    Column(
+        "Externe ID",
+        "external_id",
+        meaning=gettext_lazy(
+            "Your own number or key of the program (e.g. from your database). A re-import finds "
+            "the program by it; unique in the portal."
+        ),
+    ),
 )
 COLUMNS_BY_HEADER = {column.header: column for column in COLUMNS}
+HEADERS = [column.header for column in COLUMNS]
 HEADER_OF_FIELD = {column.field: column.header for column in COLUMNS}
 M2M_FIELDS = [column.field for column in COLUMNS if column.kind == "vocabulary"]
 SCALAR_FIELDS = [
@@ -80,6 +190,42 @@ SCALAR_FIELDS = [
 ]
 
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
+
+
+def allowed_values(column: Column) -> str:
+    """What a cell of the column may hold, in words (for --help and the documentation)."""
+    if column.kind == "choice":
+        with override("de"):
+            labels = [f"{value} ({label})" for value, label in column.choices.choices]
+        return _("one of: %(values)s") % {"values": ", ".join(labels)}
+    if column.kind == "vocabulary":
+        try:
+            terms = [
+                f"{term.slug} ({term.name_de})" for term in column.vocabulary.objects.order_by("pk")
+            ]
+        except DatabaseError:  # --help without a database
+            terms = []
+        values = ", ".join(terms) or "…"
+        return _("any of: %(values)s; several separated by “|” or “;”; slug or German name") % {
+            "values": values
+        }
+    if column.kind == "int":
+        return _("a whole number")
+    if column.kind == "float":
+        return _("a decimal number, with a point or a comma")
+    if column.kind == "date":
+        return _("a date: YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY")
+    return _("text")
+
+
+def column_help() -> list[str]:
+    """Every column with its meaning, whether it is required and its allowed values."""
+    lines = []
+    for column in COLUMNS:
+        required = _("required") if column.required else _("optional")
+        lines.append(f"{column.header} ({required}): {column.meaning}")
+        lines.append("    " + allowed_values(column))
+    return lines
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -110,12 +256,17 @@ class RowResult:
     name: str = ""
     action: str = ""  # CREATED, UPDATED, UNCHANGED or INVALID
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # written anyway, but worth a look
+    draft_by_default: bool = False  # a new program without a status: saved as a draft
     program: Program | None = field(default=None, repr=False)
     m2m: dict = field(default_factory=dict, repr=False)
     new_organization: str = ""  # name of a Träger to create when writing
 
     def problem(self, header: str, message: str) -> None:
         self.problems.append(Problem(self.line, header, message))
+
+    def warning(self, header: str, message: str) -> None:
+        self.warnings.append(Problem(self.line, header, message))
 
 
 @dataclass
@@ -138,6 +289,20 @@ class ImportReport:
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def all_warnings(self) -> list[Problem]:
+        return [warning for row in self.rows for warning in row.warnings]
+
+    @property
+    def drafts_by_default(self) -> int:
+        """New programs without a status that are (or would be) saved as drafts."""
+        return sum(1 for row in self.rows if row.draft_by_default and row.action == CREATED)
+
+    @property
+    def skipped(self) -> int:
+        """Rows a `partial` import leaves out (or would, on a dry run) because of their errors."""
+        return self.count(INVALID) if self.partial and not self.rejected else 0
 
     def outcome(self, row: RowResult) -> str:
         values = {"line": row.line, "slug": row.slug}
@@ -171,6 +336,15 @@ class ImportReport:
                 )
                 % counts
             ]
+        if self.drafts_by_default:
+            lines.append(
+                ngettext(
+                    "%(count)s new program has no status and becomes a draft.",
+                    "%(count)s new programs have no status and become drafts.",
+                    self.drafts_by_default,
+                )
+                % {"count": self.drafts_by_default}
+            )
         if self.dry_run:
             lines.append(_("Dry run: nothing was written."))
             if self.rejected:
@@ -178,7 +352,14 @@ class ImportReport:
         elif self.rejected:
             lines.append(_("The file was rejected: nothing was written."))
         elif counts[INVALID]:
-            lines.append(_("Rows with errors were skipped."))
+            lines.append(
+                ngettext(
+                    "%(count)s row with errors was skipped.",
+                    "%(count)s rows with errors were skipped.",
+                    counts[INVALID],
+                )
+                % {"count": counts[INVALID]}
+            )
         return lines
 
     def entries(self) -> list[tuple[RowResult, str]]:
@@ -193,6 +374,9 @@ class ImportReport:
             if outcome:
                 lines.append(outcome)
             lines.extend(str(problem) for problem in row.problems)
+            lines.extend(
+                _("Warning: %(warning)s") % {"warning": warning} for warning in row.warnings
+            )
         return lines + self.summary()
 
 
@@ -267,7 +451,10 @@ def _check_headers(headers: list[str], report: ImportReport) -> None:
         if not header:
             continue
         if header not in COLUMNS_BY_HEADER:
-            report.problems.append(Problem(1, header, _("Unknown column.")))
+            message = _("Unknown column. Known columns: %(columns)s.") % {
+                "columns": ", ".join(HEADERS)
+            }
+            report.problems.append(Problem(1, header, message))
         elif header in seen:
             report.problems.append(Problem(1, header, _("The column appears more than once.")))
         seen.add(header)
@@ -302,21 +489,91 @@ class _Context:
                 table.update({value.casefold(): value for value in column.choices.values})
                 self.vocabularies[column.field] = (table, list(column.choices.values))
         slugs = {_cell(values, "slug") for _line, values in rows} - {""}
-        self.programs = {
-            program.slug: program
-            for program in Program.objects.filter(slug__in=slugs)
+        self._match_programs(rows)
+        self._load_organizations(rows)
+        self.taken_slugs = set(slugs)  # generated slugs must not take a slug of a later row
+        self.seen_slugs: dict[str, int] = {}
+        self.seen_external_ids: dict[str, int] = {}
+
+    def _match_programs(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        """Find the existing program of each row: by slug, else by external id, else by website,
+        else by name and postcode (the last two only where they point at one program and appear
+        in one row of the file), so that importing a file again updates instead of duplicating."""
+        by_slug, by_external_id = {}, {}
+        by_website: dict[str, list[int]] = {}
+        by_name: dict[tuple[str, str], list[int]] = {}
+        for pk, slug, external_id, website, name, postcode in Program.objects.values_list(
+            "pk", "slug", "external_id", "website", "name", "postcode"
+        ):
+            by_slug[slug] = pk
+            if external_id:
+                by_external_id[external_id] = pk
+            if website:
+                by_website.setdefault(_website_key(website), []).append(pk)
+            by_name.setdefault(_name_key(name, postcode), []).append(pk)
+        self.external_id_owner = by_external_id
+        websites_in_file: dict[str, int] = {}
+        names_in_file: dict[tuple[str, str], int] = {}
+        for _line, values in rows:
+            website = _website_key(_cell(values, "Website"))
+            websites_in_file[website] = websites_in_file.get(website, 0) + 1
+            name = _name_key(_cell(values, "Name"), _cell(values, "PLZ"))
+            names_in_file[name] = names_in_file.get(name, 0) + 1
+        self.matches: dict[int, tuple[int, str]] = {}  # line → (pk, how it was found)
+        for line, values in rows:
+            slug, external_id = _cell(values, "slug"), _cell(values, "Externe ID")
+            website = _website_key(_cell(values, "Website"))
+            name = _name_key(_cell(values, "Name"), _cell(values, "PLZ"))
+            if slug in by_slug:
+                self.matches[line] = (by_slug[slug], "slug")
+            elif external_id in by_external_id:
+                self.matches[line] = (by_external_id[external_id], "Externe ID")
+            elif website and len(by_website.get(website, ())) == websites_in_file[website] == 1:
+                self.matches[line] = (by_website[website][0], "Website")
+            elif name[0] and len(by_name.get(name, ())) == names_in_file[name] == 1:
+                self.matches[line] = (by_name[name][0], "Name + PLZ")
+        pks = {pk for pk, _how in self.matches.values()}
+        self.programs_by_pk = {
+            program.pk: program
+            for program in Program.objects.filter(pk__in=pks)
             .select_related("organization")
             .prefetch_related(*M2M_FIELDS)
         }
-        names = {_cell(values, "Träger") for _line, values in rows} - {""}
-        self.organizations = {}
-        for organization in Organization.objects.filter(name__in=names).order_by("-pk"):
-            self.organizations[organization.name] = organization  # the oldest wins
-        self.taken_slugs = set(slugs)  # generated slugs must not take a slug of a later row
-        self.seen_slugs: dict[str, int] = {}
+
+    def match(self, line: int) -> tuple[Program | None, str]:
+        pk, how = self.matches.get(line, (None, ""))
+        return self.programs_by_pk.get(pk), how
+
+    def _load_organizations(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        """Organisations by their normalised name (the oldest wins), and for each name in the
+        file that matches none: a similar existing name, to warn about a near-duplicate."""
+        self.organizations: dict[str, Organization] = {}
+        for organization in Organization.objects.order_by("-pk"):
+            self.organizations[organization_key(organization.name)] = organization
+        names = dict.fromkeys(_cell(values, "Träger") for _line, values in rows)  # file order
+        known = {key: organization.name for key, organization in self.organizations.items()}
+        self.similar: dict[str, str] = {}
+        new: dict[str, str] = {}  # normalised → first spelling, for names new in this file
+        # Comparing every new name with every known one is quadratic (minutes at 5,000 names):
+        # candidates share the first or the last four letters of the name without its legal form.
+        blocks: dict[str, set[str]] = {}
+        for key in known:
+            for block in _blocks(key):
+                blocks.setdefault(block, set()).add(key)
+        for name in names:
+            key = organization_key(name)
+            if key in known or key in new or not key:
+                continue
+            candidates = set().union(*(blocks.get(block, ()) for block in _blocks(key)))
+            close = difflib.get_close_matches(key, candidates, n=1, cutoff=NEAR_DUPLICATE_RATIO)
+            if close:
+                self.similar[name] = known.get(close[0]) or new[close[0]]
+            new[key] = name
+            for block in _blocks(key):
+                blocks.setdefault(block, set()).add(key)
 
     def new_slug(self, name: str) -> str:
-        base = slugify(name)[:190] or "programm"
+        base = german_slug(name)[:190].strip("-") or "programm"
         existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 1
         while slug in existing or slug in self.taken_slugs:
@@ -324,6 +581,48 @@ class _Context:
             slug = f"{base}-{number}"
         self.taken_slugs.add(slug)
         return slug
+
+
+NEAR_DUPLICATE_RATIO = 0.9  # difflib ratio of two normalised names that are reported as similar
+
+_LEGAL_FORMS = (
+    (re.compile(r"\beingetragener verein\b"), "ev"),
+    (re.compile(r"\be v\b"), "ev"),
+    (re.compile(r"\bgemeinnutzige gmbh\b"), "ggmbh"),
+    (re.compile(r"\bg gmbh\b"), "ggmbh"),
+)
+
+
+def organization_key(name: str) -> str:
+    """A name for matching organisations: case, spaces, punctuation, accents and the spellings
+    of legal forms ("e. V.", "e.V.", "eV"; "gGmbH", "g GmbH", "gemeinnützige GmbH") ignored."""
+    text = unicodedata.normalize("NFKD", name.casefold().replace("ß", "ss"))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = " ".join(re.sub(r"[\W_]+", " ", text).split())
+    for pattern, replacement in _LEGAL_FORMS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_LEGAL_FORM_END = re.compile(r" (ev|ggmbh|gmbh|ug|stiftung|ag|kg)$")
+
+
+def _blocks(key: str) -> tuple[str, str]:
+    stem = _LEGAL_FORM_END.sub("", key)
+    return "<" + stem[:4], stem[-4:] + ">"
+
+
+def _website_key(url: str) -> str:
+    url = url.strip().casefold()
+    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url).removeprefix("www.")
+    return url.rstrip("/")
+
+
+def _name_key(name: str, postcode: str) -> tuple[str, str]:
+    postcode = postcode.strip()
+    if len(postcode) == 4 and postcode.isdigit():
+        postcode = "0" + postcode
+    return " ".join(name.casefold().split()), postcode
 
 
 def _cell(values: dict[str, str], header: str) -> str:
@@ -344,7 +643,7 @@ def _parse(column: Column, value: str, context: _Context):
                 raise _unknown(value, allowed)
             return table[value.casefold()]
         terms = []
-        for part in filter(None, (part.strip() for part in value.split(MULTI_SEPARATOR))):
+        for part in filter(None, (part.strip() for part in _MULTI_SPLIT.split(value))):
             if part.casefold() not in table:
                 raise _unknown(part, allowed)
             terms.append(table[part.casefold()])
@@ -365,13 +664,13 @@ def _parse(column: Column, value: str, context: _Context):
             raise _CellError(_("“%(value)s” is not a number.") % {"value": value})
         return number
     if column.kind == "date":
-        for date_format in ("%Y-%m-%d", "%d.%m.%Y"):
+        for date_format in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
             try:
                 return datetime.datetime.strptime(value, date_format).date()  # noqa: DTZ007 - a date, no time
             except ValueError:
                 pass
         raise _CellError(
-            _("“%(value)s” is not a date (YYYY-MM-DD or DD.MM.YYYY).") % {"value": value}
+            _("“%(value)s” is not a date (YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY).") % {"value": value}
         )
     return value
 
@@ -400,8 +699,18 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
             row.problem(header, str(error))
 
     slug = parsed.get("slug", "")
-    program = context.programs.get(slug)
+    program, found_by = context.match(line)
     before = _snapshot(program) if program else None
+    if program is not None and slug and slug != program.slug:
+        row.warning(
+            "slug",
+            _(
+                "The program was found by the column “%(column)s” as “%(existing)s”; "
+                "its slug stays (web addresses do not change)."
+            )
+            % {"column": found_by, "existing": program.slug},
+        )
+    _check_external_id(row, program, parsed.get("external_id", ""), context)
     if program is None:
         program = Program()
         if slug:
@@ -480,7 +789,29 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
         row.action = UNCHANGED
     else:
         row.action = UPDATED
+    if row.action == CREATED and not parsed.get("status"):
+        row.draft_by_default = True
+        row.warning("Status", _("No status given: the program is saved as a draft."))
     return row
+
+
+def _check_external_id(row: RowResult, program, external_id: str, context: _Context) -> None:
+    if not external_id:
+        return
+    owner = context.external_id_owner.get(external_id)
+    if owner is not None and (program is None or owner != program.pk):
+        row.problem(
+            "Externe ID",
+            _("The external ID “%(id)s” already belongs to another program.") % {"id": external_id},
+        )
+    elif external_id in context.seen_external_ids:
+        row.problem(
+            "Externe ID",
+            _("The external ID “%(id)s” already appears in line %(line)s.")
+            % {"id": external_id, "line": context.seen_external_ids[external_id]},
+        )
+    else:
+        context.seen_external_ids[external_id] = row.line
 
 
 def _check_location(row: RowResult, program: Program) -> None:
@@ -507,9 +838,10 @@ def _check_organization(row: RowResult, program: Program, name: str, context: _C
     if not name:
         row.problem("Träger", str(models.Field.default_error_messages["blank"]))
         return
-    if program.organization_id and program.organization.name == name:
+    key = organization_key(name)
+    if program.organization_id and organization_key(program.organization.name) == key:
         return
-    organization = context.organizations.get(name)
+    organization = context.organizations.get(key)
     if organization is not None:
         program.organization = organization
         return
@@ -520,6 +852,15 @@ def _check_organization(row: RowResult, program: Program, name: str, context: _C
             for message in messages:
                 row.problem("Träger", message)
     row.new_organization = name
+    if name in context.similar:
+        row.warning(
+            "Träger",
+            _(
+                "“%(name)s” is similar to the organisation “%(similar)s”; a new one is created. "
+                "Please check the spelling."
+            )
+            % {"name": name, "similar": context.similar[name]},
+        )
 
 
 def _add_validation_error(row: RowResult, error: ValidationError) -> None:
@@ -586,7 +927,7 @@ def _write(report: ImportReport) -> None:
             with transaction.atomic():
                 organization = None
                 if row.new_organization:
-                    organization = organizations.get(row.new_organization)
+                    organization = organizations.get(organization_key(row.new_organization))
                     if organization is None:
                         organization = _organization_create(name=row.new_organization)
                     row.program.organization = organization
@@ -597,7 +938,7 @@ def _write(report: ImportReport) -> None:
             row.problem("", _("The row could not be saved: %(error)s") % {"error": error})
         else:
             if organization is not None:
-                organizations[row.new_organization] = organization
+                organizations[organization_key(row.new_organization)] = organization
             continue
         row.action = INVALID
         if not report.partial:
@@ -605,7 +946,7 @@ def _write(report: ImportReport) -> None:
 
 
 def _organization_create(*, name: str) -> Organization:
-    base = slugify(name)[:190] or "traeger"
+    base = german_slug(name)[:190].strip("-") or "traeger"
     existing = set(
         Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True)
     )

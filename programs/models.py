@@ -136,6 +136,15 @@ class Program(models.Model):
     )
     name = SingleLineCharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    # The program's key in the system it is imported from (import_programs, column "Externe ID"):
+    # a re-import finds the program by it. Unique across the portal, not per organisation: the
+    # import matches before it resolves the Träger, and a renamed Träger must not duplicate.
+    external_id = SingleLineCharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        help_text=_("The program's key in the system it is imported from."),
+    )
     summary = MultiLineCharField(_("short description"), max_length=300, blank=True)
     description = MultiLineTextField(_("description"), blank=True)
     how_to_join = MultiLineTextField(_("how to join"), blank=True)
@@ -249,6 +258,11 @@ class Program(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="program_coordinates_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="program_external_id_unique",
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from programs.exports import programs_export_csv
 from programs.imports import COLUMNS, programs_import
+from programs.imports import HEADERS as HEADERS_ALL
 from programs.models import FundingBadge, Organization, Program
 from tests.factories import MUNICH, ProgramFactory, UserFactory
 
@@ -63,7 +64,7 @@ def test_import_good_csv_creates_programs_with_vocabularies_and_location():
     assert (report.written, report.count("created")) == (True, 2)
     assert leipzig.slug == "lesepatinnen-leipzig"
     assert leipzig.organization.name == "Bürgerstiftung Leipzig"
-    assert leipzig.organization.slug == "burgerstiftung-leipzig"
+    assert leipzig.organization.slug == "buergerstiftung-leipzig"
     assert slugs(leipzig.target_groups) == ["familien", "kinder"]
     assert (leipzig.age_min, leipzig.age_max) == (6, 10)
     assert (leipzig.latitude, leipzig.longitude, leipzig.state) == (51.3386, 12.3651, "SN")
@@ -189,8 +190,11 @@ def test_import_dry_run_writes_nothing_and_reports():
     assert Organization.objects.count() == 0
     assert report.lines() == [
         "Line 2: lesepatinnen-leipzig would be created.",
+        "Warning: Line 2: Status: No status given: the program is saved as a draft.",
         "Line 3: balu-muenchen would be created.",
+        "Warning: Line 3: Status: No status given: the program is saved as a draft.",
         "2 to create, 0 to update, 0 unchanged, 0 invalid.",
+        "2 new programs have no status and become drafts.",
         "Dry run: nothing was written.",
     ]
 
@@ -242,7 +246,10 @@ def test_import_unknown_choice_is_reported():
 def test_import_unknown_header_rejects_file():
     report = run_import(make_csv([], headers=["slug", "Name", "Träger", "Postleitzahl"]))
 
-    assert problems(report) == [(1, "Postleitzahl", "Unknown column.")]
+    assert problems(report) == [
+        (1, "Postleitzahl", "Unknown column. Known columns: " + ", ".join(HEADERS_ALL) + ".")
+    ]
+    assert "PLZ, Ort" in problems(report)[0][2]
     assert report.rejected is True
 
 
@@ -272,8 +279,11 @@ def test_import_command_prints_report(tmp_path):
 
     assert out.getvalue().splitlines() == [
         "Line 2: lesepatinnen-leipzig created.",
+        "Warning: Line 2: Status: No status given: the program is saved as a draft.",
         "Line 3: balu-muenchen created.",
+        "Warning: Line 3: Status: No status given: the program is saved as a draft.",
         "2 created, 0 updated, 0 unchanged, 0 invalid.",
+        "2 new programs have no status and become drafts.",
     ]
     assert Program.objects.count() == 2
 
@@ -289,11 +299,14 @@ def test_import_command_rejected_file_raises_command_error(tmp_path):
 
     assert out.getvalue().splitlines() == [
         "Line 2: lesepatinnen-leipzig would be created.",
+        "Warning: Line 2: Status: No status given: the program is saved as a draft.",
         "Line 3: Zielgruppen: " + BAD_ROW_PROBLEMS[0][2],
         "Line 4: PLZ: We do not know the postcode 99999. Please check it.",
         "Line 5: Alter bis: The maximum age must not be below the minimum age.",
         "Line 6: balu-muenchen would be created.",
+        "Warning: Line 6: Status: No status given: the program is saved as a draft.",
         "2 to create, 0 to update, 0 unchanged, 3 invalid.",
+        "2 new programs have no status and become drafts.",
         "The file was rejected: nothing was written.",
     ]
     assert Program.objects.count() == 0
@@ -321,14 +334,18 @@ def test_import_command_partial_writes_good_rows(tmp_path):
     path.write_bytes(make_csv(BAD_ROWS))
     out = io.StringIO()
 
-    call_command("import_programs", str(path), "--partial", stdout=out)
+    with pytest.raises(CommandError, match="^3 rows were skipped.$") as raised:
+        call_command("import_programs", str(path), "--partial", stdout=out)
 
-    assert out.getvalue().splitlines()[-5:] == [
+    assert raised.value.returncode == 3
+    assert out.getvalue().splitlines()[-7:] == [
         "Line 5: skipped.",
         "Line 5: Alter bis: The maximum age must not be below the minimum age.",
         "Line 6: balu-muenchen created.",
+        "Warning: Line 6: Status: No status given: the program is saved as a draft.",
         "2 created, 0 updated, 0 unchanged, 3 invalid.",
-        "Rows with errors were skipped.",
+        "2 new programs have no status and become drafts.",
+        "3 rows with errors were skipped.",
     ]
     assert Program.objects.count() == 2
 
