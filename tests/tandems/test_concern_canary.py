@@ -20,6 +20,8 @@ CANARIES = (TEXT, OUTCOME, OPEN_TEXT)
 
 
 def _readable(response) -> str:
+    if response.streaming:  # the open data CSV
+        return b"".join(response.streaming_content).decode(errors="replace")
     if response.get("Content-Type") != "application/zip":
         return response.content.decode(errors="replace")
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
