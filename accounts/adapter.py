@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
+import rules
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -53,6 +54,21 @@ class AccountAdapter(DefaultAccountAdapter):
             {"reason": reason, "login": True},
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
+
+    def get_login_redirect_url(self, request):
+        """Each role lands where it works: network staff and operators on /netzwerk/,
+        coordinators on /koordination/, everyone else on "Mein Bereich" (LOGIN_REDIRECT_URL).
+        A `next` parameter still wins: allauth reads it before it asks here."""
+        from django.urls import reverse
+
+        from .roles import is_network_staff
+
+        user = request.user
+        if is_network_staff(user):
+            return reverse("network:home")
+        if user.is_authenticated and rules.test_rule("is_any_coordinator", user):
+            return reverse("tandems:coordination")
+        return super().get_login_redirect_url(request)
 
     def post_login(self, request, user, **kwargs):
         """After every completed sign-in (second factor included) the browser is trusted for the

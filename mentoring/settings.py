@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pages",
     "notifications",
     "privacy",
+    "network",
     # django-auditlog records changes; audit/ registers the models, adds views and exports, and
     # shows coordinators the trail of their program. auditlog first: audit/admin.py amends it.
     "auditlog",
@@ -221,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# Where a sign-in without `next` leads: accounts.adapter sends each role to where it works
+# (network staff to /netzwerk/, coordinators to /koordination/); everyone else goes here.
 LOGIN_REDIRECT_URL = "tandems:my_area"
 
 # Two-factor authentication (allauth.mfa) at /konto/2fa/: an authenticator app (TOTP), security
@@ -497,6 +500,15 @@ NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 PROGRAM_MESSAGE_RETENTION_MONTHS = env.int("PROGRAM_MESSAGE_RETENTION_MONTHS", default=24)
 # Done to-dos: months after they were marked done.
 TODO_RETENTION_MONTHS = env.int("TODO_RETENTION_MONTHS", default=12)
+# Coordinator invitations that were accepted, revoked or expired: days after that (the address
+# they hold goes with them; the role granted stays in the audit trail).
+COORDINATOR_INVITATION_RETENTION_DAYS = env.int(
+    "COORDINATOR_INVITATION_RETENTION_DAYS", default=90
+)
+
+# --- Coordinator invitations (programs/invitations.py) -----------------------------------------
+# How many days the mailed link to become a program's coordinator works.
+COORDINATOR_INVITATION_DAYS = env.int("COORDINATOR_INVITATION_DAYS", default=14)
 
 # --- Coordinators' messages to volunteers (tandems/services/messages.py) -----------------------
 # How many messages one program may send within an hour: a slip or a hijacked account cannot

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     path("", include("notifications.urls")),
     path("", include("privacy.urls")),
+    path("", include("network.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

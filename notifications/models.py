@@ -34,6 +34,7 @@ class Notification(models.Model):
         TANDEM_ENDED = "tandem_ended", _("the tandem has ended")
         PROGRAM_MESSAGE = "program_message", _("a message from a program's coordinators")
         CONCERN_RAISED = "concern_raised", _("a concern about someone's safety was raised")
+        COORDINATOR_INVITATION = "coordinator_invite", _("an invitation to coordinate a program")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -46,8 +47,8 @@ class Notification(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     about = GenericForeignKey("content_type", "object_id")
-    # Who gets it, as "user:5", "mentee:7" or "registration:9"; the matching link below is set
-    # too, so that deleting the person deletes their notifications.
+    # Who gets it, as "user:5", "mentee:7", "registration:9" or "coordinatorinvitation:3"; the
+    # matching link below is set too, so that deleting the person deletes their notifications.
     recipient = models.CharField(_("recipient"), max_length=40)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,6 +62,14 @@ class Notification(models.Model):
     )
     registration = models.ForeignKey(
         "events.Registration", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # An address invited to coordinate a program, before it has an account (programs.invitations).
+    invitation = models.ForeignKey(
+        "programs.CoordinatorInvitation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Which time of a repeated thing: a meeting's start, an ISO week, a year of the listing.
     occurrence = models.CharField(_("occurrence"), max_length=40, blank=True)
@@ -88,7 +97,8 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False)
                 | Q(mentee__isnull=False)
-                | Q(registration__isnull=False),
+                | Q(registration__isnull=False)
+                | Q(invitation__isnull=False),
                 name="notification_has_recipient",
             ),
         ]

@@ -1,4 +1,5 @@
-"""Who a notification goes to: an account, a mentee (or guardian) who consented, a registration.
+"""Who a notification goes to: an account, a mentee (or guardian) who consented, a registration,
+an address invited to coordinate a program.
 
 A recipient is written as a short key ("user:5", "mentee:7", "registration:9") in the outbox's
 unique key; the address and language are looked up only when the mail is sent, so a changed
@@ -28,6 +29,7 @@ class Recipient:
     user: object = None
     mentee: object = None
     registration: object = None
+    invitation: object = None
 
     @property
     def has_account(self) -> bool:
@@ -38,12 +40,21 @@ def key_of(obj) -> str:
     return f"{obj._meta.model_name}:{obj.pk}"
 
 
+# The outbox row's field that points at each kind of recipient.
+FIELDS = {
+    "user": "user",
+    "mentee": "mentee",
+    "registration": "registration",
+    "coordinatorinvitation": "invitation",
+}
+
+
 def links(obj) -> dict:
     """The outbox row's fields that point at the recipient."""
     name = obj._meta.model_name
-    if name not in ("user", "mentee", "registration"):
+    if name not in FIELDS:
         raise ValueError(f"cannot notify a {name}")
-    return {"recipient": key_of(obj), name: obj}
+    return {"recipient": key_of(obj), FIELDS[name]: obj}
 
 
 def _language(code: str) -> str:
@@ -51,7 +62,7 @@ def _language(code: str) -> str:
 
 
 def of(notification) -> Recipient:
-    """The recipient of a row whose user, mentee and registration are loaded."""
+    """The recipient of a row whose user, mentee, registration and invitation are loaded."""
     if notification.user_id:
         user = notification.user
         # A volunteer by the profile's name; a coordinator (no profile) by the account's.
@@ -70,6 +81,15 @@ def of(notification) -> Recipient:
             # A minor's reminders go to the guardian, greeted by their name where it is known.
             (mentee.guardian_name if mentee.is_minor else "") or mentee.first_name,
             mentee=mentee,
+        )
+    elif notification.invitation_id:
+        # An invited address without (or before) an account: in the portal's default language.
+        invitation = notification.invitation
+        recipient = Recipient(
+            notification.recipient,
+            invitation.email,
+            settings.LANGUAGE_CODE,
+            invitation=invitation,
         )
     else:
         registration = notification.registration

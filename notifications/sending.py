@@ -146,7 +146,7 @@ def _due(ids, now):
             pk__in=ids, state=Notification.State.PENDING, next_attempt_at__lte=now
         )
         .select_related("user__notification_settings", "user__volunteer_profile", "mentee")
-        .select_related("registration")
+        .select_related("registration", "invitation")
         .order_by("pk")
     )
 

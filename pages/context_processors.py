@@ -3,6 +3,8 @@ from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_info
 
+from accounts.roles import is_network_staff
+
 
 def _alternates(request):
     query = request.META.get("QUERY_STRING", "")
@@ -36,4 +38,6 @@ def portal(request):
         "source_url": settings.SOURCE_URL or reverse("source"),
         "language_alternates": SimpleLazyObject(lambda: _alternates(request)),
         "nav_is_coordinator": SimpleLazyObject(lambda: _is_coordinator(request)),
+        # Network staff and operators: the "Network" area (/netzwerk/).
+        "nav_is_network_staff": SimpleLazyObject(lambda: is_network_staff(request.user)),
     }

@@ -1,4 +1,5 @@
-"""The one FilterSet behind the program list, the map and the GeoJSON."""
+"""The one FilterSet behind the program list, the map and the GeoJSON; the staff's lists of
+organisations and programs (/netzwerk/)."""
 
 import math
 import re
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import SingleLineFilter
 
 from . import gazetteer
-from .models import Program, State
+from .models import Organization, Program, State
 
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
@@ -212,3 +213,47 @@ class ProgramFilterSet(django_filters.FilterSet):
         if age is not None and 0 <= age <= 120:
             canonical["alter"] = str(int(age))
         return canonical
+
+
+# --- The network staff's lists (/netzwerk/) ----------------------------------------------------
+
+
+class StaffOrganizationFilterSet(django_filters.FilterSet):
+    q = SingleLineFilter(method="filter_text", label=_("Search"), max_length=MAX_QUERY_LENGTH)
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(city__icontains=value))
+
+
+class StaffProgramFilterSet(django_filters.FilterSet):
+    """Every program whatever its status: by name, organisation or place, status and Land."""
+
+    q = SingleLineFilter(method="filter_text", label=_("Search"), max_length=MAX_QUERY_LENGTH)
+    status = django_filters.ChoiceFilter(
+        choices=Program.Status.choices, label=_("Status"), empty_label=_("all")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=State.choices, label=_("federal state"), empty_label=_("all")
+    )
+
+    class Meta:
+        model = Program
+        fields = []
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(name__icontains=value)
+            | Q(organization__name__icontains=value)
+            | Q(city__icontains=value)
+            | Q(postcode__startswith=value)
+        )

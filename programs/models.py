@@ -357,3 +357,75 @@ class ProgramChange(models.Model):
 
     def __str__(self):
         return f"{self.program} ({self.get_status_display()})"
+
+
+class CoordinatorInvitationQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Neither accepted nor revoked, and not expired at `now`."""
+        from django.utils import timezone
+
+        return self.filter(
+            status=CoordinatorInvitation.Status.PENDING, expires_at__gt=now or timezone.now()
+        )
+
+
+class CoordinatorInvitation(models.Model):
+    """Staff invite an e-mail address to coordinate a program. The mailed link is signed
+    (programs/invitations.py) and names the invitation and its nonce: it works while the
+    invitation is pending and not expired, and never again after it was accepted or revoked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("revoked")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("program")
+    )
+    email = models.EmailField(_("e-mail address"))
+    # Random, per invitation: part of the signed link, so a link cannot be made for another one.
+    nonce = models.CharField(max_length=32, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    closed_at = models.DateTimeField(_("accepted or revoked at"), null=True, blank=True)
+
+    objects = CoordinatorInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coordinator invitation")
+        verbose_name_plural = _("coordinator invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per program and address: inviting again renews it.
+            models.UniqueConstraint(
+                fields=["program", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.program}"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()

@@ -1,4 +1,5 @@
-"""The mail of programs: the yearly reminder to review a listing (notifications.registry)."""
+"""The mail of programs (notifications.registry): the yearly reminder to review a listing, the
+news of a coordinator role granted or revoked, and the invitation to coordinate a program."""
 
 from __future__ import annotations
 
@@ -137,4 +138,44 @@ class CoordinatorChanged(Kind):
         )
 
 
-register(ListingReview(), CoordinatorChanged())
+
+
+class CoordinatorInvitationMail(Kind):
+    """The invitation to coordinate a program, to the invited address (programs/invitations.py).
+    The link is made when the mail is built: it holds no secret the database keeps."""
+
+    kind = Notification.Kind.COORDINATOR_INVITATION
+
+    def build(self, notification, recipient, about=None):
+        from .invitations import invitation_token
+        from .models import CoordinatorInvitation
+
+        invitation = (
+            CoordinatorInvitation.objects.select_related(
+                "program", "program__organization", "invited_by"
+            )
+            .filter(pk=notification.object_id)
+            .first()
+        )
+        if invitation is None or invitation.status != CoordinatorInvitation.Status.PENDING:
+            raise Skip(_("The invitation is no longer open."))
+        if invitation.is_expired:
+            raise Skip(_("The invitation has expired."))
+        by = invitation.invited_by
+        return Mail(
+            "notifications/email/coordinator_invitation",
+            {
+                "program": invitation.program,
+                "by_name": (by.name or by.email) if by else _("The network office"),
+                "expires_at": invitation.expires_at,
+                "accept_url": site_url(
+                    reverse(
+                        "programs:invitation_accept",
+                        kwargs={"token": invitation_token(invitation)},
+                    )
+                ),
+            },
+        )
+
+
+register(ListingReview(), CoordinatorChanged(), CoordinatorInvitationMail())

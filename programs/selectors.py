@@ -7,8 +7,18 @@ from django.http import QueryDict
 from core.page_cache import register_local_store
 
 from . import cache
-from .filters import ProgramFilterSet
-from .models import Format, Program, ProgramChange, ProgramCoordinator, State, TargetGroup, Topic
+from .filters import ProgramFilterSet, StaffOrganizationFilterSet, StaffProgramFilterSet
+from .models import (
+    CoordinatorInvitation,
+    Format,
+    Organization,
+    Program,
+    ProgramChange,
+    ProgramCoordinator,
+    State,
+    TargetGroup,
+    Topic,
+)
 
 FACET_MODELS = {"zielgruppe": TargetGroup, "thema": Topic, "format": Format}
 
@@ -207,3 +217,52 @@ def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
                 }
             )
     return differences
+
+
+# --- The network staff's lists (/netzwerk/) ----------------------------------------------------
+
+
+def staff_organization_filterset(*, data) -> StaffOrganizationFilterSet:
+    return StaffOrganizationFilterSet(
+        data, queryset=Organization.objects.annotate(program_count=Count("programs"))
+    )
+
+
+def staff_program_filterset(*, data) -> StaffProgramFilterSet:
+    return StaffProgramFilterSet(
+        data,
+        queryset=Program.objects.select_related("organization")
+        .annotate(coordinator_count=Count("memberships", distinct=True))
+        .order_by("name"),
+    )
+
+
+def program_coordinators(*, program: Program) -> QuerySet[ProgramCoordinator]:
+    return program.memberships.select_related("user").order_by("user__name", "user__email")
+
+
+def open_invitations(*, program: Program | None = None) -> QuerySet[CoordinatorInvitation]:
+    """Invitations not yet accepted, revoked or expired, oldest first."""
+    found = CoordinatorInvitation.objects.open().select_related(
+        "program", "program__organization", "invited_by"
+    )
+    if program is not None:
+        found = found.filter(program=program)
+    return found.order_by("expires_at")
+
+
+def staff_counts() -> dict[str, int]:
+    """What waits for network staff in programs, in two queries."""
+    programs = Program.objects.aggregate(
+        review=Count("pk", filter=Q(status=Program.Status.REVIEW))
+    )
+    return {
+        "programs_in_review": programs["review"],
+        "pending_changes": ProgramChange.objects.filter(
+            status=ProgramChange.Status.PENDING
+        ).count(),
+    }
+
+
+def open_invitation_count() -> int:
+    return CoordinatorInvitation.objects.open().count()

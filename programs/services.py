@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import images
+from core.text import german_slug
 from core.workflow import transition
 
 from . import gazetteer
-from .models import Program, ProgramChange, ProgramCoordinator
+from .models import Organization, Program, ProgramChange, ProgramCoordinator
 
 PROGRAM_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 # Twice the widest the program page shows it, for sharp images on high-density screens.
@@ -95,6 +96,53 @@ def program_save(*, program: Program, m2m: dict | None = None) -> Program:
     program.search_text = program_search_text(program=program)
     Program.objects.filter(pk=program.pk).update(search_text=program.search_text)
     return program
+
+
+def unique_slug(*, model, name: str, fallback: str, exclude_pk=None) -> str:
+    """A free slug of `model` from `name`, German spelling (umlauts as ae, oe, ue), numbered
+    "-2", "-3" ... when taken."""
+    field = model._meta.get_field("slug")
+    base = german_slug(name)[: field.max_length - 10].strip("-") or fallback
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def organization_save(*, organization: Organization) -> Organization:
+    """Staff create or change an organisation (Träger); its programs' search text follows a new
+    name."""
+    renamed = False
+    if organization.pk is None:
+        organization.slug = organization.slug or unique_slug(
+            model=Organization, name=organization.name, fallback="traeger"
+        )
+    else:
+        before = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
+        renamed = before.first() != organization.name
+    organization.full_clean()
+    organization.save()
+    if renamed:
+        programs_refresh_search_text(programs=organization.programs.all())
+    return organization
+
+
+@transaction.atomic
+def program_staff_save(*, program: Program, m2m: dict | None = None) -> Program:
+    """Network staff create or change a listing directly, every field, with no proposal to
+    review: a new program gets a free slug from its name and starts as a draft."""
+    if program.pk is None:
+        program.slug = program.slug or unique_slug(
+            model=Program, name=program.name, fallback="programm"
+        )
+    return program_save(program=program, m2m=m2m)
 
 
 def _serialise(*, values: dict) -> dict:

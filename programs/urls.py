@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trail_views, views
+from . import invitation_views, staff_views, trail_views, views
 
 app_name = "programs"
 
@@ -38,5 +38,64 @@ urlpatterns = [
         "koordination/pruefung/aenderungen/<int:pk>/<slug:decision>/",
         views.review_change_view,
         name="review_change",
+    ),
+    # --- The network staff's pages (/netzwerk/; the home page is network:home)
+    path(
+        "netzwerk/traeger/", staff_views.OrganizationListView.as_view(), name="staff_organizations"
+    ),
+    path(
+        "netzwerk/traeger/neu/",
+        staff_views.OrganizationCreateView.as_view(),
+        name="staff_organization_create",
+    ),
+    path(
+        "netzwerk/traeger/<slug:slug>/",
+        staff_views.OrganizationEditView.as_view(),
+        name="staff_organization_edit",
+    ),
+    path("netzwerk/programme/", staff_views.StaffProgramListView.as_view(), name="staff_programs"),
+    path(
+        "netzwerk/programme/neu/",
+        staff_views.StaffProgramCreateView.as_view(),
+        name="staff_program_create",
+    ),
+    path(
+        "netzwerk/programme/<slug:slug>/",
+        staff_views.StaffProgramEditView.as_view(),
+        name="staff_program_edit",
+    ),
+    path(
+        "netzwerk/programme/<slug:slug>/status/<slug:decision>/",
+        staff_views.program_status_view,
+        name="staff_program_status",
+    ),
+    path(
+        "netzwerk/programme/<slug:slug>/koordination/",
+        staff_views.coordinator_grant_view,
+        name="staff_coordinator_grant",
+    ),
+    path(
+        "netzwerk/programme/<slug:slug>/koordination/<int:pk>/entziehen/",
+        staff_views.coordinator_revoke_view,
+        name="staff_coordinator_revoke",
+    ),
+    path(
+        "netzwerk/programme/<slug:slug>/einladen/",
+        staff_views.invitation_create_view,
+        name="staff_invitation_create",
+    ),
+    path(
+        "netzwerk/einladungen/", staff_views.InvitationListView.as_view(), name="staff_invitations"
+    ),
+    path(
+        "netzwerk/einladungen/<int:pk>/widerrufen/",
+        staff_views.invitation_revoke_view,
+        name="staff_invitation_revoke",
+    ),
+    # The link of a coordinator invitation (programs/invitations.py).
+    path(
+        "einladung/<str:token>/",
+        invitation_views.invitation_accept_view,
+        name="invitation_accept",
     ),
 ]

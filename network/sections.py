@@ -1,0 +1,101 @@
+"""The sections of the network staff's home page (/netzwerk/): one line each, easy to extend.
+
+A section names its page (a URL name), says in a sentence what is done there and may count what
+waits for action there (a function returning a number, one or two queries: the page's queries
+grow with the sections, never with the data). Add a section by appending to SECTIONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | Promise
+    url_name: str
+    description: str | Promise
+    # What waits for action, and how the number is labelled ("3 waiting for review").
+    count: Callable[[], int] | None = None
+    count_label: str | Promise = ""
+
+
+def _programs_waiting() -> int:
+    from programs.selectors import staff_counts
+
+    counts = staff_counts()
+    return counts["programs_in_review"] + counts["pending_changes"]
+
+
+def _programs_in_review() -> int:
+    from programs.models import Program
+
+    return Program.objects.filter(status=Program.Status.REVIEW).count()
+
+
+def _open_invitations() -> int:
+    from programs.selectors import open_invitation_count
+
+    return open_invitation_count()
+
+
+def _events_in_review() -> int:
+    from events.models import Event
+
+    return Event.objects.filter(status=Event.Status.REVIEW).count()
+
+
+SECTIONS: list[Section] = [
+    Section(
+        _("Review queue"),
+        "programs:review_queue",
+        _("New listings and changes to published listings, to publish or send back."),
+        _programs_waiting,
+        _("waiting for review"),
+    ),
+    Section(
+        _("Events to review"),
+        "events:event_review_queue",
+        _("Events proposed by programs and organisations."),
+        _events_in_review,
+        _("waiting for review"),
+    ),
+    Section(
+        _("Programs"),
+        "programs:staff_programs",
+        _("Every listing, whatever its status: create, edit, archive; assign coordinators."),
+        _programs_in_review,
+        _("in review"),
+    ),
+    Section(
+        _("Organisations"),
+        "programs:staff_organizations",
+        _("The organisations (Träger) that run the programs."),
+    ),
+    Section(
+        _("Coordinator invitations"),
+        "programs:staff_invitations",
+        _("Invitations by e-mail that have not been accepted yet."),
+        _open_invitations,
+        _("open"),
+    ),
+    Section(
+        _("Network report"),
+        "tandems:network_report",
+        _("Anonymous figures of the whole network, for funders."),
+    ),
+]
+
+
+def sections_with_counts() -> list[dict]:
+    return [
+        {
+            "section": section,
+            "count": section.count() if section.count is not None else None,
+        }
+        for section in SECTIONS
+    ]
