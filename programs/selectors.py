@@ -224,7 +224,7 @@ def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
 
 def staff_organization_filterset(*, data) -> StaffOrganizationFilterSet:
     return StaffOrganizationFilterSet(
-        data, queryset=Organization.objects.annotate(program_count=Count("programs"))
+        data, queryset=Organization.objects.annotate(program_count=Count("programs")).order_by("name")
     )
 
 
