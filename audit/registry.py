@@ -192,6 +192,14 @@ TRACKED = (
         plain=("program", "user"),
         exclude=("created_at",),
     ),
+    # An invitation to coordinate: who invited which program, and what became of it. The invited
+    # address is masked like other personal texts; the nonce of the link is never written.
+    Tracked(
+        "programs.CoordinatorInvitation",
+        _own_program,
+        plain=("program", "status", "invited_by", "accepted_by", "expires_at", "closed_at"),
+        exclude=("nonce", "created_at"),
+    ),
     Tracked(
         "accounts.User",
         _no_program,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,10 @@ class Section:
     title: str | Promise
     url_name: str
     description: str | Promise
-    # What waits for action, and how the number is labelled ("3 waiting for review").
+    # What waits for action, and the number in words (ngettext_lazy with a "count" key:
+    # "3 waiting for review").
     count: Callable[[], int] | None = None
-    count_label: str | Promise = ""
+    count_label: Promise | None = None
 
 
 def _programs_waiting() -> int:
@@ -49,27 +51,31 @@ def _events_in_review() -> int:
     return Event.objects.filter(status=Event.Status.REVIEW).count()
 
 
+WAITING = ngettext_lazy(
+    "%(count)d waiting for review", "%(count)d waiting for review", "count"
+)
+
 SECTIONS: list[Section] = [
     Section(
         _("Review queue"),
         "programs:review_queue",
         _("New listings and changes to published listings, to publish or send back."),
         _programs_waiting,
-        _("waiting for review"),
+        WAITING,
     ),
     Section(
         _("Events to review"),
         "events:event_review_queue",
         _("Events proposed by programs and organisations."),
         _events_in_review,
-        _("waiting for review"),
+        WAITING,
     ),
     Section(
         _("Programs"),
         "programs:staff_programs",
         _("Every listing, whatever its status: create, edit, archive; assign coordinators."),
         _programs_in_review,
-        _("in review"),
+        ngettext_lazy("%(count)d in review", "%(count)d in review", "count"),
     ),
     Section(
         _("Organisations"),
@@ -81,7 +87,7 @@ SECTIONS: list[Section] = [
         "programs:staff_invitations",
         _("Invitations by e-mail that have not been accepted yet."),
         _open_invitations,
-        _("open"),
+        ngettext_lazy("%(count)d open", "%(count)d open", "count"),
     ),
     Section(
         _("Network report"),
@@ -92,10 +98,9 @@ SECTIONS: list[Section] = [
 
 
 def sections_with_counts() -> list[dict]:
-    return [
-        {
-            "section": section,
-            "count": section.count() if section.count is not None else None,
-        }
-        for section in SECTIONS
-    ]
+    found = []
+    for section in SECTIONS:
+        count = section.count() if section.count is not None else None
+        label = section.count_label % {"count": count} if count is not None else ""
+        found.append({"section": section, "count": count, "label": label})
+    return found

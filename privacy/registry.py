@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Registration
 from news.models import NewsItem
 from notifications.models import Notification, NotificationSettings
-from programs.models import ProgramChange, ProgramCoordinator
+from programs.models import CoordinatorInvitation, ProgramChange, ProgramCoordinator
 from tandems.models import (
     Application,
     ApplicationEvent,
@@ -232,6 +232,18 @@ def _user_parts() -> list[Part]:
              "created_at", "confirmed_at"),
             by_email=True,
         ),
+        # Invitations to coordinate a program sent to the person's address (deleted 90 days after
+        # they were accepted, revoked or expired).
+        Part(
+            "koordinations-einladungen",
+            _("Invitations to coordinate a program sent to your e-mail address"),
+            CoordinatorInvitation,
+            "email",
+            ("program", "email", "status", "created_at", "expires_at", "closed_at"),
+            by_email=True,
+        ),
+        Part("angenommene-einladungen", _("Coordinator invitations you accepted"),
+             CoordinatorInvitation, "accepted_by", ("program", "closed_at")),
         # What the person did to other people's records: number and time only.
         *(
             Part(label, title, model, path, fields, actor=True)
@@ -264,6 +276,8 @@ def _user_parts() -> list[Part]:
                  "submitted_by", ("id", "program", "submitted_at")),
                 ("gepruefte-aenderungen", _("Listing changes you reviewed"), ProgramChange,
                  "reviewed_by", ("id", "program", "reviewed_at")),
+                ("versandte-einladungen", _("Coordinator invitations you sent"),
+                 CoordinatorInvitation, "invited_by", ("id", "program", "created_at")),
                 ("angelegte-veranstaltungen", _("Events you created"), Event, "created_by",
                  ("id", "title", "created_at")),
                 ("angelegte-meldungen", _("News items you created"), NewsItem, "created_by",

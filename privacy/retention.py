@@ -18,6 +18,9 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
   TODO_RETENTION_MONTHS (default 12) after they were done.
 - closed concerns about someone's safety: deleted N months (default 36) after they were closed;
   open ones are never deleted.
+- coordinator invitations (an e-mail address): deleted COORDINATOR_INVITATION_RETENTION_DAYS
+  (default 90) after they were accepted, revoked or expired; the role granted stays in the audit
+  trail.
 
 A volunteer's activity in a program ends when they have no current tandem and no open application
 there any more: on the later of the day their last tandem ended and the day their last
@@ -46,6 +49,7 @@ from audit.services import audit_forget
 from events.models import Event, Registration
 from events.occurrences import occurrences
 from notifications.models import Notification
+from programs.invitations import invitations_expired_before
 from programs.models import Program
 from tandems.models import (
     Application,
@@ -81,6 +85,7 @@ CATEGORIES = {
     "messages": _("coordinators' messages to volunteers, with their recipients"),
     "todos": _("done to-dos"),
     "concerns": _("closed concerns about someone's safety"),
+    "invitations": _("coordinator invitations accepted, revoked or expired long ago"),
 }
 
 
@@ -109,6 +114,7 @@ class Plan:
     messages: list[int] = field(default_factory=list)
     todos: list[int] = field(default_factory=list)
     concerns: list[int] = field(default_factory=list)
+    invitations: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -121,6 +127,7 @@ class Plan:
             "messages": len(self.messages),
             "todos": len(self.todos),
             "concerns": len(self.concerns),
+            "invitations": self.invitations,
         }
 
 
@@ -269,6 +276,7 @@ def plan(*, now=None, programs: list[int] | None = None) -> Plan:
     found.messages, found.todos = _coordination_records_due(today, programs)
     if programs is None:
         found.notifications = _old_notifications(now).count()
+        found.invitations = _old_invitations(now).count()
     return found
 
 
@@ -327,6 +335,13 @@ def _old_notifications(now):
     return Notification.objects.exclude(state=Notification.State.PENDING).filter(due_at__lt=before)
 
 
+def _old_invitations(now):
+    """Coordinator invitations accepted, revoked or expired N days ago or earlier."""
+    return invitations_expired_before(
+        now - timedelta(days=settings.COORDINATOR_INVITATION_RETENTION_DAYS)
+    )
+
+
 def run(*, now=None) -> RetentionRun:
     """Delete and anonymise what is due; one transaction, so a failure changes nothing."""
     now = now or timezone.now()
@@ -342,6 +357,7 @@ def run(*, now=None) -> RetentionRun:
         services.mentees_anonymise(ids=due.mentees)
         services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))
         _old_notifications(now).delete()
+        _old_invitations(now).delete()
         finished = [
             ProgramMessage.objects.filter(pk__in=due.messages),
             Todo.objects.filter(pk__in=due.todos),

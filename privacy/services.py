@@ -28,7 +28,7 @@ from audit.services import ERASED, audit_forget, audit_record
 from events import services as event_services
 from events.models import Registration
 from notifications.models import Notification
-from programs.models import Program, ProgramCoordinator
+from programs.models import CoordinatorInvitation, Program, ProgramCoordinator
 from tandems.models import (
     Application,
     ApplicationNote,
@@ -196,6 +196,8 @@ def volunteer_erase(*, user, cause: str = Erasure.Cause.OWN_REQUEST) -> list[Era
     # Only the registrations of addresses the person confirmed: an address merely typed into the
     # account may be someone else's.
     registrations_anonymise(Registration.objects.filter(by_verified_address(user)))
+    # Invitations to coordinate sent to a confirmed address of the person hold only that address.
+    CoordinatorInvitation.objects.filter(by_verified_address(user)).delete()
     audit_forget(obj=_records_naming(user))
     _release_protected(user)
     # Without the audit log's entries for each row the cascade deletes: they would name the

@@ -202,7 +202,7 @@ class RetentionView(ProgramPeopleMixin, FormView):
         rows = [
             (label, soon[key], later[key])
             for key, label in retention.CATEGORIES.items()
-            if key != "notifications"
+            if key not in ("notifications", "invitations")
         ]
         return {**super().get_context_data(**kwargs), "preview": rows, "days": PREVIEW_DAYS}
 

@@ -18,14 +18,15 @@ import secrets
 from datetime import timedelta
 from enum import StrEnum
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.selectors import address_in_use, user_by_verified_address, verified_addresses_of
+from accounts.services import user_create_verified
 
 from .models import CoordinatorInvitation, Program, ProgramCoordinator
 from .services import coordinator_grant
@@ -76,22 +77,16 @@ def normalise_email(email: str) -> str:
 
 def account_of(email: str):
     """The active account whose verified address `email` is, or None."""
-    found = (
-        EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
-        .select_related("user")
-        .first()
-    )
-    return found.user if found is not None else None
+    return user_by_verified_address(email)
 
 
 def user_owns_address(*, user, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return normalise_email(email) in verified_addresses_of(user)
 
 
 def address_has_account(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=email).exists() or (
-        EmailAddress.objects.filter(email__iexact=email).exists()
-    )
+    """Any account uses the address, confirmed or not: then no new account is made for it."""
+    return address_in_use(email)
 
 
 @transaction.atomic
@@ -104,7 +99,8 @@ def invitation_create(*, program: Program, email: str, by) -> CoordinatorInvitat
     email = normalise_email(email)
     if program.status == Program.Status.ARCHIVED:
         raise ValidationError(_("The program is archived; nobody can be invited to it."))
-    if ProgramCoordinator.objects.filter(program=program, user__email__iexact=email).exists():
+    holder = user_by_verified_address(email)
+    if holder is not None and ProgramCoordinator.objects.filter(program=program, user=holder):
         raise ValidationError(_("This address coordinates the program already."))
     now = timezone.now()
     CoordinatorInvitation.objects.filter(
@@ -179,10 +175,10 @@ def invitation_accept_with_new_account(
         raise ValidationError(
             _("An account with this address exists already. Please sign in to accept.")
         )
-    user = get_user_model().objects.create_user(
-        invitation.email, password, name=name.strip(), language=language
-    )
-    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    user = user_create_verified(email=invitation.email, password=password, name=name.strip())
+    if language in dict(settings.LANGUAGES):
+        user.language = language
+        user.save(update_fields=["language"])
     _grant(invitation, user)
     return user
 

@@ -62,6 +62,10 @@ ALLOWED = {
         "mentees without a reminder address get no reminder; ties nothing to an account",
     ("audit/filters.py", "Q(actor__email__icontains=value)"):
         "coordinators search their program's audit trail by who acted (the account's login)",
+    ("programs/invitations.py", "CoordinatorInvitation.objects.filter(program=program, "
+                                "email=email, status=CoordinatorInvitation.Status.PENDING)"):
+        "a new invitation of the same address to the same program replaces the open one; no "
+        "account involved",
     ("audit/services.py", "LogEntry.objects.filter(actor_id__in=targets[user_model]).exclude("
                           "actor_email=None)"):
         "erasure clears the address the audit log copied into its entries; reads nothing",
