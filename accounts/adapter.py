@@ -1,10 +1,10 @@
 from http import HTTPStatus
 
+import rules
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
-import rules
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import get_language

@@ -502,9 +502,7 @@ PROGRAM_MESSAGE_RETENTION_MONTHS = env.int("PROGRAM_MESSAGE_RETENTION_MONTHS", d
 TODO_RETENTION_MONTHS = env.int("TODO_RETENTION_MONTHS", default=12)
 # Coordinator invitations that were accepted, revoked or expired: days after that (the address
 # they hold goes with them; the role granted stays in the audit trail).
-COORDINATOR_INVITATION_RETENTION_DAYS = env.int(
-    "COORDINATOR_INVITATION_RETENTION_DAYS", default=90
-)
+COORDINATOR_INVITATION_RETENTION_DAYS = env.int("COORDINATOR_INVITATION_RETENTION_DAYS", default=90)
 
 # --- Coordinator invitations (programs/invitations.py) -----------------------------------------
 # How many days the mailed link to become a program's coordinator works.

@@ -51,9 +51,7 @@ def _events_in_review() -> int:
     return Event.objects.filter(status=Event.Status.REVIEW).count()
 
 
-WAITING = ngettext_lazy(
-    "%(count)d waiting for review", "%(count)d waiting for review", "count"
-)
+WAITING = ngettext_lazy("%(count)d waiting for review", "%(count)d waiting for review", "count")
 
 SECTIONS: list[Section] = [
     Section(

@@ -17,15 +17,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import invitations
+from .forms import InvitationAcceptForm
 from .invitations import Refusal
-from .staff_forms import InvitationAcceptForm
 
 TEMPLATE = "programs/invitation_accept.html"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def masked(email: str) -> str:
-    """"an…@example.org": enough to recognise one's own address, not to learn another's."""
+    """ "an…@example.org": enough to recognise one's own address, not to learn another's."""
     local, _sep, domain = email.partition("@")
     return f"{local[:2]}…@{domain}"
 
@@ -72,7 +72,8 @@ def invitation_accept_view(request, token):
     if invitations.address_has_account(invitation.email):
         context["sign_in"] = True
         return render(request, TEMPLATE, context)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    data = request.POST if request.method == "POST" else None
+    form = InvitationAcceptForm(data, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             new_user = invitations.invitation_accept_with_new_account(
@@ -88,9 +89,7 @@ def invitation_accept_view(request, token):
             login(request, new_user, backend=BACKEND)
             messages.success(
                 request,
-                _(
-                    "Welcome! Your account has been created and you now coordinate “%(program)s”."
-                )
+                _("Welcome! Your account has been created and you now coordinate “%(program)s”.")
                 % {"program": invitation.program.name},
             )
             return redirect("tandems:coordination")

@@ -144,7 +144,9 @@ def _open_for_update(invitation: CoordinatorInvitation) -> CoordinatorInvitation
 def _grant(invitation: CoordinatorInvitation, user) -> ProgramCoordinator | None:
     membership = None
     if not ProgramCoordinator.objects.filter(program=invitation.program, user=user).exists():
-        membership = coordinator_grant(program=invitation.program, user=user, by=invitation.invited_by)
+        membership = coordinator_grant(
+            program=invitation.program, user=user, by=invitation.invited_by
+        )
     invitation.status = CoordinatorInvitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.closed_at = timezone.now()

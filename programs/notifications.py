@@ -138,8 +138,6 @@ class CoordinatorChanged(Kind):
         )
 
 
-
-
 class CoordinatorInvitationMail(Kind):
     """The invitation to coordinate a program, to the invited address (programs/invitations.py).
     The link is made when the mail is built: it holds no secret the database keeps."""

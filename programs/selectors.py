@@ -224,7 +224,8 @@ def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
 
 def staff_organization_filterset(*, data) -> StaffOrganizationFilterSet:
     return StaffOrganizationFilterSet(
-        data, queryset=Organization.objects.annotate(program_count=Count("programs")).order_by("name")
+        data,
+        queryset=Organization.objects.annotate(program_count=Count("programs")).order_by("name"),
     )
 
 
@@ -253,9 +254,7 @@ def open_invitations(*, program: Program | None = None) -> QuerySet[CoordinatorI
 
 def staff_counts() -> dict[str, int]:
     """What waits for network staff in programs, in two queries."""
-    programs = Program.objects.aggregate(
-        review=Count("pk", filter=Q(status=Program.Status.REVIEW))
-    )
+    programs = Program.objects.aggregate(review=Count("pk", filter=Q(status=Program.Status.REVIEW)))
     return {
         "programs_in_review": programs["review"],
         "pending_changes": ProgramChange.objects.filter(

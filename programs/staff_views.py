@@ -18,9 +18,9 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from core.actions import run_action
 
 from . import invitations, selectors, services
+from .forms import CoordinatorGrantForm, InvitationForm, OrganizationForm, StaffProgramForm
 from .maps import map_config
 from .models import CoordinatorInvitation, Organization, Program, ProgramCoordinator
-from .staff_forms import CoordinatorGrantForm, InvitationForm, OrganizationForm, StaffProgramForm
 
 PAGE_SIZE = 25
 PERMISSION = "programs.manage_programs"
@@ -207,8 +207,9 @@ def invitation_create_view(request, slug):
         lambda: invitations.invitation_create(
             program=program, email=form.cleaned_data["email"], by=request.user
         ),
-        success=lambda invitation: _("An invitation has been sent to %(email)s.")
-        % {"email": invitation.email},
+        success=lambda invitation: (
+            _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+        ),
         form=form,
     )
     return redirect("programs:staff_program_edit", slug=program.slug)
@@ -242,4 +243,6 @@ def invitation_revoke_view(request, pk):
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect(reverse("programs:staff_program_edit", kwargs={"slug": invitation.program.slug}))
+    return redirect(
+        reverse("programs:staff_program_edit", kwargs={"slug": invitation.program.slug})
+    )

@@ -100,6 +100,18 @@ SCENARIOS = {
     "profile": ("applicant", "/mein-bereich/profil/", None),
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
+    "staff_organization": ("staff", "/netzwerk/traeger/neu/", None),
+    "staff_program": ("staff", "/netzwerk/programme/{program}/", None),
+    "staff_grant": (
+        "staff",
+        "/netzwerk/programme/{program}/",
+        "/netzwerk/programme/{program}/koordination/",
+    ),
+    "staff_invite": (
+        "staff",
+        "/netzwerk/programme/{program}/",
+        "/netzwerk/programme/{program}/einladen/",
+    ),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -121,6 +133,13 @@ FUZZED = {
     "privacy.forms.RetentionForm": "retention",
     "programs.forms.ProgramListingForm": "listing",
     "programs.forms.ReasonForm": "program_send_back",
+    "programs.forms.OrganizationForm": "staff_organization",
+    "programs.forms.StaffProgramForm": "staff_program",
+    "programs.forms.CoordinatorGrantForm": "staff_grant",
+    "programs.forms.InvitationForm": "staff_invite",
+    # Shown only behind an invitation's link, to someone signed out: its bad input is in
+    # tests/programs/test_staff_invitations.py.
+    "programs.forms.InvitationAcceptForm": ELSEWHERE,
     # The base class of the four application actions below; never used alone.
     "tandems.forms.coordination.ApplicationActionForm": "application_note",
     "tandems.forms.coordination.StageForm": "application_stage",

@@ -68,9 +68,7 @@ def test_a_new_person_creates_the_account_and_gets_only_that_program(
     link = _link(mailoutbox[0])
 
     page = client.get(link)
-    response = client.post(
-        link, {"name": "Nele Neu", "password1": PASSWORD, "password2": PASSWORD}
-    )
+    response = client.post(link, {"name": "Nele Neu", "password1": PASSWORD, "password2": PASSWORD})
 
     assert page.status_code == 200
     assert "Lesepat:innen Leipzig" in page.content.decode()
@@ -184,9 +182,7 @@ def test_inviting_again_replaces_the_old_link(client, staff, program):
     assert (old.status_code, new.status_code) == (410, 200)
 
 
-@pytest.mark.parametrize(
-    "token", ["nonsense", "eyJpIjoxLCJuIjoiYSJ9:falsch", "%00", "x" * 500]
-)
+@pytest.mark.parametrize("token", ["nonsense", "eyJpIjoxLCJuIjoiYSJ9:falsch", "%00", "x" * 500])
 def test_a_forged_or_mangled_link_is_a_german_404(client, staff, program, token):
     invitations.invitation_create(program=program, email="neu@example.org", by=staff)
 
@@ -304,3 +300,27 @@ def test_retention_deletes_old_invitations_only(staff, program, clock, settings)
     assert list(CoordinatorInvitation.objects.all()) == [fresh]
     assert not CoordinatorInvitation.objects.filter(pk=old.pk).exists()
     assert fresh.expires_at > timezone.now()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"name": "<script>alert(1)</script>", "password1": "x", "password2": "x"},
+        {"name": "\x00 ", "password1": PASSWORD, "password2": PASSWORD},
+        {"name": "a" * 151, "password1": PASSWORD, "password2": PASSWORD},
+        {"name": "Nele", "password1": "12345678", "password2": "12345678"},
+        {"name": "Nele", "password1": "neu@example.org", "password2": "neu@example.org"},
+    ],
+)
+def test_bad_input_on_the_acceptance_page_is_refused_in_german(client, staff, program, values):
+    invitation = invitations.invitation_create(program=program, email="neu@example.org", by=staff)
+
+    response = client.post(f"/einladung/{invitations.invitation_token(invitation)}/", values)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert "field-error" in response.content.decode()
+    assert not ProgramCoordinator.objects.exists()
+    assert CoordinatorInvitation.objects.get().status == "pending"

@@ -164,9 +164,7 @@ def test_staff_grant_and_revoke_the_role_with_audit_entries(client, staff):
     assert membership.user == person
     assert not ProgramCoordinator.objects.exists()
     actions = list(
-        LogEntry.objects.get_for_object(membership)
-        .order_by("pk")
-        .values_list("action", "actor")
+        LogEntry.objects.get_for_object(membership).order_by("pk").values_list("action", "actor")
     )
     assert actions == [(LogEntry.Action.CREATE, staff.pk), (LogEntry.Action.DELETE, staff.pk)]
 
