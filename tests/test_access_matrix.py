@@ -100,10 +100,56 @@ STAFF_ONLY = {
     "staff": 200,
 }
 
+# The network staff's pages (/netzwerk/): anonymous to the login, everyone else signed in 403.
+# POST-only actions answer a GET with 405 for everyone.
+NETWORK_STAFF = STAFF_ONLY
+
 # route -> (path template, {role: status}); a single int means: the same for every role. The
 # mentor is a volunteer with a tandem in program A: where a row does not name them, they are
 # expected to get what any volunteer gets.
 MATRIX = {
+    "netzwerk/": ("/netzwerk/", NETWORK_STAFF),
+    "netzwerk/traeger/": ("/netzwerk/traeger/", NETWORK_STAFF),
+    "netzwerk/traeger/neu/": ("/netzwerk/traeger/neu/", NETWORK_STAFF),
+    "netzwerk/traeger/<slug:slug>/": ("/netzwerk/traeger/{organization_a}/", NETWORK_STAFF),
+    "netzwerk/programme/": ("/netzwerk/programme/", NETWORK_STAFF),
+    "netzwerk/programme/neu/": ("/netzwerk/programme/neu/", NETWORK_STAFF),
+    "netzwerk/programme/<slug:slug>/": ("/netzwerk/programme/{program_a}/", NETWORK_STAFF),
+    "netzwerk/programme/<slug:slug>/status/<slug:decision>/": (
+        "/netzwerk/programme/{program_a}/status/archivieren/",
+        405,
+    ),
+    "netzwerk/programme/<slug:slug>/koordination/": (
+        "/netzwerk/programme/{program_a}/koordination/",
+        405,
+    ),
+    "netzwerk/programme/<slug:slug>/koordination/<int:pk>/entziehen/": (
+        "/netzwerk/programme/{program_a}/koordination/1/entziehen/",
+        405,
+    ),
+    "netzwerk/programme/<slug:slug>/einladen/": (
+        "/netzwerk/programme/{program_a}/einladen/",
+        405,
+    ),
+    "netzwerk/einladungen/": ("/netzwerk/einladungen/", NETWORK_STAFF),
+    "netzwerk/einladungen/<int:pk>/widerrufen/": (
+        "/netzwerk/einladungen/{invitation}/widerrufen/",
+        405,
+    ),
+    # An open invitation to an address nobody has an account with: the page to create one for
+    # whoever holds the link; every signed-in account is the wrong one (403, with a German page).
+    "einladung/<str:token>/": (
+        "/einladung/{invitation_token}/",
+        {
+            "anonymous": 200,
+            "volunteer": 403,
+            "applicant": 403,
+            "mentor": 403,
+            "coordinator_a": 403,
+            "coordinator_b": 403,
+            "staff": 403,
+        },
+    ),
     "healthz": ("/healthz", 200),
     # Status words only, for everyone (world: a scan has just completed).
     "healthz/ready": ("/healthz/ready", 200),
@@ -598,6 +644,11 @@ def world(db):
         by=coordinator_a.user,
         tandem=tandem,
     )
+    from programs.invitations import invitation_create, invitation_token
+
+    invitation = invitation_create(
+        program=coordinator_a.program, email="eingeladen-a@example.org", by=None
+    )
     return {
         "users": {
             "anonymous": None,
@@ -611,6 +662,9 @@ def world(db):
         },
         "values": {
             "program_a": coordinator_a.program.slug,
+            "organization_a": coordinator_a.program.organization.slug,
+            "invitation": invitation.pk,
+            "invitation_token": invitation_token(invitation),
             "message": message.pk,
             "todo": todo.pk,
             "application": application.pk,
