@@ -225,3 +225,16 @@ def generate_programs(*, count: int, seed: int) -> int:
     # bulk_create sends no signals: invalidate the public caches here.
     transaction.on_commit(cache.bump_generation)
     return len(created)
+
+
+DEMO_INVITATION_EMAIL = "neue-koordination@example.org"
+
+
+def create_demo_invitation(*, program: Program, by) -> None:
+    """An open invitation to coordinate `program`, for the staff's list (/netzwerk/einladungen/).
+    Safe to run again: an open one is kept."""
+    from .invitations import invitation_create
+    from .models import CoordinatorInvitation
+
+    if not CoordinatorInvitation.objects.open().filter(email=DEMO_INVITATION_EMAIL).exists():
+        invitation_create(program=program, email=DEMO_INVITATION_EMAIL, by=by)

@@ -62,6 +62,9 @@ ALLOWED = {
         "mentees without a reminder address get no reminder; ties nothing to an account",
     ("audit/filters.py", "Q(actor__email__icontains=value)"):
         "coordinators search their program's audit trail by who acted (the account's login)",
+    ("programs/demo.py", "CoordinatorInvitation.objects.open().filter("
+                         "email=DEMO_INVITATION_EMAIL)"):
+        "demo data: keeps the demo's one open invitation",
     ("programs/invitations.py", "CoordinatorInvitation.objects.filter(program=program, "
                                 "email=email, status=CoordinatorInvitation.Status.PENDING)"):
         "a new invitation of the same address to the same program replaces the open one; no "

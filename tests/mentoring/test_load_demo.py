@@ -199,8 +199,8 @@ def test_load_demo_sends_no_mail_and_leaves_none_to_send(
     rows = Notification.objects.all()
     # The applications' status mails, the coordinators' mails of each new application, the
     # mentors' mails of their tandems' steps, the demo message to the mentors and the open demo
-    # concern's mail to its coordinator.
-    assert rows.count() == 46
+    # concern's mail to its coordinator, and the open demo invitation to coordinate.
+    assert rows.count() == 47
     assert set(rows.values_list("state", "error")) == {("skipped", "demo data: not sent")}
 
 

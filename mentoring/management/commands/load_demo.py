@@ -12,7 +12,7 @@ from news.demo import create_demo_news
 from notifications.services import held_back
 from pages.demo import create_demo_pages
 from programs import services as program_services
-from programs.demo import create_demo_programs, generate_programs
+from programs.demo import create_demo_invitation, create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
 from tandems.demo import create_demo_people, generate_tandems
 
@@ -100,6 +100,11 @@ class Command(BaseCommand):
                 program, user = programs[name], users[email]
                 if not ProgramCoordinator.objects.filter(program=program, user=user).exists():
                     program_services.coordinator_grant(program=program, user=user)
+        # An open invitation to coordinate, as network staff would send it (its mail is held
+        # back with the demo's others).
+        create_demo_invitation(
+            program=programs["Ankommenspatenschaften Duisburg"], by=users["netzwerk@example.org"]
+        )
         for email, _name, _label, role in DEMO_USERS:
             if role or email in DEMO_COORDINATION:
                 self.demo_second_factor(users[email])
