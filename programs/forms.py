@@ -7,7 +7,13 @@ from core.text import MultiLineFormField, SingleLineFormField
 from . import gazetteer
 from .invitations import account_of, normalise_email
 from .models import Format, FundingBadge, Organization, Program, TargetGroup, Topic
-from .services import EDITABLE_FIELDS, organization_save, program_edit, program_staff_save
+from .services import (
+    EDITABLE_FIELDS,
+    organization_save,
+    program_edit,
+    program_image_process,
+    program_staff_save,
+)
 
 
 class VocabularyChoiceField(forms.ModelMultipleChoiceField):
@@ -121,7 +127,18 @@ class StaffProgramForm(ProgramListingForm):
     funding_badges = VocabularyChoiceField(FundingBadge.objects.all(), label=_("funding badges"))
 
     class Meta(ProgramListingForm.Meta):
-        fields = ["organization", "external_id", *EDITABLE_FIELDS, "funding_badges"]
+        fields = ["organization", "external_id", *EDITABLE_FIELDS, "image", "funding_badges"]
+
+    def clean_image(self):
+        """A new image is checked and re-encoded (JPEG, PNG or WebP, no metadata), as in the
+        admin."""
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            try:
+                return program_image_process(image)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["image"]) from error
+        return image
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

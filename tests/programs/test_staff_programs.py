@@ -216,3 +216,49 @@ def test_anonymous_posts_lead_to_the_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/login/")
+
+
+def _png(size=(2400, 1200)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_staff_upload_an_image_which_is_encoded_anew(client, staff, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    program = ProgramFactory()
+    image = SimpleUploadedFile("bild.png", _png(), content_type="image/png")
+
+    client.post(
+        f"/netzwerk/programme/{program.slug}/",
+        _program_data(program.organization, image=image, image_alt="Zwei lesen zusammen"),
+    )
+
+    program.refresh_from_db()
+    with Image.open(program.image.path) as stored:
+        assert stored.size == (1600, 800)
+    assert program.image_alt == "Zwei lesen zusammen"
+
+
+def test_a_renamed_executable_as_image_is_refused_in_german(client, staff, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    program = ProgramFactory()
+    fake = SimpleUploadedFile("bild.png", b"MZ\x90\x00" + b"\x00" * 100, content_type="image/png")
+
+    response = client.post(
+        f"/netzwerk/programme/{program.slug}/", _program_data(program.organization, image=fake)
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["image"]
+    program.refresh_from_db()
+    assert not program.image
