@@ -8,7 +8,16 @@ from core.page_cache import register_local_store
 
 from . import cache
 from .filters import ProgramFilterSet
-from .models import Format, Program, ProgramChange, ProgramCoordinator, State, TargetGroup, Topic
+from .models import (
+    Format,
+    ModerationNotice,
+    Program,
+    ProgramChange,
+    ProgramCoordinator,
+    State,
+    TargetGroup,
+    Topic,
+)
 
 FACET_MODELS = {"zielgruppe": TargetGroup, "thema": Topic, "format": Format}
 
@@ -173,7 +182,7 @@ def review_queue() -> dict[str, list]:
         change.differences = _differences(change=change, labels=labels)
     return {
         "programs": Program.objects.filter(status=Program.Status.REVIEW)
-        .select_related("organization")
+        .select_related("organization", "submitted_by")
         .order_by("updated_at"),
         "changes": changes,
     }
@@ -207,3 +216,18 @@ def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
                 }
             )
     return differences
+
+
+# The most recent open notices a coordination page shows; older ones are in the mails.
+OPEN_NOTICES_SHOWN = 20
+
+
+def moderation_notices_open(*, user) -> list[ModerationNotice]:
+    """The network's decisions the person has not acted on yet, newest first (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        ModerationNotice.objects.filter(recipient=user, settled_at__isnull=True).order_by(
+            "-created_at", "-pk"
+        )[:OPEN_NOTICES_SHOWN]
+    )
