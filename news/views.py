@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
@@ -165,20 +166,28 @@ class NewsReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, NearestPa
 
 @require_POST
 def news_review_view(request, slug, decision):
-    if not request.user.has_perm("news.moderate_items"):
+    if not request.user.has_perm("news.moderate_items") or decision not in NEWS_DECISIONS:
         raise Http404
     item = get_object_or_404(NewsItem, slug=slug)
-    if decision == "veroeffentlichen":
-        do = lambda: services.news_item_publish(item=item, by=request.user)  # noqa: E731
-        success = _("The news item is published.")
-    elif decision == "zurueckgeben":
-        form = SendBackForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        do = lambda: services.news_item_send_back(  # noqa: E731
-            item=item, by=request.user, reason=reason
-        )
-        success = _("The news item has been sent back to its author with your reason.")
-    else:
-        raise Http404
-    run_action(request, do, success=success)
+    action, success = NEWS_DECISIONS[decision]
+    run_action(request, lambda: action(request, item), success=success)
     return redirect("news:review_queue")
+
+
+def _publish(request, item):
+    return services.news_item_publish(item=item, by=request.user)
+
+
+def _send_back(request, item):
+    form = SendBackForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return services.news_item_send_back(item=item, by=request.user, reason=reason)
+
+
+NEWS_DECISIONS = {
+    "veroeffentlichen": (_publish, gettext_lazy("The news item is published.")),
+    "zurueckgeben": (
+        _send_back,
+        gettext_lazy("The news item has been sent back to its author with your reason."),
+    ),
+}
