@@ -291,7 +291,7 @@ class ProgramProposeView(LoginRequiredMixin, PermissionRequiredMixin, CreateView
 
     template_name = "programs/program_propose.html"
     form_class = ProgramProposalForm
-    permission_required = "programs.access_coordination"
+    permission_required = "programs.propose_program"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

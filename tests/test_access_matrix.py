@@ -165,7 +165,12 @@ MATRIX = {
         405,
     ),
     # A coordinator proposes a new program; the network's feedback is acknowledged by POST.
-    "koordination/programme/neu/": ("/koordination/programme/neu/", ANY_COORDINATOR),
+    # Staff create programs in their own area: proposing would make them a coordinator. An
+    # operator is a superuser, who holds every permission.
+    "koordination/programme/neu/": (
+        "/koordination/programme/neu/",
+        {**ANY_COORDINATOR, "staff": 403, "operator": 200},
+    ),
     "koordination/rueckmeldungen/<int:pk>/gelesen/": (
         "/koordination/rueckmeldungen/1/gelesen/",
         405,

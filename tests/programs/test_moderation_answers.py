@@ -185,11 +185,13 @@ def test_a_program_called_neu_does_not_take_the_proposal_page(membership):
     assert program.slug == "programm-neu"
 
 
-def test_a_volunteer_cannot_propose(client):
-    client.force_login(UserFactory())
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_volunteers_and_network_staff_cannot_propose(client, is_staff):
+    client.force_login(UserFactory(is_staff=is_staff))
 
     assert client.post(PROPOSE, proposal(new_organization="X e. V.")).status_code == 403
     assert not Program.objects.filter(name="Lernpaten Halle").exists()
+    assert "/koordination/programme/neu/" not in client.get("/koordination/").content.decode()
 
 
 # --- Programs: sent back, fixed, published --------------------------------------------------
