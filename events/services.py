@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,8 @@ from core.workflow import transition
 from notifications.models import Notification
 from notifications.services import notify
 from programs import gazetteer
+from programs.models import ModerationNotice
+from programs.services import moderation_notice_give, moderation_notices_settle
 
 from .models import Event, Registration
 
@@ -133,6 +136,7 @@ def event_save(*, event: Event, audiences=None, by=None, needs_review: bool = Fa
         event.sequence += 1
     if needs_review and before and before["status"] == Event.Status.PUBLISHED:
         event.status = Event.Status.REVIEW
+        moderation_notices_settle(model=Event, ids=[event.pk])
     if not event.pk and by is not None:
         event.created_by = by
     event.full_clean()
@@ -155,18 +159,21 @@ def _next_sequence(event: Event) -> int:
 @transaction.atomic
 def event_submit(*, event: Event, by) -> Event:
     """A coordinator hands a draft to the network for review."""
-    return transition(
+    event = transition(
         event,
         allowed={Event.Status.DRAFT},
         to=Event.Status.REVIEW,
         refusal=_("Only a draft can be submitted for review."),
         sequence=_next_sequence,
     )
+    # Submitted again: the network's earlier "sent back" has been answered.
+    moderation_notices_settle(model=Event, ids=[event.pk])
+    return event
 
 
 @transaction.atomic
 def event_publish(*, event: Event, by) -> Event:
-    return transition(
+    event = transition(
         event,
         allowed={Event.Status.DRAFT, Event.Status.REVIEW},
         to=Event.Status.PUBLISHED,
@@ -174,6 +181,8 @@ def event_publish(*, event: Event, by) -> Event:
         review_note="",
         sequence=_next_sequence,
     )
+    _tell_submitter(event=event, decision=ModerationNotice.Decision.PUBLISHED, by=by)
+    return event
 
 
 @transaction.atomic
@@ -183,12 +192,31 @@ def event_reject(*, event: Event, by, reason: str) -> Event:
         raise ValidationError(
             {"reason": _("Please give a reason, so the organiser knows what to change.")}
         )
-    return transition(
+    event = transition(
         event,
         allowed={Event.Status.REVIEW},
         to=Event.Status.DRAFT,
         refusal=_("Only an event in review can be sent back."),
         review_note=reason.strip(),
+    )
+    _tell_submitter(event=event, decision=ModerationNotice.Decision.SENT_BACK, by=by)
+    return event
+
+
+def _tell_submitter(*, event: Event, decision: str, by) -> None:
+    """The network's decision for whoever created the event (the one who submits it)."""
+    sent_back = decision == ModerationNotice.Decision.SENT_BACK
+    moderation_notice_give(
+        item=event,
+        subject=ModerationNotice.Subject.EVENT,
+        recipient=event.created_by,
+        decision=decision,
+        title=event.title,
+        link=reverse("events:event_edit", kwargs={"slug": event.slug})
+        if sent_back
+        else event.get_absolute_url(),
+        reason=event.review_note if sent_back else "",
+        by=by,
     )
 
 

@@ -1,6 +1,7 @@
 """The paths of events: calendar, registration, moderation, the event pages (in this order)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import calendar, detail, moderation, registration
 
@@ -49,10 +50,17 @@ urlpatterns = [
         moderation.EventCreateView.as_view(),
         name="event_create",
     ),
+    # The network's review is in the staff area; its old address redirects permanently.
     path(
-        "koordination/veranstaltungen/pruefung/",
+        "netzwerk/pruefung/veranstaltungen/",
         moderation.EventReviewQueueView.as_view(),
         name="event_review_queue",
+    ),
+    path(
+        "koordination/veranstaltungen/pruefung/",
+        RedirectView.as_view(
+            pattern_name="events:event_review_queue", permanent=True, query_string=True
+        ),
     ),
     path(
         "koordination/veranstaltungen/<slug:slug>/bearbeiten/",

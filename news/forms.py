@@ -46,17 +46,21 @@ class NewsProposalForm(forms.Form):
             raise ValidationError(_("Please give a title."))
         return title
 
-    def save(self) -> NewsItem:
+    def save(self, *, item: NewsItem | None = None) -> NewsItem:
+        """A new proposal, or with `item` the proposer's change to a sent-back one."""
         data = self.cleaned_data
+        values = {
+            "by": self.user,
+            "program": data["program"],
+            "title": data["title"],
+            "teaser": data["teaser"],
+            "body": data["body"],
+            "tags": data["tags"],
+        }
         try:
-            return services.news_item_propose(
-                by=self.user,
-                program=data["program"],
-                title=data["title"],
-                teaser=data["teaser"],
-                body=data["body"],
-                tags=data["tags"],
-            )
+            if item is not None:
+                return services.news_item_revise(item=item, **values)
+            return services.news_item_propose(**values)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, messages in error.message_dict.items():
@@ -64,3 +68,12 @@ class NewsProposalForm(forms.Form):
             else:
                 self.add_error(None, error)
             raise
+
+
+class SendBackForm(forms.Form):
+    reason = MultiLineFormField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Shown to whoever proposed the item."),
+    )

@@ -15,4 +15,15 @@ urlpatterns = [
         name="coordination_list",
     ),
     path("koordination/meldungen/neu/", views.NewsProposeView.as_view(), name="propose"),
+    path(
+        "koordination/meldungen/<slug:slug>/bearbeiten/",
+        views.NewsReviseView.as_view(),
+        name="revise",
+    ),
+    path("netzwerk/pruefung/meldungen/", views.NewsReviewQueueView.as_view(), name="review_queue"),
+    path(
+        "netzwerk/pruefung/meldungen/<slug:slug>/<slug:decision>/",
+        views.news_review_view,
+        name="review_item",
+    ),
 ]

@@ -31,7 +31,13 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Registration
 from news.models import NewsItem
 from notifications.models import Notification, NotificationSettings
-from programs.models import CoordinatorInvitation, ProgramChange, ProgramCoordinator
+from programs.models import (
+    CoordinatorInvitation,
+    ModerationNotice,
+    Program,
+    ProgramChange,
+    ProgramCoordinator,
+)
 from tandems.models import (
     Application,
     ApplicationEvent,
@@ -214,6 +220,10 @@ def _user_parts() -> list[Part]:
         ),
         Part("koordination", _("Programs you coordinate"), ProgramCoordinator, "user",
              ("program",)),
+        # The network's decisions on what the person submitted.
+        Part("rueckmeldungen", _("Feedback of the network on what you submitted"),
+             ModerationNotice, "recipient",
+             ("subject", "title", "decision", "reason", "created_at", "settled_at")),
         # The coordinators' messages the person received (the copy the program keeps).
         Part("nachrichten", _("Messages from your programs"), ProgramMessage, "recipients__user",
              ("program", "subject", "body", "essential", "created_at")),
@@ -264,6 +274,10 @@ def _user_parts() -> list[Part]:
                  ("id", "created_at")),
                 ("tandem-statuswechsel", _("Tandem status changes you made"),
                  TandemStatusChange, "by", ("id", "at")),
+                ("eingereichte-programme", _("Programs you submitted for review"), Program,
+                 "submitted_by", ("id", "name")),
+                ("getroffene-entscheidungen", _("Decisions you made on submissions"),
+                 ModerationNotice, "decided_by", ("id", "subject", "decision", "created_at")),
                 ("geplante-treffen", _("Meetings you planned"), Meeting, "created_by",
                  ("id", "created_at")),
                 ("eingetragene-treffen", _("Meetings you logged"), Meeting, "logged_by",

@@ -130,7 +130,7 @@ class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
     filter_horizontal = ["target_groups", "topics", "formats", "funding_badges"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "submitted_by"]
     inlines = [ProgramCoordinatorInline]
     actions = ["publish", "archive"]
 
@@ -188,7 +188,10 @@ class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected programs"))
     def publish(self, request, queryset):
-        _run(self, request, queryset, services.program_publish, _("%(count)s programs published."))
+        def publish(*, program):
+            return services.program_publish(program=program, by=request.user)
+
+        _run(self, request, queryset, publish, _("%(count)s programs published."))
 
     @admin.action(description=_("Archive the selected programs"))
     def archive(self, request, queryset):

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from . import cache, gazetteer, vocabularies
 from .models import Format, FundingBadge, Organization, Program, TargetGroup, Topic
-from .services import program_save
+from .services import program_propose, program_save, program_send_back
 
 # (program, organisation, postcode, place, target groups, topics, formats, reach, ages, summary)
 PROGRAMS = [
@@ -160,6 +160,38 @@ def create_demo_programs() -> dict[str, Program]:
         )
         programs[name] = program
     return programs
+
+
+DEMO_PROPOSAL = "Lernwerkstatt Leipzig-Grünau"
+
+
+@transaction.atomic
+def create_demo_proposal(*, coordinator, staff) -> Program:
+    """A new program the coordinator proposed and the network sent back with a reason: the
+    feedback box on /koordination/ shows it. Idempotent (by name)."""
+    existing = Program.objects.filter(name=DEMO_PROPOSAL).first()
+    if existing is not None:
+        return existing
+    own = Program.objects.filter(memberships__user=coordinator).order_by("pk").first()
+    program = program_propose(
+        user=coordinator,
+        values={
+            "name": DEMO_PROPOSAL,
+            "summary": "Ehrenamtliche begleiten Grundschulkinder beim Lernen.",
+            "postcode": "04209",
+            "city": "Leipzig",
+            "reach": Program.Reach.LOCAL,
+            "availability": Program.Availability.OPEN,
+            "languages": "Deutsch",
+        },
+        organization=own.organization if own else None,
+        organization_name="" if own else "Lernwerkstatt e. V.",
+    )
+    return program_send_back(
+        program=program,
+        reason="Bitte ergänzen Sie eine Kontaktperson und wie Familien sich anmelden können.",
+        by=staff,
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from .services import (
     organization_save,
     program_edit,
     program_image_process,
+    program_propose,
     program_staff_save,
 )
 
@@ -88,6 +89,71 @@ class ProgramListingForm(forms.ModelForm):
     def save(self, *, user):
         values = {field: self.cleaned_data[field] for field in EDITABLE_FIELDS}
         return program_edit(program=self.instance, values=values, user=user)
+
+
+# A new program is located from its postcode (the map to correct it is on the edit page), and
+# has no image yet to describe.
+PROPOSAL_FIELDS = [
+    field for field in EDITABLE_FIELDS if field not in {"latitude", "longitude", "image_alt"}
+]
+
+
+class ProgramProposalForm(ProgramListingForm):
+    """A coordinator proposes a new program: the listing's fields and its organisation, one of
+    the organisations of their programs or a new name. Another organisation's id is not among the
+    choices ("select a valid choice")."""
+
+    organization = forms.ModelChoiceField(
+        Organization.objects.none(),
+        label=_("organisation"),
+        required=False,
+        empty_label=_("– a new organisation –"),
+    )
+    new_organization = SingleLineFormField(
+        label=_("name of a new organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Only if the organisation is not in the list above."),
+    )
+
+    class Meta(ProgramListingForm.Meta):
+        fields = PROPOSAL_FIELDS
+
+    field_order = ["organization", "new_organization", "name"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organization"].queryset = Organization.objects.filter(
+            programs__memberships__user=user
+        ).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        name = " ".join(cleaned.get("new_organization", "").split())
+        if organization is None and not name and "organization" not in self.errors:
+            self.add_error(
+                "new_organization",
+                _("Please choose an organisation or give the name of a new one."),
+            )
+        elif organization is not None and name:
+            self.add_error(
+                "new_organization",
+                _("Please either choose an organisation or give a new name, not both."),
+            )
+        cleaned["new_organization"] = name
+        return cleaned
+
+    def save(self):
+        values = {field: self.cleaned_data.get(field) for field in PROPOSAL_FIELDS}
+        values.update(latitude=None, longitude=None, image_alt="")
+        return program_propose(
+            user=self.user,
+            values=values,
+            organization=self.cleaned_data["organization"],
+            organization_name=self.cleaned_data["new_organization"],
+        )
 
 
 class ReasonForm(forms.Form):

@@ -48,7 +48,7 @@ class GeoJSONMiddleware:
             return programs_geojson(request)
 
 
-# The areas that show people's data or change the whole portal: the coordinators' pages, the
+# The areas that show people's data or change the whole portal: the coordinators' pages and the
 # staff tools (under /koordination/ and /netzwerk/, in either language) and the admin.
 SECOND_FACTOR_AREAS = re.compile(r"^/(?:en/)?(?:koordination|netzwerk)/|^/admin/")
 

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -226,6 +228,16 @@ class Program(models.Model):
     # Name, descriptions, organisation and vocabulary labels in one column, kept by the services:
     # one full-text index on PostgreSQL, a plain substring search on SQLite.
     search_text = models.TextField(editable=False, blank=True)
+    # Who last handed the listing to the network's review (a coordinator's proposal or
+    # submission): the network's decision is mailed to them and shown on their /koordination/.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -357,6 +369,68 @@ class ProgramChange(models.Model):
 
     def __str__(self):
         return f"{self.program} ({self.get_status_display()})"
+
+
+class ModerationNotice(models.Model):
+    """The network's decision on something a person submitted (a new program, changes to a
+    listing, an event, a news item), for that person: mailed once, and shown on their
+    coordination page until they act. A "sent back" notice is settled when the item is submitted
+    again (or decided otherwise); a "published" notice when they have read it."""
+
+    class Subject(models.TextChoices):
+        PROGRAM = "program", _("program")
+        PROGRAM_CHANGE = "program_change", _("changes to a listing")
+        EVENT = "event", _("event")
+        NEWS = "news", _("news item")
+
+    class Decision(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        SENT_BACK = "sent_back", _("sent back")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_notices",
+        verbose_name=_("recipient"),
+    )
+    subject = models.CharField(_("subject"), max_length=16, choices=Subject)
+    # The item decided on (a program, a proposed change, an event, a news item).
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    title = SingleLineCharField(_("title"), max_length=200)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision)
+    reason = MultiLineTextField(_("reason"), blank=True)
+    # Where the recipient acts: the form to fix it (sent back) or the public page (published).
+    link = models.CharField(_("link"), max_length=300)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback of the network")
+        verbose_name_plural = _("feedback of the network")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "settled_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="sent_back") | ~Q(reason=""),
+                name="sent_back_notice_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_decision_display()})"
 
 
 class CoordinatorInvitationQuerySet(models.QuerySet):

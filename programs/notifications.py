@@ -24,7 +24,7 @@ from notifications.registry import (
     site_url,
 )
 
-from .models import Program, ProgramCoordinator
+from .models import ModerationNotice, Program, ProgramCoordinator
 
 LISTING_REVIEW_DAYS = 365
 
@@ -176,4 +176,28 @@ class CoordinatorInvitationMail(Kind):
         )
 
 
-register(ListingReview(), CoordinatorChanged(), CoordinatorInvitationMail())
+class ModerationDecision(Kind):
+    """To whoever submitted a program, changes to a listing, an event or a news item: the
+    network's decision (published, or sent back with the reason) and where to act. About the
+    ModerationNotice, which keeps the decision as it was made. Not switchable: it is the answer
+    to the person's own request."""
+
+    kind = Notification.Kind.MODERATION_DECISION
+
+    def build(self, notification, recipient, about=None):
+        notice = ModerationNotice.objects.filter(pk=notification.object_id).first()
+        if notice is None:
+            raise Skip(_("The decision no longer exists."))
+        return Mail(
+            "notifications/email/moderation_decision",
+            {
+                "notice": notice,
+                "sent_back": notice.decision == ModerationNotice.Decision.SENT_BACK,
+                "subject_label": notice.get_subject_display(),
+                "link": site_url(notice.link),
+                "coordination_url": site_url(reverse("tandems:coordination")),
+            },
+        )
+
+
+register(ListingReview(), CoordinatorChanged(), CoordinatorInvitationMail(), ModerationDecision())

@@ -22,6 +22,9 @@ rules.add_rule("is_any_coordinator", is_any_coordinator)
 
 rules.add_perm("programs.access_coordination", is_any_coordinator | is_network_staff)
 rules.add_perm("programs.change_listing", is_program_coordinator | is_network_staff)
+# A coordinator proposes a new program and becomes its coordinator. Network staff create programs
+# in their own area instead: proposing would make them a coordinator, with the people's records.
+rules.add_perm("programs.propose_program", is_any_coordinator)
 rules.add_perm("programs.review_listings", is_network_staff)
 # The staff's pages under /netzwerk/: organisations, programs, the coordinator role, invitations.
 rules.add_perm("programs.manage_programs", is_network_staff)

@@ -11,6 +11,7 @@ from .filters import ProgramFilterSet, StaffOrganizationFilterSet, StaffProgramF
 from .models import (
     CoordinatorInvitation,
     Format,
+    ModerationNotice,
     Organization,
     Program,
     ProgramChange,
@@ -183,7 +184,7 @@ def review_queue() -> dict[str, list]:
         change.differences = _differences(change=change, labels=labels)
     return {
         "programs": Program.objects.filter(status=Program.Status.REVIEW)
-        .select_related("organization")
+        .select_related("organization", "submitted_by")
         .order_by("updated_at"),
         "changes": changes,
     }
@@ -217,6 +218,21 @@ def _differences(*, change: ProgramChange, labels: dict) -> list[dict]:
                 }
             )
     return differences
+
+
+# The most recent open notices a coordination page shows; older ones are in the mails.
+OPEN_NOTICES_SHOWN = 20
+
+
+def moderation_notices_open(*, user) -> list[ModerationNotice]:
+    """The network's decisions the person has not acted on yet, newest first (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        ModerationNotice.objects.filter(recipient=user, settled_at__isnull=True).order_by(
+            "-created_at", "-pk"
+        )[:OPEN_NOTICES_SHOWN]
+    )
 
 
 # --- The network staff's lists (/netzwerk/) ----------------------------------------------------

@@ -1,6 +1,8 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,7 @@ from core.text import german_slug
 from core.workflow import transition
 
 from . import gazetteer
-from .models import Organization, Program, ProgramChange, ProgramCoordinator
+from .models import ModerationNotice, Organization, Program, ProgramChange, ProgramCoordinator
 
 PROGRAM_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 # Twice the widest the program page shows it, for sharp images on high-density screens.
@@ -164,6 +166,8 @@ def program_edit(*, program: Program, values: dict, user) -> ProgramChange | Non
         return None
     data = _serialise(values=values)
     ProgramChange.objects.filter(program=program, status=ProgramChange.Status.PENDING).delete()
+    # A new proposal answers the rejection of the last one.
+    moderation_notices_settle(model=ProgramChange, ids=program.changes.values_list("pk", flat=True))
     change = ProgramChange(program=program, data=data, submitted_by=user)
     change.full_clean()
     change.save()
@@ -206,36 +210,135 @@ def programs_refresh_search_text(*, programs) -> int:
 
 
 @transaction.atomic
-def program_submit_for_review(*, program: Program) -> Program:
-    return transition(
+def program_submit_for_review(*, program: Program, by=None) -> Program:
+    """A coordinator hands the listing to the network; the decision goes back to `by`."""
+    changes = {"submitted_by": by} if by is not None else {}
+    program = transition(
         program,
         lock=False,
         allowed={Program.Status.DRAFT, Program.Status.REVIEW},
         to=Program.Status.REVIEW,
         refusal=_("Only a draft can be submitted for review."),
+        **changes,
     )
+    moderation_notices_settle(model=Program, ids=[program.pk])
+    return program
 
 
 @transaction.atomic
-def program_publish(*, program: Program) -> Program:
+def program_publish(*, program: Program, by=None) -> Program:
     if not program.has_location and program.reach != Program.Reach.NATIONAL:
         raise ValidationError(
             _("The program needs a location on the map (an address with a known postcode).")
         )
-    return transition(
+    was_public = program.status == Program.Status.PUBLISHED
+    program = transition(
         program,
         lock=False,
         to=Program.Status.PUBLISHED,
         review_note="",
         last_reviewed_at=timezone.localdate(),
     )
+    if not was_public:
+        moderation_notice_give(
+            item=program,
+            subject=ModerationNotice.Subject.PROGRAM,
+            recipient=program.submitted_by,
+            decision=ModerationNotice.Decision.PUBLISHED,
+            title=program.name,
+            link=program.get_absolute_url(),
+            by=by,
+        )
+    return program
 
 
 @transaction.atomic
-def program_send_back(*, program: Program, reason: str) -> Program:
+def program_send_back(*, program: Program, reason: str, by=None) -> Program:
     if not reason.strip():
         raise ValidationError(_("Please give a reason, so the coordinators know what to change."))
-    return transition(program, lock=False, to=Program.Status.DRAFT, review_note=reason.strip())
+    program = transition(program, lock=False, to=Program.Status.DRAFT, review_note=reason.strip())
+    moderation_notice_give(
+        item=program,
+        subject=ModerationNotice.Subject.PROGRAM,
+        recipient=program.submitted_by,
+        decision=ModerationNotice.Decision.SENT_BACK,
+        title=program.name,
+        link=reverse("programs:edit", kwargs={"slug": program.slug}),
+        reason=program.review_note,
+        by=by,
+    )
+    return program
+
+
+def organization_key(name: str) -> str:
+    from .imports import organization_key as key
+
+    return key(name)
+
+
+def unique_program_slug(name: str) -> str:
+    """The German slug of a new program's name, numbered when taken; never a fixed path of the
+    coordinators' pages (/koordination/programme/neu/)."""
+    base = german_slug(name)[:190].strip("-") or "programm"
+    if base in RESERVED_PROGRAM_SLUGS:
+        base = f"programm-{base}"
+    existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in existing:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+RESERVED_PROGRAM_SLUGS = {"neu"}
+
+
+def organization_for_name(*, name: str) -> Organization:
+    """The organisation of that name, matched as the program import matches Träger (case,
+    spacing, punctuation and the spellings of legal forms ignored), or a new one."""
+    name = " ".join(name.split())
+    key = organization_key(name)
+    for organization in Organization.objects.order_by("pk"):
+        if organization_key(organization.name) == key:
+            return organization
+    base = german_slug(name)[:190].strip("-") or "traeger"
+    existing = set(
+        Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in existing:
+        number += 1
+        slug = f"{base}-{number}"
+    organization = Organization(name=name, slug=slug)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def program_propose(
+    *, user, values: dict, organization: Organization | None = None, organization_name: str = ""
+) -> Program:
+    """A coordinator proposes a new program: a listing in review, invisible to the public until
+    the network publishes it. The proposer becomes its coordinator, so that they can change it
+    when it is sent back, and receives the network's decision."""
+    if organization is None:
+        if not organization_name.strip():
+            raise ValidationError(
+                {"organization": _("Please choose an organisation or give the name of a new one.")}
+            )
+        organization = organization_for_name(name=organization_name)
+    data = _serialise(values=values)
+    program = Program(
+        organization=organization,
+        name=data["name"],
+        slug=unique_program_slug(data["name"]),
+        status=Program.Status.REVIEW,
+        submitted_by=user,
+    )
+    program = _apply(program=program, data=data)
+    coordinator_grant(program=program, user=user, by=user)
+    return program
 
 
 @transaction.atomic
@@ -263,6 +366,15 @@ def program_change_approve(*, change: ProgramChange, user) -> Program:
     change.reviewed_by = user
     change.reviewed_at = timezone.now()
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    moderation_notice_give(
+        item=change,
+        subject=ModerationNotice.Subject.PROGRAM_CHANGE,
+        recipient=change.submitted_by,
+        decision=ModerationNotice.Decision.PUBLISHED,
+        title=program.name,
+        link=program.get_absolute_url(),
+        by=user,
+    )
     return program
 
 
@@ -278,7 +390,74 @@ def program_change_reject(*, change: ProgramChange, user, reason: str) -> Progra
     change.reviewed_by = user
     change.reviewed_at = timezone.now()
     change.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    moderation_notice_give(
+        item=change,
+        subject=ModerationNotice.Subject.PROGRAM_CHANGE,
+        recipient=change.submitted_by,
+        decision=ModerationNotice.Decision.SENT_BACK,
+        title=change.program.name,
+        link=reverse("programs:edit", kwargs={"slug": change.program.slug}),
+        reason=change.reason,
+        by=user,
+    )
     return change
+
+
+# --- The network's answers (ModerationNotice) ---------------------------------------------------
+# Programs, events and news call these: every decision of the network on a submission is mailed
+# to whoever submitted it and shown on their /koordination/ until they act.
+
+
+def moderation_notices_settle(*, model, ids) -> int:
+    """The open notices about these items are settled: the item was submitted again, or a new
+    decision replaces the old one."""
+    return ModerationNotice.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=list(ids),
+        settled_at__isnull=True,
+    ).update(settled_at=timezone.now())
+
+
+def moderation_notice_give(
+    *, item, subject: str, recipient, decision: str, title: str, link: str, reason: str = "", by
+) -> ModerationNotice | None:
+    """Record the network's decision on `item` for the person who submitted it, and mail it.
+    Nothing for nobody: an item without a known submitter, a deactivated account, or a moderator
+    deciding on their own submission."""
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    moderation_notices_settle(model=type(item), ids=[item.pk])
+    if recipient is None or not recipient.is_active or (by is not None and recipient.pk == by.pk):
+        return None
+    notice = ModerationNotice(
+        recipient=recipient,
+        subject=subject,
+        content_type=ContentType.objects.get_for_model(type(item)),
+        object_id=item.pk,
+        title=title[:200],
+        decision=decision,
+        reason=reason,
+        link=link,
+        decided_by=by,
+    )
+    notice.full_clean()
+    notice.save()
+    notify(Notification.Kind.MODERATION_DECISION, about=notice, to=recipient)
+    return notice
+
+
+@transaction.atomic
+def moderation_notice_acknowledge(*, notice: ModerationNotice, user) -> ModerationNotice:
+    """The recipient has read a "published" notice; a sent-back one waits for the fix."""
+    if notice.recipient_id != user.pk:
+        raise ValidationError(_("This notice is not addressed to you."))
+    if notice.decision != ModerationNotice.Decision.PUBLISHED:
+        raise ValidationError(_("This notice goes away once you have submitted the item again."))
+    if notice.settled_at is None:
+        notice.settled_at = timezone.now()
+        notice.save(update_fields=["settled_at"])
+    return notice
 
 
 # --- The coordinator role -----------------------------------------------------------------------

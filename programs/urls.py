@@ -17,6 +17,8 @@ urlpatterns = [
     path("karte/", views.MapView.as_view(), name="map"),
     path("karte/programme.geojson", views.programs_geojson, name="geojson"),
     path("karte/einbetten/", views.EmbedMapView.as_view(), name="embed"),
+    # Before the listing's own path, which would take it; unique_program_slug refuses "neu".
+    path("koordination/programme/neu/", views.ProgramProposeView.as_view(), name="propose"),
     path("koordination/programme/<slug:slug>/", views.ProgramEditView.as_view(), name="edit"),
     path(
         "koordination/programme/<slug:slug>/einreichen/",
@@ -28,16 +30,35 @@ urlpatterns = [
         views.program_mark_reviewed_view,
         name="mark_reviewed",
     ),
-    path("koordination/pruefung/", views.ReviewQueueView.as_view(), name="review_queue"),
     path(
-        "koordination/pruefung/programme/<slug:slug>/<slug:decision>/",
+        "koordination/rueckmeldungen/<int:pk>/gelesen/",
+        views.notice_acknowledge_view,
+        name="notice_acknowledge",
+    ),
+    # The network's review, in the staff area.
+    path("netzwerk/pruefung/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path(
+        "netzwerk/pruefung/programme/<slug:slug>/<slug:decision>/",
         views.review_program_view,
         name="review_program",
     ),
     path(
-        "koordination/pruefung/aenderungen/<int:pk>/<slug:decision>/",
+        "netzwerk/pruefung/aenderungen/<int:pk>/<slug:decision>/",
         views.review_change_view,
         name="review_change",
+    ),
+    # Where the review was until [2.5]: moved permanently.
+    path(
+        "koordination/pruefung/",
+        views.MovedPermanentlyView.as_view(pattern_name="programs:review_queue"),
+    ),
+    path(
+        "koordination/pruefung/programme/<slug:slug>/<slug:decision>/",
+        views.MovedPermanentlyView.as_view(pattern_name="programs:review_program"),
+    ),
+    path(
+        "koordination/pruefung/aenderungen/<int:pk>/<slug:decision>/",
+        views.MovedPermanentlyView.as_view(pattern_name="programs:review_change"),
     ),
     # --- The network staff's pages (/netzwerk/; the home page is network:home)
     path(

@@ -2,6 +2,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,7 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    ListView,
+    RedirectView,
+    TemplateView,
+    UpdateView,
+)
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.actions import run_action
@@ -19,9 +27,9 @@ from core.http import accepts_gzip, etag_matches, json_ld
 
 from . import cache, gazetteer, geojson, services
 from .exports import data_license, public_programs_csv_lines
-from .forms import ProgramListingForm, ReasonForm
+from .forms import ProgramListingForm, ProgramProposalForm, ReasonForm
 from .maps import map_config
-from .models import Program, ProgramChange
+from .models import ModerationNotice, Program, ProgramChange
 from .selectors import (
     canonical_query,
     canonical_query_string,
@@ -278,6 +286,32 @@ class ProgramEditView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
         return redirect("programs:edit", slug=self.object.slug)
 
 
+class ProgramProposeView(LoginRequiredMixin, PermissionRequiredMixin, CreateView):
+    """A coordinator proposes a new program; it waits for the network's review, unseen."""
+
+    template_name = "programs/program_propose.html"
+    form_class = ProgramProposalForm
+    permission_required = "programs.propose_program"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            program = form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Thank you! The network staff will review the new program before it is shown "
+                "on the map. You will hear from them by e-mail."
+            ),
+        )
+        return redirect("programs:edit", slug=program.slug)
+
+
 def _listing_action(request, slug: str, action, success: str):
     program = get_object_or_404(Program, slug=slug)
     if not request.user.has_perm("programs.change_listing", program):
@@ -291,9 +325,30 @@ def program_submit_view(request, slug):
     return _listing_action(
         request,
         slug,
-        services.program_submit_for_review,
+        lambda program: services.program_submit_for_review(program=program, by=request.user),
         _("The listing has been submitted for review."),
     )
+
+
+@require_POST
+def notice_acknowledge_view(request, pk):
+    """The recipient has read a "published" notice of the network; it leaves their page."""
+    notice = get_object_or_404(
+        ModerationNotice, pk=pk, recipient=request.user if request.user.is_authenticated else None
+    )
+    run_action(
+        request,
+        lambda: services.moderation_notice_acknowledge(notice=notice, user=request.user),
+        success=_("Noted."),
+    )
+    return redirect("tandems:coordination")
+
+
+class MovedPermanentlyView(RedirectView):
+    """An address of the network's review from before it moved to /netzwerk/."""
+
+    permanent = True
+    query_string = True
 
 
 @require_POST
@@ -331,11 +386,13 @@ def review_program_view(request, slug, decision):
     program = get_object_or_404(Program, slug=slug)
     actions = {
         "veroeffentlichen": (
-            lambda: services.program_publish(program=program),
+            lambda: services.program_publish(program=program, by=request.user),
             _("The program is published."),
         ),
         "zurueckgeben": (
-            lambda: services.program_send_back(program=program, reason=_reason(request)),
+            lambda: services.program_send_back(
+                program=program, reason=_reason(request), by=request.user
+            ),
             _("The program has been sent back to its coordinators."),
         ),
         "archivieren": (

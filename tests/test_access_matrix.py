@@ -186,24 +186,53 @@ MATRIX = {
         "/koordination/programme/{program_a}/aktuell/",
         405,
     ),
-    "koordination/pruefung/": (
-        "/koordination/pruefung/",
+    # The network's review, in the staff area since [2.5]; the old addresses redirect.
+    "netzwerk/pruefung/": ("/netzwerk/pruefung/", STAFF_ONLY),
+    "netzwerk/pruefung/programme/<slug:slug>/<slug:decision>/": (
+        "/netzwerk/pruefung/programme/{program_a}/veroeffentlichen/",
+        405,
+    ),
+    "netzwerk/pruefung/aenderungen/<int:pk>/<slug:decision>/": (
+        "/netzwerk/pruefung/aenderungen/1/annehmen/",
+        405,
+    ),
+    "koordination/pruefung/": ("/koordination/pruefung/", 301),
+    "koordination/pruefung/programme/<slug:slug>/<slug:decision>/": (
+        "/koordination/pruefung/programme/{program_a}/veroeffentlichen/",
+        301,
+    ),
+    "koordination/pruefung/aenderungen/<int:pk>/<slug:decision>/": (
+        "/koordination/pruefung/aenderungen/1/annehmen/",
+        301,
+    ),
+    "netzwerk/pruefung/meldungen/": ("/netzwerk/pruefung/meldungen/", STAFF_ONLY),
+    "netzwerk/pruefung/meldungen/<slug:slug>/<slug:decision>/": (
+        "/netzwerk/pruefung/meldungen/{news_proposal}/veroeffentlichen/",
+        405,
+    ),
+    # A coordinator proposes a new program; the network's feedback is acknowledged by POST.
+    # Staff create programs in their own area: proposing would make them a coordinator. An
+    # operator is a superuser, who holds every permission.
+    "koordination/programme/neu/": (
+        "/koordination/programme/neu/",
+        {**ANY_COORDINATOR, "staff": 403, "operator": 200},
+    ),
+    "koordination/rueckmeldungen/<int:pk>/gelesen/": (
+        "/koordination/rueckmeldungen/1/gelesen/",
+        405,
+    ),
+    # The proposer's own unpublished news item: nobody else's.
+    "koordination/meldungen/<slug:slug>/bearbeiten/": (
+        "/koordination/meldungen/{news_proposal}/bearbeiten/",
         {
             "anonymous": LOGIN,
             "volunteer": 403,
             "applicant": 403,
-            "coordinator_a": 403,
-            "coordinator_b": 403,
-            "staff": 200,
+            "mentor": 403,
+            "coordinator_a": 200,
+            "coordinator_b": 404,
+            "staff": 404,
         },
-    ),  # fmt: skip
-    "koordination/pruefung/programme/<slug:slug>/<slug:decision>/": (
-        "/koordination/pruefung/programme/{program_a}/veroeffentlichen/",
-        405,
-    ),
-    "koordination/pruefung/aenderungen/<int:pk>/<slug:decision>/": (
-        "/koordination/pruefung/aenderungen/1/annehmen/",
-        405,
     ),
     "mein-bereich/": (
         "/mein-bereich/",
@@ -318,10 +347,8 @@ MATRIX = {
     # Events of coordinators' programs: submission, and the network's review of them.
     "koordination/veranstaltungen/": ("/koordination/veranstaltungen/", ANY_COORDINATOR),
     "koordination/veranstaltungen/neu/": ("/koordination/veranstaltungen/neu/", ANY_COORDINATOR),
-    "koordination/veranstaltungen/pruefung/": (
-        "/koordination/veranstaltungen/pruefung/",
-        STAFF_ONLY,
-    ),
+    "netzwerk/pruefung/veranstaltungen/": ("/netzwerk/pruefung/veranstaltungen/", STAFF_ONLY),
+    "koordination/veranstaltungen/pruefung/": ("/koordination/veranstaltungen/pruefung/", 301),
     "koordination/veranstaltungen/<slug:slug>/bearbeiten/": (
         "/koordination/veranstaltungen/{event}/bearbeiten/",
         {**PEOPLE_OF_A, "staff": 200},
@@ -619,6 +646,14 @@ def world(db):
     feed = lifecycle.calendar_feed_for(user=tandem.mentor)
     event = _event(coordinator_a.program, title="Netzwerktreffen A")
     news = _published_news(coordinator_a.program)
+    from news import services as news_services
+
+    news_proposal = news_services.news_item_propose(
+        by=coordinator_a.user,
+        program=coordinator_a.program,
+        title="Vorschlag A",
+        teaser="Ein Vorschlag von Programm A.",
+    )
     page = _editorial_page()
     registration = event_services.registration_create(
         event=event, name="Teilnehmerin A", email="teilnahme-a@example.org", consent_version="1"
@@ -681,6 +716,7 @@ def world(db):
             "confirm_token": confirm_token(registration),
             "unsubscribe_token": unsubscribe_token(f"user:{tandem.mentor.pk}", "meeting_reminder"),
             "news": news.slug,
+            "news_proposal": news_proposal.slug,
             "page": page,
             "volunteer_consent": applicant.consents.get().pk,
             "mentee_consent": ConsentRecord.objects.create(

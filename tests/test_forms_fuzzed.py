@@ -41,15 +41,21 @@ SCENARIOS = {
     "listing": ("coordinator", "/koordination/programme/{program}/", None),
     "program_send_back": (
         "staff",
-        "/koordination/pruefung/",
-        "/koordination/pruefung/programme/{review_program}/zurueckgeben/",
+        "/netzwerk/pruefung/",
+        "/netzwerk/pruefung/programme/{review_program}/zurueckgeben/",
     ),
     "event_reject": (
         "staff",
-        "/koordination/veranstaltungen/pruefung/",
+        "/netzwerk/pruefung/veranstaltungen/",
         "/koordination/veranstaltungen/{review_event}/zurueckweisen/",
     ),
     "news_proposal": ("coordinator", "/koordination/meldungen/neu/", None),
+    "news_send_back": (
+        "staff",
+        "/netzwerk/pruefung/meldungen/",
+        "/netzwerk/pruefung/meldungen/{review_news}/zurueckgeben/",
+    ),
+    "program_propose": ("coordinator", "/koordination/programme/neu/", None),
     "notification_settings": ("volunteer", "/mein-bereich/benachrichtigungen/", None),
     "application_stage": (
         "coordinator",
@@ -127,11 +133,13 @@ FUZZED = {
     "events.forms.event.RejectForm": "event_reject",
     "events.forms.registration.RegistrationForm": ELSEWHERE,
     "news.forms.NewsProposalForm": "news_proposal",
+    "news.forms.SendBackForm": "news_send_back",
     "notifications.forms.NotificationSettingsForm": "notification_settings",
     "privacy.forms.AccountDeleteForm": "account_delete",
     "privacy.forms.MenteeEraseForm": "mentee_erase",
     "privacy.forms.RetentionForm": "retention",
     "programs.forms.ProgramListingForm": "listing",
+    "programs.forms.ProgramProposalForm": "program_propose",
     "programs.forms.ReasonForm": "program_send_back",
     "programs.forms.OrganizationForm": "staff_organization",
     "programs.forms.StaffProgramForm": "staff_program",
@@ -355,6 +363,7 @@ def snapshot() -> dict:
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from events.vocabularies import ensure_vocabularies
+    from news import services as news_services
 
     ensure_vocabularies()
     program = ProgramFactory(name="Lesepat:innen Leipzig")
@@ -376,6 +385,9 @@ def world(db, settings, tmp_path):
             "program": program.slug,
             "review_program": ProgramFactory(status=Program.Status.REVIEW).slug,
             "review_event": EventFactory(status="review").slug,
+            "review_news": news_services.news_item_propose(
+                by=coordinator, program=program, title="Neu im Programm", teaser="Kurz."
+            ).slug,
             "application": application.pk,
             "proposed": proposed.pk,
             "mentee": proposed.mentee_id,

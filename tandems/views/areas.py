@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.actions import run_action
 from programs.models import Program, ProgramCoordinator
-from programs.selectors import programs_coordinated_by
+from programs.selectors import moderation_notices_open, programs_coordinated_by
 from tandems import dashboard, selectors, services
 from tandems.forms.application import ApplicationForm
 from tandems.models import (
@@ -172,6 +172,7 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         for program in context["programs"]:
             program.due_todos = todos[program.pk]
         context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)
+        context["moderation_notices"] = moderation_notices_open(user=self.request.user)
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
         return context

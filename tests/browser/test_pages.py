@@ -153,9 +153,9 @@ def test_staff_review_queue_accessible(page, live_server):
     EventFactory(status="review", description_html="<p>Bitte prüfen.</p>")
     page.login(live_server.url, UserFactory(is_staff=True))
 
-    page.goto(f"{live_server.url}/koordination/pruefung/")
+    page.goto(f"{live_server.url}/netzwerk/pruefung/")
     queue = page.axe_violations()
-    page.goto(f"{live_server.url}/koordination/veranstaltungen/pruefung/")
+    page.goto(f"{live_server.url}/netzwerk/pruefung/veranstaltungen/")
 
     assert (queue, page.axe_violations()) == ([], [])
 

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 EN = "/en"
 LIST = "/koordination/veranstaltungen/"
 NEW = "/koordination/veranstaltungen/neu/"
-QUEUE = "/koordination/veranstaltungen/pruefung/"
+QUEUE = "/netzwerk/pruefung/veranstaltungen/"
 
 
 @pytest.fixture
@@ -686,7 +686,7 @@ def test_coordination_page_links_the_events(client, coordinator):
     body = client.get("/koordination/").content.decode()
 
     assert 'href="/koordination/veranstaltungen/"' in body
-    assert 'href="/koordination/veranstaltungen/pruefung/"' not in body
+    assert 'href="/netzwerk/pruefung/veranstaltungen/"' not in body
 
 
 def test_coordination_page_links_the_event_queue_for_staff(client, staff_user):
@@ -694,7 +694,7 @@ def test_coordination_page_links_the_event_queue_for_staff(client, staff_user):
 
     body = client.get("/koordination/").content.decode()
 
-    assert 'href="/koordination/veranstaltungen/pruefung/"' in body
+    assert 'href="/netzwerk/pruefung/veranstaltungen/"' in body
 
 
 def _many_events(program, count: int) -> None:
@@ -901,9 +901,9 @@ def test_admin_add_page_renders(client, superuser):
 def test_program_review_queue_links_the_event_queue(client, staff_user):
     client.force_login(staff_user)
 
-    body = client.get("/koordination/pruefung/").content.decode()
+    body = client.get("/netzwerk/pruefung/").content.decode()
 
-    assert 'href="/koordination/veranstaltungen/pruefung/"' in body
+    assert 'href="/netzwerk/pruefung/veranstaltungen/"' in body
 
 
 @pytest.mark.clock

@@ -199,8 +199,9 @@ def test_load_demo_sends_no_mail_and_leaves_none_to_send(
     rows = Notification.objects.all()
     # The applications' status mails, the coordinators' mails of each new application, the
     # mentors' mails of their tandems' steps, the demo message to the mentors and the open demo
-    # concern's mail to its coordinator, and the open demo invitation to coordinate.
-    assert rows.count() == 47
+    # concern's mail to its coordinator, the open demo invitation to coordinate and the network's
+    # answer to the demo proposal.
+    assert rows.count() == 48
     assert set(rows.values_list("state", "error")) == {("skipped", "demo data: not sent")}
 
 
@@ -260,3 +261,21 @@ def test_load_demo_if_empty_keeps_a_database_with_data_as_it_is():
     mentor = get_user_model().objects.get(email="mentorin@example.org")
     assert mentor.check_password("mentoring-demo")
     assert out.getvalue().startswith("The database holds data already: kept as it is")
+
+
+@pytest.mark.django_db
+def test_load_demo_shows_a_proposal_sent_back_on_the_coordination_page(client):
+    from programs.models import ModerationNotice
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    (proposal,) = Program.objects.filter(name="Lernwerkstatt Leipzig-Grünau")
+    (notice,) = ModerationNotice.objects.all()
+    assert (proposal.status, notice.decision, notice.recipient.email) == (
+        Program.Status.DRAFT,
+        ModerationNotice.Decision.SENT_BACK,
+        "koordination@example.org",
+    )
+    client.force_login(notice.recipient)
+    assert "Bitte ergänzen Sie eine Kontaktperson" in client.get("/koordination/").content.decode()

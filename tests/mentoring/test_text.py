@@ -32,6 +32,7 @@ INTERNAL_FIELDS = {
     "notifications.Notification.error": "the mail server's answer, shown to staff as it came",
     "tandems.CalendarFeed.token": "a random token, written by the code",
     "accounts.User.password": "a password hash",
+    "programs.ModerationNotice.link": "a path of the portal, written by the code",
     "notifications.ScanHeartbeat.broker_run_id": "the broker's own id (Redis INFO run_id)",
 }
 # Form fields that the form removes when it is built, with the reason.

@@ -121,7 +121,7 @@ def test_draft_submitted_then_published_by_staff(client, membership, staff_user)
     assert client.get(program.get_absolute_url()).status_code == 404
 
     client.force_login(staff_user)
-    client.post(f"/koordination/pruefung/programme/{program.slug}/veroeffentlichen/")
+    client.post(f"/netzwerk/pruefung/programme/{program.slug}/veroeffentlichen/")
 
     program.refresh_from_db()
     assert program.status == Program.Status.PUBLISHED
@@ -137,14 +137,14 @@ def test_staff_sends_back_with_reason_shown_to_coordinator(client, membership, s
     client.force_login(staff_user)
 
     without_reason = client.post(
-        f"/koordination/pruefung/programme/{program.slug}/zurueckgeben/", {"reason": " "}
+        f"/netzwerk/pruefung/programme/{program.slug}/zurueckgeben/", {"reason": " "}
     )
     program.refresh_from_db()
     assert program.status == Program.Status.REVIEW
     assert without_reason.status_code == 302
 
     client.post(
-        f"/koordination/pruefung/programme/{program.slug}/zurueckgeben/",
+        f"/netzwerk/pruefung/programme/{program.slug}/zurueckgeben/",
         {"reason": "Bitte die Zielgruppe ergänzen."},
     )
     program.refresh_from_db()
@@ -170,7 +170,7 @@ def test_published_listing_changes_wait_for_approval(client, staff_user):
     assert "Alter Name" in client.get(program.get_absolute_url()).content.decode()
 
     client.force_login(staff_user)
-    client.post(f"/koordination/pruefung/aenderungen/{change.pk}/annehmen/")
+    client.post(f"/netzwerk/pruefung/aenderungen/{change.pk}/annehmen/")
 
     program.refresh_from_db()
     change.refresh_from_db()
@@ -198,9 +198,7 @@ def test_rejected_proposal_keeps_public_version(client, staff_user):
     change = ProgramChange.objects.get()
     client.force_login(staff_user)
 
-    client.post(
-        f"/koordination/pruefung/aenderungen/{change.pk}/ablehnen/", {"reason": "Zu werblich."}
-    )
+    client.post(f"/netzwerk/pruefung/aenderungen/{change.pk}/ablehnen/", {"reason": "Zu werblich."})
 
     change.refresh_from_db()
     program.refresh_from_db()
@@ -212,10 +210,10 @@ def test_rejected_proposal_keeps_public_version(client, staff_user):
 def test_review_queue_is_staff_only(client, membership):
     client.force_login(membership.user)
 
-    assert client.get("/koordination/pruefung/").status_code == 403
+    assert client.get("/netzwerk/pruefung/").status_code == 403
     assert (
         client.post(
-            f"/koordination/pruefung/programme/{membership.program.slug}/veroeffentlichen/"
+            f"/netzwerk/pruefung/programme/{membership.program.slug}/veroeffentlichen/"
         ).status_code
         == 404
     )
@@ -228,7 +226,7 @@ def test_review_queue_lists_programs_and_changes(client, staff_user):
     client.post(edit_url(membership.program), listing_data(membership.program, summary="Neu"))
     client.force_login(staff_user)
 
-    html = client.get("/koordination/pruefung/").content.decode()
+    html = client.get("/netzwerk/pruefung/").content.decode()
 
     assert "Wartet auf Prüfung" in html
     assert "Mit Änderung" in html
@@ -282,7 +280,7 @@ def test_approved_new_postcode_moves_the_program(client, staff_user):
     change = ProgramChange.objects.get()
     client.force_login(staff_user)
 
-    client.post(f"/koordination/pruefung/aenderungen/{change.pk}/annehmen/")
+    client.post(f"/netzwerk/pruefung/aenderungen/{change.pk}/annehmen/")
 
     program.refresh_from_db()
     assert program.state == "BY"
@@ -302,7 +300,7 @@ def test_approval_survives_a_deleted_vocabulary_term(client, staff_user):
     term.delete()
     client.force_login(staff_user)
 
-    response = client.post(f"/koordination/pruefung/aenderungen/{change.pk}/annehmen/")
+    response = client.post(f"/netzwerk/pruefung/aenderungen/{change.pk}/annehmen/")
 
     assert response.status_code == 302
     assert list(program.target_groups.values_list("slug", flat=True)) == ["kinder"]
@@ -329,7 +327,7 @@ def test_review_queue_shows_readable_differences(client, staff_user):
     client.post(edit_url(program), listing_data(program, name="Neu", target_groups=[kinder.pk]))
     client.force_login(staff_user)
 
-    html = client.get("/koordination/pruefung/").content.decode()
+    html = client.get("/netzwerk/pruefung/").content.decode()
 
     assert '<th scope="row">Name</th><td>Alt</td><td>Neu</td>' in html
     assert "<td>–</td><td>Kinder</td>" in html

@@ -12,7 +12,12 @@ from news.demo import create_demo_news
 from notifications.services import held_back
 from pages.demo import create_demo_pages
 from programs import services as program_services
-from programs.demo import create_demo_invitation, create_demo_programs, generate_programs
+from programs.demo import (
+    create_demo_invitation,
+    create_demo_programs,
+    create_demo_proposal,
+    generate_programs,
+)
 from programs.models import Program, ProgramCoordinator
 from tandems.demo import create_demo_people, generate_tandems
 
@@ -114,6 +119,9 @@ class Command(BaseCommand):
             mentor=users["mentorin@example.org"],
             applicant=users["bewerber@example.org"],
             password_hash=password_hash,
+        )
+        create_demo_proposal(
+            coordinator=users["koordination@example.org"], staff=users["netzwerk@example.org"]
         )
         create_demo_events()
         create_demo_news()
