@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import images
 from core.text import multi_line, single_line
 
-from .models import LEGAL_SLUGS, PageSettings, Partner
+from .models import LEGAL_SLUGS, ContactPerson, PageSettings, Partner
 
 # /slug/ in the default language, /en/slug/ in the others (i18n_patterns without default prefix).
 _PREFIXES = "|".join(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
@@ -128,3 +128,23 @@ def partner_save(*, partner: Partner, logo=None) -> Partner:
         storage = partner.logo.storage
         transaction.on_commit(lambda: storage.delete(previous))
     return partner
+
+
+@transaction.atomic
+def partner_delete(*, partner: Partner) -> None:
+    """Remove a funder or partner; its logo file goes once the deletion is committed."""
+    name = partner.logo.name
+    storage = partner.logo.storage
+    partner.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def contact_person_save(*, person: ContactPerson) -> ContactPerson:
+    person.full_clean()
+    person.save()
+    return person
+
+
+def contact_person_delete(*, person: ContactPerson) -> None:
+    person.delete()
