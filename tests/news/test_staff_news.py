@@ -262,4 +262,3 @@ def test_english_pages_speak_english(client, staff):
     page = client.get("/en/netzwerk/meldungen/").content.decode()
 
     assert "Write a news item" in page
-
