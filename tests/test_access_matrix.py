@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit import services as audit_services
 from events import services as event_services
 from events.tokens import cancel_token, confirm_token
+from news.models import NewsTag
 from notifications.models import ScanHeartbeat
 from notifications.tokens import unsubscribe_token
 from pages.models import ContactPerson, Partner
@@ -337,6 +338,12 @@ MATRIX = {
         405,
     ),
     "netzwerk/meldungen/<int:pk>/offline/": ("/netzwerk/meldungen/{news_id}/offline/", 405),
+    "netzwerk/vokabulare/": ("/netzwerk/vokabulare/", STAFF_ONLY),
+    "netzwerk/vokabulare/<slug:kind>/neu/": ("/netzwerk/vokabulare/themen/neu/", STAFF_ONLY),
+    "netzwerk/vokabulare/<slug:kind>/<int:pk>/bearbeiten/": (
+        "/netzwerk/vokabulare/meldungsthemen/{news_tag}/bearbeiten/",
+        STAFF_ONLY,
+    ),
     "netzwerk/seiten/": ("/netzwerk/seiten/", STAFF_ONLY),
     "netzwerk/seiten/neu/": ("/netzwerk/seiten/neu/", STAFF_ONLY),
     "netzwerk/seiten/<int:pk>/bearbeiten/": ("/netzwerk/seiten/{page_id}/bearbeiten/", STAFF_ONLY),
@@ -673,6 +680,7 @@ def world(db):
                 name="Stiftung A", logo="", logo_alt="Stiftung A", published=False
             ).pk,
             "contact": ContactPerson.objects.create(name="Ansprechperson A").pk,
+            "news_tag": NewsTag.objects.create(slug="thema-a", name_de="Thema A", name_en="A").pk,
             "volunteer_consent": applicant.consents.get().pk,
             "mentee_consent": ConsentRecord.objects.create(
                 scope=ConsentRecord.Scope.REMINDERS, mentee=mentee, text_version="1"
