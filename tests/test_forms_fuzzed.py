@@ -57,6 +57,7 @@ SCENARIOS = {
     "staff_page": ("staff", "/netzwerk/seiten/neu/", None),
     "staff_partner": ("staff", "/netzwerk/partner/neu/", None),
     "staff_contact": ("staff", "/netzwerk/ansprechpersonen/neu/", None),
+    "staff_vocabulary_term": ("staff", "/netzwerk/vokabulare/themen/neu/", None),
     "notification_settings": ("volunteer", "/mein-bereich/benachrichtigungen/", None),
     "application_stage": (
         "coordinator",
@@ -122,6 +123,7 @@ FUZZED = {
     "events.forms.event.RejectForm": "event_reject",
     "events.forms.registration.RegistrationForm": ELSEWHERE,
     "news.forms.NewsProposalForm": "news_proposal",
+    "mentoring.forms.VocabularyTermForm": "staff_vocabulary_term",
     "news.forms.NewsItemForm": "staff_news",
     "pages.forms.PageForm": "staff_page",
     "pages.forms.PartnerForm": "staff_partner",
