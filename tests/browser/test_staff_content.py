@@ -106,7 +106,14 @@ def test_staff_add_a_partner_with_a_logo(page, live_server, staff):
 
 
 @pytest.mark.parametrize(
-    "path", ["/netzwerk/seiten/", "/netzwerk/seiten/neu/", "/en/netzwerk/ansprechpersonen/neu/"]
+    "path",
+    [
+        "/netzwerk/seiten/",
+        "/netzwerk/seiten/neu/",
+        "/en/netzwerk/ansprechpersonen/neu/",
+        "/netzwerk/vokabulare/",
+        "/en/netzwerk/vokabulare/themen/neu/",
+    ],
 )
 def test_staff_pages_accessible(page, live_server, staff, path):
     page.goto(f"{live_server.url}{path}")
