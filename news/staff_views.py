@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.actions import run_action
@@ -129,3 +129,19 @@ class StaffNewsStatusView(StaffMixin, View):
         if request.POST.get("next") == "list":
             return redirect("news:staff_list")
         return redirect("news:staff_edit", pk=item.pk)
+
+
+class StaffNewsDeleteView(StaffMixin, DeleteView):
+    """Asks first (GET), deletes on POST; taking an item offline keeps it."""
+
+    model = NewsItem
+    template_name = "includes/staff_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "list_url": "news:staff_list"}
+
+    def form_valid(self, form):
+        title = self.object.title
+        services.news_item_delete(item=self.object)
+        messages.success(self.request, _("“%(name)s” has been deleted.") % {"name": title})
+        return redirect("news:staff_list")

@@ -35,6 +35,11 @@ urlpatterns = [
         name="staff_publish",
     ),
     path(
+        "netzwerk/meldungen/<int:pk>/loeschen/",
+        staff_views.StaffNewsDeleteView.as_view(),
+        name="staff_delete",
+    ),
+    path(
         "netzwerk/meldungen/<int:pk>/offline/",
         staff_views.StaffNewsStatusView.as_view(),
         {"action": "offline"},

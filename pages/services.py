@@ -93,6 +93,12 @@ def page_save(*, page: FlatPage, published: bool = True, position: int = 0) -> F
     return page
 
 
+def page_delete(*, page: FlatPage) -> None:
+    """Delete a page in one language (its settings go with it); a legal page shows the portal's
+    default text again."""
+    page.delete()
+
+
 def logo_process(upload) -> ContentFile:
     """Check an uploaded logo and return it anew: at most 400 × 200 px, without metadata."""
     try:

@@ -68,7 +68,7 @@ class StaffFormMixin(StaffMixin):
 class StaffDeleteView(StaffMixin, TemplateView):
     """Asks before deleting (GET), deletes on POST."""
 
-    template_name = "pages/staff/confirm_delete.html"
+    template_name = "includes/staff_confirm_delete.html"
     model = None
     list_url = ""
     deleted_message = ""
@@ -137,6 +137,18 @@ class PageCreateView(PageFormMixin, CreateView):
 class PageEditView(PageFormMixin, UpdateView):
     def get_queryset(self):
         return _pages()
+
+
+class PageDeleteView(StaffDeleteView):
+    """A legal page deleted shows the portal's default text again."""
+
+    model = FlatPage
+    section = "pages"
+    list_url = "pages:staff_pages"
+    deleted_message = gettext_lazy("“%(name)s” has been deleted.")
+
+    def remove(self):
+        services.page_delete(page=self.object)
 
 
 # --- Funders and partners ---------------------------------------------------------------------

@@ -15,6 +15,11 @@ urlpatterns = [
         staff_views.PageEditView.as_view(),
         name="staff_page_edit",
     ),
+    path(
+        "netzwerk/seiten/<int:pk>/loeschen/",
+        staff_views.PageDeleteView.as_view(),
+        name="staff_page_delete",
+    ),
     path("netzwerk/partner/", staff_views.PartnerListView.as_view(), name="staff_partners"),
     path(
         "netzwerk/partner/neu/",

@@ -337,6 +337,10 @@ MATRIX = {
         "/netzwerk/meldungen/{news_id}/veroeffentlichen/",
         405,
     ),
+    "netzwerk/meldungen/<int:pk>/loeschen/": (
+        "/netzwerk/meldungen/{news_id}/loeschen/",
+        STAFF_ONLY,
+    ),
     "netzwerk/meldungen/<int:pk>/offline/": ("/netzwerk/meldungen/{news_id}/offline/", 405),
     "netzwerk/vokabulare/": ("/netzwerk/vokabulare/", STAFF_ONLY),
     "netzwerk/vokabulare/<slug:kind>/neu/": ("/netzwerk/vokabulare/themen/neu/", STAFF_ONLY),
@@ -347,6 +351,7 @@ MATRIX = {
     "netzwerk/seiten/": ("/netzwerk/seiten/", STAFF_ONLY),
     "netzwerk/seiten/neu/": ("/netzwerk/seiten/neu/", STAFF_ONLY),
     "netzwerk/seiten/<int:pk>/bearbeiten/": ("/netzwerk/seiten/{page_id}/bearbeiten/", STAFF_ONLY),
+    "netzwerk/seiten/<int:pk>/loeschen/": ("/netzwerk/seiten/{page_id}/loeschen/", STAFF_ONLY),
     "netzwerk/partner/": ("/netzwerk/partner/", STAFF_ONLY),
     "netzwerk/partner/neu/": ("/netzwerk/partner/neu/", STAFF_ONLY),
     "netzwerk/partner/<int:pk>/bearbeiten/": (

@@ -262,3 +262,20 @@ def test_english_pages_speak_english(client, staff):
     page = client.get("/en/netzwerk/meldungen/").content.decode()
 
     assert "Write a news item" in page
+
+
+def test_staff_delete_an_item_and_its_image_after_asking(
+    client, staff, django_capture_on_commit_callbacks
+):
+    client.post("/netzwerk/meldungen/neu/", form_data(image=png(), image_alt="Ein Foto"))
+    item = NewsItem.objects.get()
+    storage, name = item.image.storage, item.image.name
+
+    question = client.get(f"/netzwerk/meldungen/{item.pk}/loeschen/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/netzwerk/meldungen/{item.pk}/loeschen/", follow=True)
+
+    assert "„Netzwerktreffen im Herbst“ löschen?" in question.content.decode()
+    assert "„Netzwerktreffen im Herbst“ wurde gelöscht." in response.content.decode()
+    assert NewsItem.objects.count() == 0
+    assert storage.exists(name) is False

@@ -203,3 +203,18 @@ def test_staff_delete_a_contact_person_after_asking(client, staff):
     assert "„Lilian Schwalb“ löschen?" in question.content.decode()
     assert "„Lilian Schwalb“ wurde gelöscht." in response.content.decode()
     assert ContactPerson.objects.count() == 0
+
+
+def test_deleting_a_legal_page_brings_back_the_default_text(client, staff):
+    page = make_page("/impressum/", "Impressum", content="Eigener Text des Netzwerks.")
+    assert "Eigener Text des Netzwerks." in client.get("/impressum/").content.decode()
+
+    client.post(f"/netzwerk/seiten/{page.pk}/loeschen/")
+
+    assert FlatPage.objects.count() == 0
+    assert PageSettings.objects.count() == 0
+    legal = client.get("/impressum/")
+    assert (legal.status_code, "Eigener Text des Netzwerks." in legal.content.decode()) == (
+        200,
+        False,
+    )
