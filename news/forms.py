@@ -3,6 +3,8 @@ form for any item."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import images
@@ -81,6 +83,10 @@ class IdsChoiceField(VocabularyChoiceField):
         super().__init__(queryset, **kwargs)
 
     def label_from_instance(self, obj):
+        if isinstance(obj, Event):
+            # Events of a series share their title: the date tells them apart.
+            day = date_format(timezone.localtime(obj.starts_at), "SHORT_DATE_FORMAT")
+            return f"{obj.title} ({day})"
         return str(obj)
 
 

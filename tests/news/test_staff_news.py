@@ -279,3 +279,15 @@ def test_staff_delete_an_item_and_its_image_after_asking(
     assert "„Netzwerktreffen im Herbst“ wurde gelöscht." in response.content.decode()
     assert NewsItem.objects.count() == 0
     assert storage.exists(name) is False
+
+
+def test_events_are_offered_with_their_date(client, staff):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    event = EventFactory(title="Stammtisch")
+
+    page = client.get("/netzwerk/meldungen/neu/").content.decode()
+
+    day = date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT")
+    assert f"Stammtisch ({day})" in page
