@@ -19,7 +19,7 @@ SCHEDULE_FIELDS = {"starts_at", "ends_at", "recurrence", "exdates"}
 
 
 class EventType(Vocabulary):
-    """Fachkongress, Netzwerktreffen, Fortbildung, ...: editable by staff in the admin."""
+    """Fachkongress, Netzwerktreffen, Fortbildung, ...: kept under /netzwerk/vokabulare/."""
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("event type")

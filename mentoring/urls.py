@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from mentoring import vocabulary_views
 from pages import health, views
 from tandems import impact
 
@@ -39,6 +40,22 @@ urlpatterns += i18n_patterns(
         name="accessibility",
     ),
     path("quellcode/", views.SourceView.as_view(), name="source"),
+    # The vocabularies of programs, events and news, kept by network staff.
+    path(
+        "netzwerk/vokabulare/",
+        vocabulary_views.VocabularyListView.as_view(),
+        name="vocabularies",
+    ),
+    path(
+        "netzwerk/vokabulare/<slug:kind>/neu/",
+        vocabulary_views.VocabularyTermFormView.as_view(),
+        name="vocabulary_term_create",
+    ),
+    path(
+        "netzwerk/vokabulare/<slug:kind>/<int:pk>/bearbeiten/",
+        vocabulary_views.VocabularyTermFormView.as_view(),
+        name="vocabulary_term_edit",
+    ),
     path("konto/", include("allauth.urls")),
     path("", include("programs.urls")),
     path("", include("events.urls")),

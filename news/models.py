@@ -19,7 +19,7 @@ RESERVED_SLUGS = {"feed"}
 
 
 class NewsTag(Vocabulary):
-    """Mitglied des Monats, Arbeitsgruppe, Programm, ...: editable by staff in the admin."""
+    """Mitglied des Monats, Arbeitsgruppe, ...: kept by staff under /netzwerk/vokabulare/."""
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("news tag")

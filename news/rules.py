@@ -1,5 +1,5 @@
-"""Who may propose news: the coordinators of the program an item is about. Staff write in the
-admin."""
+"""Who may propose news: the coordinators of the program an item is about. Network staff write,
+publish and take offline any item (news/staff_views.py)."""
 
 import rules
 

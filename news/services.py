@@ -137,3 +137,12 @@ def news_item_unpublish(*, item: NewsItem, by) -> NewsItem:
         to=NewsItem.Status.DRAFT,
         refusal=_("Only a published item can be taken offline."),
     )
+
+
+@transaction.atomic
+def news_item_delete(*, item: NewsItem) -> None:
+    """Delete an item; its image file goes once the deletion is committed."""
+    name, storage = item.image.name, item.image.storage
+    item.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, staff_views, views
 
 app_name = "news"
 
@@ -15,6 +15,36 @@ urlpatterns = [
         name="coordination_list",
     ),
     path("koordination/meldungen/neu/", views.NewsProposeView.as_view(), name="propose"),
+    # The network staff's pages (news/staff_views.py).
+    path("netzwerk/meldungen/", staff_views.StaffNewsListView.as_view(), name="staff_list"),
+    path("netzwerk/meldungen/neu/", staff_views.StaffNewsCreateView.as_view(), name="staff_create"),
+    path(
+        "netzwerk/meldungen/<int:pk>/bearbeiten/",
+        staff_views.StaffNewsEditView.as_view(),
+        name="staff_edit",
+    ),
+    path(
+        "netzwerk/meldungen/<int:pk>/vorschau/",
+        staff_views.StaffNewsPreviewView.as_view(),
+        name="staff_preview",
+    ),
+    path(
+        "netzwerk/meldungen/<int:pk>/veroeffentlichen/",
+        staff_views.StaffNewsStatusView.as_view(),
+        {"action": "veroeffentlichen"},
+        name="staff_publish",
+    ),
+    path(
+        "netzwerk/meldungen/<int:pk>/loeschen/",
+        staff_views.StaffNewsDeleteView.as_view(),
+        name="staff_delete",
+    ),
+    path(
+        "netzwerk/meldungen/<int:pk>/offline/",
+        staff_views.StaffNewsStatusView.as_view(),
+        {"action": "offline"},
+        name="staff_unpublish",
+    ),
     path(
         "koordination/meldungen/<slug:slug>/bearbeiten/",
         views.NewsReviseView.as_view(),

@@ -1,5 +1,5 @@
 """The public news pages and the coordinators' proposals. Drafts and items in review answer
-404 to everyone on the public pages; staff see them in the admin."""
+404 to everyone on the public pages; staff see them under /netzwerk/meldungen/."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin

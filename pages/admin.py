@@ -5,77 +5,17 @@ All pages of the portal's text, editorial and legal alike, are flat pages: one p
 legal pages always online; logos checked and made smaller).
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.models import FlatPage
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import NetworkStaffAdminMixin
-from core.text import MultiLineFormField, SingleLineFormField
 
 from . import services
+from .forms import PageForm, PartnerForm
 from .models import LEGAL_SLUGS, ContactPerson, Partner
-
-LEGAL_URLS = ", ".join(f"/{slug}/" for slug in LEGAL_SLUGS)
-
-
-class PageForm(forms.ModelForm):
-    published = forms.BooleanField(
-        label=_("published"),
-        required=False,
-        initial=True,
-        help_text=_("Unpublished pages answer “not found”. Legal pages are always online."),
-    )
-    position = forms.IntegerField(
-        label=_("position in the menu"),
-        min_value=0,
-        max_value=32767,
-        initial=0,
-        help_text=_("Smaller numbers come first."),
-    )
-
-    class Meta:
-        model = FlatPage
-        fields = ["url", "title", "content"]
-        # Django's own model: cleaned here and in services.page_save, like the portal's fields.
-        field_classes = {
-            "url": SingleLineFormField,
-            "title": SingleLineFormField,
-            "content": MultiLineFormField,
-        }
-        help_texts = {
-            "url": _(
-                "German page: /name/, English page: /en/name/ (e.g. /kontakt/ and /en/kontakt/). "
-                "An English page that does not exist shows the German text with a notice. "
-                "Legal pages: %(legal)s (and /en/…); without a text here they show the "
-                "portal's default text."
-            )
-            % {"legal": LEGAL_URLS},
-            "content": _(
-                "Markdown: **bold**, *italic*, [link](https://…), lists with “- ”, headings "
-                "with “## ”. Scripts and styles are removed when the page is shown."
-            ),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        page_settings = getattr(self.instance, "page_settings", None) if self.instance.pk else None
-        if page_settings is not None:
-            self.fields["published"].initial = page_settings.published
-            self.fields["position"].initial = page_settings.position
-
-    def clean(self):
-        data = super().clean()
-        if data.get("url"):
-            self.instance.url = data["url"]
-            try:
-                services.page_validate(page=self.instance, published=data.get("published", True))
-            except ValidationError as error:
-                self.add_error(None, error)
-        return data
 
 
 @admin.display(description=_("language"))
@@ -134,22 +74,6 @@ class ContactPersonAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "email", "phone", "position", "published"]
     list_editable = ["position", "published"]
     search_fields = ["name", "role", "email"]
-
-
-class PartnerForm(forms.ModelForm):
-    class Meta:
-        model = Partner
-        fields = ["name", "kind", "logo", "logo_alt", "url", "position", "published"]
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and "logo" in self.changed_data:
-            # Checked here so the message sits at the field; partner_save encodes it anew.
-            try:
-                services.logo_process(logo)
-            except ValidationError as error:
-                raise ValidationError(error.message_dict["logo"]) from error
-        return logo
 
 
 @admin.register(Partner)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import images
 from core.text import multi_line, single_line
 
-from .models import LEGAL_SLUGS, PageSettings, Partner
+from .models import LEGAL_SLUGS, ContactPerson, PageSettings, Partner
 
 # /slug/ in the default language, /en/slug/ in the others (i18n_patterns without default prefix).
 _PREFIXES = "|".join(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
@@ -93,6 +93,12 @@ def page_save(*, page: FlatPage, published: bool = True, position: int = 0) -> F
     return page
 
 
+def page_delete(*, page: FlatPage) -> None:
+    """Delete a page in one language (its settings go with it); a legal page shows the portal's
+    default text again."""
+    page.delete()
+
+
 def logo_process(upload) -> ContentFile:
     """Check an uploaded logo and return it anew: at most 400 × 200 px, without metadata."""
     try:
@@ -128,3 +134,23 @@ def partner_save(*, partner: Partner, logo=None) -> Partner:
         storage = partner.logo.storage
         transaction.on_commit(lambda: storage.delete(previous))
     return partner
+
+
+@transaction.atomic
+def partner_delete(*, partner: Partner) -> None:
+    """Remove a funder or partner; its logo file goes once the deletion is committed."""
+    name = partner.logo.name
+    storage = partner.logo.storage
+    partner.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def contact_person_save(*, person: ContactPerson) -> ContactPerson:
+    person.full_clean()
+    person.save()
+    return person
+
+
+def contact_person_delete(*, person: ContactPerson) -> None:
+    person.delete()

@@ -61,7 +61,7 @@ class HomeView(TemplateView):
 class LegalPageView(PartnersInFooterMixin, TemplateView):
     """A legal page: the staff's text for this language if there is one, else the default text.
 
-    Staff edit the texts as flat pages in the admin (URL `/impressum/`, `/en/impressum/`, ...),
+    Staff edit the texts as flat pages under /netzwerk/seiten/ (`/impressum/`, `/en/impressum/`),
     like the editorial pages (pages app); a legal page is never unpublished.
     """
 

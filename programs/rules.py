@@ -31,3 +31,5 @@ rules.add_perm("programs.manage_programs", is_network_staff)
 # A program's audit trail (programs/trail_views.py): its coordinators, as for the program's people.
 # Network staff are absent, as in tandems/rules.py: the trail names mentees and volunteers.
 rules.add_perm("audit.view_program_trail", is_program_coordinator)
+# The editable vocabularies of programs, events and news (mentoring/vocabulary_views.py).
+rules.add_perm("programs.manage_vocabularies", is_network_staff)

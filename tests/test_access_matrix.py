@@ -7,14 +7,17 @@ whoever adds a page decides here who may see it.
 from datetime import time, timedelta
 
 import pytest
+from django.contrib.flatpages.models import FlatPage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from audit import services as audit_services
 from events import services as event_services
 from events.tokens import cancel_token, confirm_token
+from news.models import NewsTag
 from notifications.models import ScanHeartbeat
 from notifications.tokens import unsubscribe_token
+from pages.models import ContactPerson, Partner
 from programs.models import Program
 from tandems import services
 from tandems.services import messages as message_services
@@ -392,6 +395,53 @@ MATRIX = {
     "aktuelles/<slug:slug>/": ("/aktuelles/{news}/", 200),
     "koordination/meldungen/": ("/koordination/meldungen/", ANY_COORDINATOR),
     "koordination/meldungen/neu/": ("/koordination/meldungen/neu/", ANY_COORDINATOR),
+    # The network staff's content pages, in place of the admin: staff and operators only.
+    "netzwerk/meldungen/": ("/netzwerk/meldungen/", STAFF_ONLY),
+    "netzwerk/meldungen/neu/": ("/netzwerk/meldungen/neu/", STAFF_ONLY),
+    "netzwerk/meldungen/<int:pk>/bearbeiten/": (
+        "/netzwerk/meldungen/{news_id}/bearbeiten/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/meldungen/<int:pk>/vorschau/": (
+        "/netzwerk/meldungen/{news_id}/vorschau/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/meldungen/<int:pk>/veroeffentlichen/": (
+        "/netzwerk/meldungen/{news_id}/veroeffentlichen/",
+        405,
+    ),
+    "netzwerk/meldungen/<int:pk>/loeschen/": (
+        "/netzwerk/meldungen/{news_id}/loeschen/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/meldungen/<int:pk>/offline/": ("/netzwerk/meldungen/{news_id}/offline/", 405),
+    "netzwerk/vokabulare/": ("/netzwerk/vokabulare/", STAFF_ONLY),
+    "netzwerk/vokabulare/<slug:kind>/neu/": ("/netzwerk/vokabulare/themen/neu/", STAFF_ONLY),
+    "netzwerk/vokabulare/<slug:kind>/<int:pk>/bearbeiten/": (
+        "/netzwerk/vokabulare/meldungsthemen/{news_tag}/bearbeiten/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/seiten/": ("/netzwerk/seiten/", STAFF_ONLY),
+    "netzwerk/seiten/neu/": ("/netzwerk/seiten/neu/", STAFF_ONLY),
+    "netzwerk/seiten/<int:pk>/bearbeiten/": ("/netzwerk/seiten/{page_id}/bearbeiten/", STAFF_ONLY),
+    "netzwerk/seiten/<int:pk>/loeschen/": ("/netzwerk/seiten/{page_id}/loeschen/", STAFF_ONLY),
+    "netzwerk/partner/": ("/netzwerk/partner/", STAFF_ONLY),
+    "netzwerk/partner/neu/": ("/netzwerk/partner/neu/", STAFF_ONLY),
+    "netzwerk/partner/<int:pk>/bearbeiten/": (
+        "/netzwerk/partner/{partner}/bearbeiten/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/partner/<int:pk>/loeschen/": ("/netzwerk/partner/{partner}/loeschen/", STAFF_ONLY),
+    "netzwerk/ansprechpersonen/": ("/netzwerk/ansprechpersonen/", STAFF_ONLY),
+    "netzwerk/ansprechpersonen/neu/": ("/netzwerk/ansprechpersonen/neu/", STAFF_ONLY),
+    "netzwerk/ansprechpersonen/<int:pk>/bearbeiten/": (
+        "/netzwerk/ansprechpersonen/{contact}/bearbeiten/",
+        STAFF_ONLY,
+    ),
+    "netzwerk/ansprechpersonen/<int:pk>/loeschen/": (
+        "/netzwerk/ansprechpersonen/{contact}/loeschen/",
+        STAFF_ONLY,
+    ),
     "<slug:slug>/": ("/{page}/", 200),
     "mein-bereich/bewerbungen/<int:pk>/zurueckziehen/": (
         "/mein-bereich/bewerbungen/{application}/zurueckziehen/",
@@ -717,7 +767,15 @@ def world(db):
             "unsubscribe_token": unsubscribe_token(f"user:{tandem.mentor.pk}", "meeting_reminder"),
             "news": news.slug,
             "news_proposal": news_proposal.slug,
+            "news_id": news.pk,
             "page": page,
+            "page_id": FlatPage.objects.get(url=f"/{page}/").pk,
+            # Hidden: without a logo file it must not reach the footer.
+            "partner": Partner.objects.create(
+                name="Stiftung A", logo="", logo_alt="Stiftung A", published=False
+            ).pk,
+            "contact": ContactPerson.objects.create(name="Ansprechperson A").pk,
+            "news_tag": NewsTag.objects.create(slug="thema-a", name_de="Thema A", name_en="A").pk,
             "volunteer_consent": applicant.consents.get().pk,
             "mentee_consent": ConsentRecord.objects.create(
                 scope=ConsentRecord.Scope.REMINDERS, mentee=mentee, text_version="1"

@@ -50,6 +50,14 @@ SCENARIOS = {
         "/koordination/veranstaltungen/{review_event}/zurueckweisen/",
     ),
     "news_proposal": ("coordinator", "/koordination/meldungen/neu/", None),
+    # The network staff's content pages (news/staff_views.py, pages/staff_views.py). The logo's
+    # file input is left out of the fuzzing (a partner without a logo is always refused); the
+    # uploads' bad input is in tests/pages/test_staff_partners.py.
+    "staff_news": ("staff", "/netzwerk/meldungen/neu/", None),
+    "staff_page": ("staff", "/netzwerk/seiten/neu/", None),
+    "staff_partner": ("staff", "/netzwerk/partner/neu/", None),
+    "staff_contact": ("staff", "/netzwerk/ansprechpersonen/neu/", None),
+    "staff_vocabulary_term": ("staff", "/netzwerk/vokabulare/themen/neu/", None),
     "news_send_back": (
         "staff",
         "/netzwerk/pruefung/meldungen/",
@@ -133,6 +141,11 @@ FUZZED = {
     "events.forms.event.RejectForm": "event_reject",
     "events.forms.registration.RegistrationForm": ELSEWHERE,
     "news.forms.NewsProposalForm": "news_proposal",
+    "mentoring.forms.VocabularyTermForm": "staff_vocabulary_term",
+    "news.forms.NewsItemForm": "staff_news",
+    "pages.forms.PageForm": "staff_page",
+    "pages.forms.PartnerForm": "staff_partner",
+    "pages.forms.ContactPersonForm": "staff_contact",
     "news.forms.SendBackForm": "news_send_back",
     "notifications.forms.NotificationSettingsForm": "notification_settings",
     "privacy.forms.AccountDeleteForm": "account_delete",

@@ -118,7 +118,15 @@ REQUIRED = "Bitte richten Sie zuerst einen zweiten Faktor ein"
 
 @pytest.mark.parametrize(
     "path",
-    ["/koordination/", "/en/koordination/", "/netzwerk/pruefung/", "/admin/", "/admin/login/"],
+    [
+        "/koordination/",
+        "/en/koordination/",
+        "/netzwerk/pruefung/",
+        "/netzwerk/meldungen/",
+        "/en/netzwerk/partner/",
+        "/admin/",
+        "/admin/login/",
+    ],
 )
 @pytest.mark.parametrize("role", ["coordinator", "staff", "operator"])
 def test_roles_without_a_second_factor_are_stopped_with_a_german_page(client, role, path):
