@@ -427,12 +427,15 @@ def _text(value) -> str:
 def _read_sheet(sheet, formulas, ranges, max_rows: int) -> Table:
     from openpyxl.utils import get_column_letter
 
-    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    # Without a dimension each row is as long as its last cell (cut at MAX_COLUMNS).
+    width = min(sheet.max_column, MAX_COLUMNS) if sheet.max_column else None
     values = sheet.iter_rows(max_col=width, values_only=True)
     raw = formulas.iter_rows(max_col=width, values_only=True) if formulas is not None else None
     # Merged ranges: the first cell's value, filled into the range's other cells in data rows.
-    starts = {(top, left): (left, top, right, bottom) for left, top, right, bottom in ranges}
-    fills: dict[tuple[int, int], str] = {}
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for left, top, right, bottom in ranges:
+        starts.setdefault(top, []).append((left, top, right, bottom))
+    fills: dict[int, dict[int, str]] = {}  # row → column → value
     headers: list[str] | None = None
     header_line = 1
     rows: list[Row] = []
@@ -442,29 +445,31 @@ def _read_sheet(sheet, formulas, ranges, max_rows: int) -> Table:
     formula_count = 0
     empty_run = 0
     for line, cells in enumerate(values, start=1):
-        formula_cells = next(raw, ()) if raw is not None else ()
-        texts = []
-        for column, value in enumerate(cells, start=1):
-            if formula_cells and column <= len(formula_cells):
-                source = formula_cells[column - 1]
+        if width is None:
+            cells = cells[:MAX_COLUMNS]
+        texts = [_text(value) if value is not None else "" for value in cells]
+        if raw is not None:
+            for column, source in enumerate(next(raw, ()), start=1):
                 if isinstance(source, str) and source.startswith("="):
                     formula_count += 1
-                    if value is None:
+                    if column <= len(cells) and cells[column - 1] is None:
                         missing_results.append(f"{get_column_letter(column)}{line}")
-            if isinstance(value, str) and value in EXCEL_ERRORS:
+        for column, text in enumerate(texts, start=1):
+            if text in EXCEL_ERRORS:
                 errors.append(f"{get_column_letter(column)}{line}")
-                value = None
-            text = _text(value)
-            if headers is not None:
-                if (line, column) in fills:
-                    text = fills.pop((line, column))
-                elif (line, column) in starts and text:
-                    left, top, right, bottom = starts[(line, column)]
-                    for fill_line in range(top, min(bottom, top + max_rows + 1) + 1):
-                        for fill_column in range(left, min(right, width) + 1):
-                            if (fill_line, fill_column) != (line, column):
-                                fills[(fill_line, fill_column)] = text
-            texts.append(text)
+                texts[column - 1] = ""
+        if headers is not None:
+            for left, top, right, bottom in starts.get(line, ()):
+                text = texts[left - 1] if left <= len(texts) else ""
+                if not text:
+                    continue
+                for fill_line in range(top, min(bottom, top + max_rows + 1) + 1):
+                    row_fills = fills.setdefault(fill_line, {})
+                    for fill_column in range(left, min(right, width or MAX_COLUMNS) + 1):
+                        row_fills[fill_column] = text
+            for column, text in fills.pop(line, {}).items():
+                if column <= len(texts):
+                    texts[column - 1] = text
         if not any(text.strip() for text in texts):
             empty_run += 1
             if empty_run >= EMPTY_ROWS_STOP and headers is not None:

@@ -26,7 +26,12 @@ from core.text import german_slug
 
 from . import gazetteer
 from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
-from .services import program_locate, program_save
+from .services import (
+    organizations_bulk_create,
+    program_locate,
+    program_save,
+    programs_bulk_save,
+)
 
 MULTI_SEPARATOR = "|"  # what the export writes between several values in one cell
 MULTI_SEPARATORS = ("|", ";")  # what the import reads: either, also mixed
@@ -261,6 +266,7 @@ class RowResult:
     program: Program | None = field(default=None, repr=False)
     m2m: dict = field(default_factory=dict, repr=False)
     new_organization: str = ""  # name of a Träger to create when writing
+    changed: set[str] = field(default_factory=set, repr=False)  # fields an update changes
 
     def problem(self, header: str, message: str) -> None:
         self.problems.append(Problem(self.line, header, message))
@@ -512,6 +518,7 @@ class _Context:
                 by_website.setdefault(_website_key(website), []).append(pk)
             by_name.setdefault(_name_key(name, postcode), []).append(pk)
         self.external_id_owner = by_external_id
+        self.existing_slugs = set(by_slug)  # all of them, loaded once: no query per new slug
         websites_in_file: dict[str, int] = {}
         names_in_file: dict[tuple[str, str], int] = {}
         for _line, values in rows:
@@ -574,9 +581,8 @@ class _Context:
 
     def new_slug(self, name: str) -> str:
         base = german_slug(name)[:190].strip("-") or "programm"
-        existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 1
-        while slug in existing or slug in self.taken_slugs:
+        while slug in self.existing_slugs or slug in self.taken_slugs:
             number += 1
             slug = f"{base}-{number}"
         self.taken_slugs.add(slug)
@@ -769,11 +775,21 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
         flagged.add("organization")
     if not parsed.get("name") and not slug:
         flagged.add("slug")  # the name's own message says it
+    # The Träger comes from the context (it exists) or is created when writing; slugs and
+    # external ids are checked against the whole portal above, without a query per row.
+    flagged.add("organization")
     try:
-        program.full_clean(exclude=sorted(flagged), validate_constraints=False)
+        program.full_clean(
+            exclude=sorted(flagged), validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         _add_validation_error(row, error)
 
+    if before is not None:
+        after = _snapshot(program)
+        row.changed = {name for name in before if before[name] != after[name]}
+        if "organization_id" in row.changed or row.new_organization:
+            row.changed = (row.changed - {"organization_id"}) | {"organization"}
     if row.problems:
         row.action = INVALID
     elif before is None:
@@ -918,6 +934,41 @@ def programs_import(
 
 
 def _write(report: ImportReport) -> None:
+    """All rows to write at once (programs_bulk_save); should the database still refuse one (a
+    program saved by someone else meanwhile), row by row, each in a savepoint, so that the
+    report names the row and `partial` skips only it."""
+    rows = [row for row in report.rows if row.action in (CREATED, UPDATED)]
+    try:
+        with transaction.atomic():
+            _write_bulk(rows)
+    except (ValidationError, IntegrityError):
+        for row in rows:  # the savepoint took back the primary keys' meaning, not the objects'
+            if row.action == CREATED:
+                row.program.pk = None
+                row.program._state.adding = True
+            if row.new_organization:
+                row.program.organization = None
+        _write_rows(report)
+
+
+def _write_bulk(rows: list[RowResult]) -> None:
+    names = {}
+    for row in rows:
+        if row.new_organization:
+            names.setdefault(organization_key(row.new_organization), row.new_organization)
+    created = organizations_bulk_create(names=list(names.values()))
+    organizations = {organization_key(o.name): o for o in created}
+    for row in rows:
+        if row.new_organization:
+            row.program.organization = organizations[organization_key(row.new_organization)]
+    programs_bulk_save(
+        created=[row.program for row in rows if row.action == CREATED],
+        updated=[(row.program, row.changed) for row in rows if row.action == UPDATED],
+        m2m={id(row.program): row.m2m for row in rows},
+    )
+
+
+def _write_rows(report: ImportReport) -> None:
     organizations: dict[str, Organization] = {}
     for row in report.rows:
         if row.action in (INVALID, UNCHANGED):
