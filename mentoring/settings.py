@@ -303,6 +303,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 # Spreadsheets uploaded to the browser imports (core/tabular.py): largest file, most data rows.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# An upload not imported within this many hours is deleted (programs.ProgramImport).
+IMPORT_UPLOAD_HOURS = env.int("IMPORT_UPLOAD_HOURS", default=24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

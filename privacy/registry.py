@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Registration
 from news.models import NewsItem
 from notifications.models import Notification, NotificationSettings
-from programs.models import ProgramChange, ProgramCoordinator
+from programs.models import ProgramChange, ProgramCoordinator, ProgramImport
 from tandems.models import (
     Application,
     ApplicationEvent,
@@ -264,6 +264,8 @@ def _user_parts() -> list[Part]:
                  "submitted_by", ("id", "program", "submitted_at")),
                 ("gepruefte-aenderungen", _("Listing changes you reviewed"), ProgramChange,
                  "reviewed_by", ("id", "program", "reviewed_at")),
+                ("programm-importe", _("Program imports you uploaded"), ProgramImport,
+                 "uploaded_by", ("id", "file_name", "uploaded_at", "status")),
                 ("angelegte-veranstaltungen", _("Events you created"), Event, "created_by",
                  ("id", "title", "created_at")),
                 ("angelegte-meldungen", _("News items you created"), NewsItem, "created_by",

@@ -8,7 +8,6 @@ are German and fixed (they are the file format); messages to people are gettext.
 from __future__ import annotations
 
 import csv
-import datetime
 import difflib
 import io
 import math
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
 
 from core.spreadsheet import FORMULA_STARTS
+from core.tabular import parse_date
 from core.text import german_slug
 
 from . import gazetteer
@@ -670,11 +670,10 @@ def _parse(column: Column, value: str, context: _Context):
             raise _CellError(_("“%(value)s” is not a number.") % {"value": value})
         return number
     if column.kind == "date":
-        for date_format in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-            try:
-                return datetime.datetime.strptime(value, date_format).date()  # noqa: DTZ007 - a date, no time
-            except ValueError:
-                pass
+        try:
+            return parse_date(value)  # the one date reader of the imports (core/tabular.py)
+        except ValueError:
+            pass
         raise _CellError(
             _("“%(value)s” is not a date (YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY).") % {"value": value}
         )
@@ -897,6 +896,8 @@ def programs_import(
     *,
     file=None,
     rows: list[dict[str, str]] | None = None,
+    headers: list[str] | None = None,
+    numbered: list[tuple[int, dict[str, str]]] | None = None,
     dry_run: bool = False,
     partial: bool = False,
 ) -> ImportReport:
@@ -907,10 +908,16 @@ def programs_import(
     a slug made from the name when the cell is empty). A Träger is found by its exact name and
     created when missing. Nothing is written on a dry run, nor when the file or any row has a
     problem, unless `partial`: then the valid rows are written and the others skipped.
+
+    `headers` with `numbered`, (row number, {header: value}) pairs, give rows read elsewhere, as
+    the browser import does (core/tabular.py); a value in a column without a header comes under
+    the header "".
     """
     report = ImportReport(dry_run=dry_run, partial=partial)
     if file is not None:
         headers, numbered = _read_file(file, report)
+    elif numbered is not None:
+        headers = list(headers or [])  # read elsewhere (core/tabular.py), with row numbers
     else:
         rows = rows or []
         headers = list(rows[0]) if rows else [column.header for column in COLUMNS]

@@ -49,8 +49,8 @@ class GeoJSONMiddleware:
 
 
 # The areas that show people's data or change the whole portal: the coordinators' pages and the
-# staff tools (all under /koordination/, in either language) and the admin.
-SECOND_FACTOR_AREAS = re.compile(r"^/(?:en/)?koordination/|^/admin/")
+# staff tools (under /koordination/ and /netzwerk/, in either language) and the admin.
+SECOND_FACTOR_AREAS = re.compile(r"^/(?:en/)?(?:koordination|netzwerk)/|^/admin/")
 
 
 def needs_second_factor(user) -> bool:

@@ -23,6 +23,8 @@ rules.add_rule("is_any_coordinator", is_any_coordinator)
 rules.add_perm("programs.access_coordination", is_any_coordinator | is_network_staff)
 rules.add_perm("programs.change_listing", is_program_coordinator | is_network_staff)
 rules.add_perm("programs.review_listings", is_network_staff)
+# The program import in the browser (/netzwerk/import/): network staff and operators.
+rules.add_perm("programs.import_programs", is_network_staff)
 # A program's audit trail (programs/trail_views.py): its coordinators, as for the program's people.
 # Network staff are absent, as in tandems/rules.py: the trail names mentees and volunteers.
 rules.add_perm("audit.view_program_trail", is_program_coordinator)
