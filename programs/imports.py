@@ -500,6 +500,7 @@ class _Context:
         self.taken_slugs = set(slugs)  # generated slugs must not take a slug of a later row
         self.seen_slugs: dict[str, int] = {}
         self.seen_external_ids: dict[str, int] = {}
+        self.new_organization_problems: dict[str, list[str]] = {}
 
     def _match_programs(self, rows: list[tuple[int, dict[str, str]]]) -> None:
         """Find the existing program of each row: by slug, else by external id, else by website,
@@ -572,9 +573,9 @@ class _Context:
             if key in known or key in new or not key:
                 continue
             candidates = set().union(*(blocks.get(block, ()) for block in _blocks(key)))
-            close = difflib.get_close_matches(key, candidates, n=1, cutoff=NEAR_DUPLICATE_RATIO)
+            close = _similar(key, candidates)
             if close:
-                self.similar[name] = known.get(close[0]) or new[close[0]]
+                self.similar[name] = known.get(close) or new[close]
             new[key] = name
             for block in _blocks(key):
                 blocks.setdefault(block, set()).add(key)
@@ -611,6 +612,30 @@ def organization_key(name: str) -> str:
 
 
 _LEGAL_FORM_END = re.compile(r" (ev|ggmbh|gmbh|ug|stiftung|ag|kg)$")
+
+
+def _similar(key: str, candidates) -> str:
+    """A candidate at least NEAR_DUPLICATE_RATIO similar to key, or "". The first found, not the
+    most similar one (as difflib.get_close_matches would): one is enough for the warning, and
+    where many names are alike (a hundred "Lesepaten <Ort> e.V.") this stops after a few
+    comparisons instead of measuring each one."""
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(key)
+    size = len(key)
+
+    def bound(other: str) -> float:  # what real_quick_ratio() gives: the best any ratio can be
+        return 2 * min(len(other), size) / (len(other) + size)
+
+    for candidate in sorted(candidates, key=bound, reverse=True):
+        if bound(candidate) < NEAR_DUPLICATE_RATIO:
+            break  # sorted by that bound: the rest cannot be similar enough either
+        matcher.set_seq1(candidate)
+        if (
+            matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
+            and matcher.ratio() >= NEAR_DUPLICATE_RATIO
+        ):
+            return candidate
+    return ""
 
 
 def _blocks(key: str) -> tuple[str, str]:
@@ -860,12 +885,15 @@ def _check_organization(row: RowResult, program: Program, name: str, context: _C
     if organization is not None:
         program.organization = organization
         return
-    try:
-        Organization(name=name, slug="x").full_clean(validate_unique=False)
-    except ValidationError as error:
-        for messages in error.message_dict.values():
-            for message in messages:
-                row.problem("Träger", message)
+    if name not in context.new_organization_problems:  # checked once per name
+        problems = []
+        try:
+            Organization(name=name, slug="x").full_clean(validate_unique=False)
+        except ValidationError as error:
+            problems = [message for messages in error.message_dict.values() for message in messages]
+        context.new_organization_problems[name] = problems
+    for message in context.new_organization_problems[name]:
+        row.problem("Träger", message)
     row.new_organization = name
     if name in context.similar:
         row.warning(

@@ -173,7 +173,7 @@ def test_same_file_again_changes_nothing(client, staff):
     preview = client.get(f"{URL}{record.pk}/").content.decode()
     client.post(f"{URL}{record.pk}/importieren/")
 
-    assert "0 anzulegen, 0 zu ändern, 2 unverändert, 0 fehlerhaft." in preview
+    assert "0 anzulegen, 0 zu aktualisieren, 2 unverändert, 0 ungültig." in preview
     assert list(Program.objects.order_by("pk").values_list("pk", "slug", "updated_at")) == before
     record.refresh_from_db()
     assert (record.created, record.updated, record.unchanged) == (0, 0, 2)
@@ -244,7 +244,7 @@ def test_mapping_with_a_tampered_choice_is_refused(client, staff):
 
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
-    assert "Wählen Sie eine gültige Option" in response.content.decode()
+    assert "Bitte eine gültige Auswahl treffen." in response.content.decode()
 
 
 def test_row_with_errors_rejects_the_file_unless_valid_rows_only(client, staff):
@@ -432,7 +432,7 @@ def test_a_million_empty_rows_are_not_read(client, staff):
     page = client.get(f"{URL}{record.pk}/").content.decode()
 
     assert "nach 1.000 leeren Zeilen" in page
-    assert "1 anzulegen, 0 zu ändern, 0 unverändert, 0 fehlerhaft." in page
+    assert "1 anzulegen, 0 zu aktualisieren, 0 unverändert, 0 ungültig." in page
 
 
 def test_empty_upload_is_refused(client, staff):
@@ -455,7 +455,7 @@ def test_xlsx_template_has_every_column_and_imports(client, staff):
     assert header[:3] == ("slug", "Name", "Träger")
     upload(client, SimpleUploadedFile("vorlage.xlsx", response.content))
     page = client.get(f"{URL}{last_import().pk}/").content.decode()
-    assert "1 anzulegen, 0 zu ändern, 0 unverändert, 0 fehlerhaft." in page
+    assert "1 anzulegen, 0 zu aktualisieren, 0 unverändert, 0 ungültig." in page
 
 
 def test_guide_shows_the_columns(client, staff):
