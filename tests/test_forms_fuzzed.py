@@ -24,7 +24,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from programs.models import Program
+from programs.models import Program, ProgramImport
 from tandems import services as tandem_services
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
 from tests.factories.tandems import applicant, make_ready, new_mentee
@@ -100,6 +100,7 @@ SCENARIOS = {
     "profile": ("applicant", "/mein-bereich/profil/", None),
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
+    "import_mapping": ("staff", "/netzwerk/import/{program_import}/spalten/", None),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -121,6 +122,11 @@ FUZZED = {
     "privacy.forms.RetentionForm": "retention",
     "programs.forms.ProgramListingForm": "listing",
     "programs.forms.ReasonForm": "program_send_back",
+    "programs.forms.ImportMappingForm": "import_mapping",
+    # A file upload and one checkbox: every kind of bad file and the refused steps are in
+    # tests/programs/test_import_views.py.
+    "programs.forms.ImportUploadForm": ELSEWHERE,
+    "programs.forms.ImportConfirmForm": ELSEWHERE,
     # The base class of the four application actions below; never used alone.
     "tandems.forms.coordination.ApplicationActionForm": "application_note",
     "tandems.forms.coordination.StageForm": "application_stage",
@@ -346,12 +352,19 @@ def world(db, settings, tmp_path):
         mentee=new_mentee(program, first_name="Mia"), volunteer=ready.volunteer, by=coordinator
     )
     volunteer = UserFactory(email="freiwillig@example.org")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    program_import = ProgramImport.objects.create(
+        uploaded_by=staff,
+        file_name="programme.csv",
+        data="Programm;Verein;Postleitzahl\nLesepaten;Bürgerstiftung e. V.;04109\n".encode(),
+        mapping={"Programm": "Name", "Verein": "Träger", "Postleitzahl": "PLZ"},
+    )
     return {
         "users": {
             "volunteer": volunteer,
             "applicant": application.volunteer,
             "coordinator": coordinator,
-            "staff": UserFactory(is_staff=True, is_superuser=True),
+            "staff": staff,
         },
         "ids": {
             "program": program.slug,
@@ -361,6 +374,7 @@ def world(db, settings, tmp_path):
             "proposed": proposed.pk,
             "mentee": proposed.mentee_id,
             "volunteer_id": volunteer.pk,
+            "program_import": program_import.pk,
         },
     }
 
