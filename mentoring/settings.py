@@ -198,6 +198,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.expire_registrations",
         "schedule": 5 * 60,
     },
+    # Files uploaded to the browser import and not imported within IMPORT_UPLOAD_HOURS are
+    # deleted (the record of the upload stays); hourly, so none outlives its time by much.
+    "program-import-expiry": {
+        "task": "programs.expire_imports",
+        "schedule": 60 * 60,
+    },
     # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:45 Berlin time, after the
     # retention run: at night, and outside the hour (02:00-03:00) that the changes of the clocks
     # skip or repeat, so it runs exactly once on those days too.

@@ -507,3 +507,16 @@ def test_recent_imports_list_shows_counts(client, staff):
 
     assert "programme.csv" in page
     assert "2 angelegt, 0 geändert, 0 unverändert, 0 übersprungen" in page
+
+
+def test_expiry_task_runs_hourly(settings, staff):
+    from programs.tasks import expire_imports
+
+    ProgramImport.objects.create(uploaded_by=staff, file_name="alt.csv", data=b"Name\nA\n")
+    ProgramImport.objects.update(uploaded_at=timezone.now() - timedelta(hours=25))
+
+    assert settings.CELERY_BEAT_SCHEDULE["program-import-expiry"] == {
+        "task": "programs.expire_imports",
+        "schedule": 3600,
+    }
+    assert expire_imports.delay().get() == 1
