@@ -200,6 +200,23 @@ TRACKED = (
         plain=("program", "status", "invited_by", "accepted_by", "expires_at", "closed_at"),
         exclude=("nonce", "created_at"),
     ),
+    # The browser import of programs: who uploaded which file and what it did. The file itself
+    # and the column mapping are not copied into the trail.
+    Tracked(
+        "programs.ProgramImport",
+        _no_program,
+        plain=(
+            "uploaded_by",
+            "file_name",
+            "status",
+            "partial",
+            "created",
+            "updated",
+            "unchanged",
+            "skipped",
+        ),
+        exclude=("data", "mapping", "uploaded_at", "imported_at"),
+    ),
     Tracked(
         "accounts.User",
         _no_program,

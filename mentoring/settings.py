@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.expire_registrations",
         "schedule": 5 * 60,
     },
+    # Files uploaded to the browser import and not imported within IMPORT_UPLOAD_HOURS are
+    # deleted (the record of the upload stays); hourly, so none outlives its time by much.
+    "program-import-expiry": {
+        "task": "programs.expire_imports",
+        "schedule": 60 * 60,
+    },
     # Audit entries older than AUDIT_RETENTION_DAYS go, daily at 03:45 Berlin time, after the
     # retention run: at night, and outside the hour (02:00-03:00) that the changes of the clocks
     # skip or repeat, so it runs exactly once on those days too.
@@ -303,6 +309,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # directories 0750, and every logo uploaded afterwards answered 403.
 FILE_UPLOAD_PERMISSIONS = 0o644
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
+# Spreadsheets uploaded to the browser imports (core/tabular.py): largest file, most data rows.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# An upload not imported within this many hours is deleted (programs.ProgramImport).
+IMPORT_UPLOAD_HOURS = env.int("IMPORT_UPLOAD_HOURS", default=24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -37,6 +37,7 @@ from programs.models import (
     Program,
     ProgramChange,
     ProgramCoordinator,
+    ProgramImport,
 )
 from tandems.models import (
     Application,
@@ -264,6 +265,8 @@ def _user_parts() -> list[Part]:
                  ("id", "created_at")),
                 ("gesendete-nachrichten", _("Messages you sent to volunteers"), ProgramMessage,
                  "sender", ("id", "program", "created_at")),
+                ("programm-importe", _("Program imports you uploaded"), ProgramImport,
+                 "uploaded_by", ("id", "file_name", "uploaded_at", "status")),
                 ("angelegte-aufgaben", _("To-dos you created"), Todo, "created_by",
                  ("id", "created_at")),
                 ("erfasste-einwilligungen", _("Consents you recorded for others"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import MultiLineFormField, SingleLineFormField
 
 from . import gazetteer
+from .imports import COLUMNS
 from .invitations import account_of, normalise_email
 from .models import Format, FundingBadge, Organization, Program, TargetGroup, Topic
 from .services import (
@@ -89,6 +90,73 @@ class ProgramListingForm(forms.ModelForm):
     def save(self, *, user):
         values = {field: self.cleaned_data[field] for field in EDITABLE_FIELDS}
         return program_edit(program=self.instance, values=values, user=user)
+
+
+class ImportUploadForm(forms.Form):
+    """Step 1 of the browser import: the file. Its content is checked by core/tabular.py."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV file or an Excel workbook (.xlsx), with a header row."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.txt,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """Step 2: for each column of the file, the import's column it holds, or none."""
+
+    def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("– leave out –"))] + [
+            (column.header, column.header) for column in COLUMNS
+        ]
+        self.headers = [header for header in headers if header]
+        for index, header in enumerate(self.headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=mapping.get(header, "")
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for index, header in enumerate(self.headers):
+            column = cleaned.get(f"column_{index}")
+            if not column:
+                continue
+            if column in seen:
+                self.add_error(
+                    f"column_{index}",
+                    _("“%(column)s” is already given to the file's column “%(other)s”.")
+                    % {"column": column, "other": seen[column]},
+                )
+            seen[column] = header
+        for column in COLUMNS:
+            if column.required and column.header not in seen and not self.errors:
+                self.add_error(
+                    None,
+                    _("Please choose the file's column for “%(column)s”: it is required.")
+                    % {"column": column.header},
+                )
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data.get(f"column_{index}") or ""
+            for index, header in enumerate(self.headers)
+        }
+
+
+class ImportConfirmForm(forms.Form):
+    """Step 3: import, all rows or nothing unless the valid rows only are asked for."""
+
+    partial = forms.BooleanField(
+        label=_("Import the valid rows only and skip the rows with errors"), required=False
+    )
 
 
 # A new program is located from its postcode (the map to correct it is on the edit page), and

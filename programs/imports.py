@@ -8,7 +8,6 @@ are German and fixed (they are the file format); messages to people are gettext.
 from __future__ import annotations
 
 import csv
-import datetime
 import difflib
 import io
 import math
@@ -22,11 +21,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
 
 from core.spreadsheet import FORMULA_STARTS
+from core.tabular import parse_date
 from core.text import german_slug
 
 from . import gazetteer
 from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
-from .services import program_locate, program_save
+from .services import (
+    organizations_bulk_create,
+    program_locate,
+    program_save,
+    programs_bulk_save,
+)
 
 MULTI_SEPARATOR = "|"  # what the export writes between several values in one cell
 MULTI_SEPARATORS = ("|", ";")  # what the import reads: either, also mixed
@@ -261,6 +266,7 @@ class RowResult:
     program: Program | None = field(default=None, repr=False)
     m2m: dict = field(default_factory=dict, repr=False)
     new_organization: str = ""  # name of a Träger to create when writing
+    changed: set[str] = field(default_factory=set, repr=False)  # fields an update changes
 
     def problem(self, header: str, message: str) -> None:
         self.problems.append(Problem(self.line, header, message))
@@ -494,6 +500,7 @@ class _Context:
         self.taken_slugs = set(slugs)  # generated slugs must not take a slug of a later row
         self.seen_slugs: dict[str, int] = {}
         self.seen_external_ids: dict[str, int] = {}
+        self.new_organization_problems: dict[str, list[str]] = {}
 
     def _match_programs(self, rows: list[tuple[int, dict[str, str]]]) -> None:
         """Find the existing program of each row: by slug, else by external id, else by website,
@@ -512,6 +519,7 @@ class _Context:
                 by_website.setdefault(_website_key(website), []).append(pk)
             by_name.setdefault(_name_key(name, postcode), []).append(pk)
         self.external_id_owner = by_external_id
+        self.existing_slugs = set(by_slug)  # all of them, loaded once: no query per new slug
         websites_in_file: dict[str, int] = {}
         names_in_file: dict[tuple[str, str], int] = {}
         for _line, values in rows:
@@ -565,18 +573,17 @@ class _Context:
             if key in known or key in new or not key:
                 continue
             candidates = set().union(*(blocks.get(block, ()) for block in _blocks(key)))
-            close = difflib.get_close_matches(key, candidates, n=1, cutoff=NEAR_DUPLICATE_RATIO)
+            close = _similar(key, candidates)
             if close:
-                self.similar[name] = known.get(close[0]) or new[close[0]]
+                self.similar[name] = known.get(close) or new[close]
             new[key] = name
             for block in _blocks(key):
                 blocks.setdefault(block, set()).add(key)
 
     def new_slug(self, name: str) -> str:
         base = german_slug(name)[:190].strip("-") or "programm"
-        existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 1
-        while slug in existing or slug in self.taken_slugs:
+        while slug in self.existing_slugs or slug in self.taken_slugs:
             number += 1
             slug = f"{base}-{number}"
         self.taken_slugs.add(slug)
@@ -605,6 +612,30 @@ def organization_key(name: str) -> str:
 
 
 _LEGAL_FORM_END = re.compile(r" (ev|ggmbh|gmbh|ug|stiftung|ag|kg)$")
+
+
+def _similar(key: str, candidates) -> str:
+    """A candidate at least NEAR_DUPLICATE_RATIO similar to key, or "". The first found, not the
+    most similar one (as difflib.get_close_matches would): one is enough for the warning, and
+    where many names are alike (a hundred "Lesepaten <Ort> e.V.") this stops after a few
+    comparisons instead of measuring each one."""
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(key)
+    size = len(key)
+
+    def bound(other: str) -> float:  # what real_quick_ratio() gives: the best any ratio can be
+        return 2 * min(len(other), size) / (len(other) + size)
+
+    for candidate in sorted(candidates, key=bound, reverse=True):
+        if bound(candidate) < NEAR_DUPLICATE_RATIO:
+            break  # sorted by that bound: the rest cannot be similar enough either
+        matcher.set_seq1(candidate)
+        if (
+            matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
+            and matcher.ratio() >= NEAR_DUPLICATE_RATIO
+        ):
+            return candidate
+    return ""
 
 
 def _blocks(key: str) -> tuple[str, str]:
@@ -664,11 +695,10 @@ def _parse(column: Column, value: str, context: _Context):
             raise _CellError(_("“%(value)s” is not a number.") % {"value": value})
         return number
     if column.kind == "date":
-        for date_format in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-            try:
-                return datetime.datetime.strptime(value, date_format).date()  # noqa: DTZ007 - a date, no time
-            except ValueError:
-                pass
+        try:
+            return parse_date(value)  # the one date reader of the imports (core/tabular.py)
+        except ValueError:
+            pass
         raise _CellError(
             _("“%(value)s” is not a date (YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY).") % {"value": value}
         )
@@ -769,11 +799,21 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
         flagged.add("organization")
     if not parsed.get("name") and not slug:
         flagged.add("slug")  # the name's own message says it
+    # The Träger comes from the context (it exists) or is created when writing; slugs and
+    # external ids are checked against the whole portal above, without a query per row.
+    flagged.add("organization")
     try:
-        program.full_clean(exclude=sorted(flagged), validate_constraints=False)
+        program.full_clean(
+            exclude=sorted(flagged), validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         _add_validation_error(row, error)
 
+    if before is not None:
+        after = _snapshot(program)
+        row.changed = {name for name in before if before[name] != after[name]}
+        if "organization_id" in row.changed or row.new_organization:
+            row.changed = (row.changed - {"organization_id"}) | {"organization"}
     if row.problems:
         row.action = INVALID
     elif before is None:
@@ -845,12 +885,15 @@ def _check_organization(row: RowResult, program: Program, name: str, context: _C
     if organization is not None:
         program.organization = organization
         return
-    try:
-        Organization(name=name, slug="x").full_clean(validate_unique=False)
-    except ValidationError as error:
-        for messages in error.message_dict.values():
-            for message in messages:
-                row.problem("Träger", message)
+    if name not in context.new_organization_problems:  # checked once per name
+        problems = []
+        try:
+            Organization(name=name, slug="x").full_clean(validate_unique=False)
+        except ValidationError as error:
+            problems = [message for messages in error.message_dict.values() for message in messages]
+        context.new_organization_problems[name] = problems
+    for message in context.new_organization_problems[name]:
+        row.problem("Träger", message)
     row.new_organization = name
     if name in context.similar:
         row.warning(
@@ -881,6 +924,8 @@ def programs_import(
     *,
     file=None,
     rows: list[dict[str, str]] | None = None,
+    headers: list[str] | None = None,
+    numbered: list[tuple[int, dict[str, str]]] | None = None,
     dry_run: bool = False,
     partial: bool = False,
 ) -> ImportReport:
@@ -891,10 +936,16 @@ def programs_import(
     a slug made from the name when the cell is empty). A Träger is found by its exact name and
     created when missing. Nothing is written on a dry run, nor when the file or any row has a
     problem, unless `partial`: then the valid rows are written and the others skipped.
+
+    `headers` with `numbered`, (row number, {header: value}) pairs, give rows read elsewhere, as
+    the browser import does (core/tabular.py); a value in a column without a header comes under
+    the header "".
     """
     report = ImportReport(dry_run=dry_run, partial=partial)
     if file is not None:
         headers, numbered = _read_file(file, report)
+    elif numbered is not None:
+        headers = list(headers or [])  # read elsewhere (core/tabular.py), with row numbers
     else:
         rows = rows or []
         headers = list(rows[0]) if rows else [column.header for column in COLUMNS]
@@ -918,6 +969,41 @@ def programs_import(
 
 
 def _write(report: ImportReport) -> None:
+    """All rows to write at once (programs_bulk_save); should the database still refuse one (a
+    program saved by someone else meanwhile), row by row, each in a savepoint, so that the
+    report names the row and `partial` skips only it."""
+    rows = [row for row in report.rows if row.action in (CREATED, UPDATED)]
+    try:
+        with transaction.atomic():
+            _write_bulk(rows)
+    except (ValidationError, IntegrityError):
+        for row in rows:  # the savepoint took back the primary keys' meaning, not the objects'
+            if row.action == CREATED:
+                row.program.pk = None
+                row.program._state.adding = True
+            if row.new_organization:
+                row.program.organization = None
+        _write_rows(report)
+
+
+def _write_bulk(rows: list[RowResult]) -> None:
+    names = {}
+    for row in rows:
+        if row.new_organization:
+            names.setdefault(organization_key(row.new_organization), row.new_organization)
+    created = organizations_bulk_create(names=list(names.values()))
+    organizations = {organization_key(o.name): o for o in created}
+    for row in rows:
+        if row.new_organization:
+            row.program.organization = organizations[organization_key(row.new_organization)]
+    programs_bulk_save(
+        created=[row.program for row in rows if row.action == CREATED],
+        updated=[(row.program, row.changed) for row in rows if row.action == UPDATED],
+        m2m={id(row.program): row.m2m for row in rows},
+    )
+
+
+def _write_rows(report: ImportReport) -> None:
     organizations: dict[str, Organization] = {}
     for row in report.rows:
         if row.action in (INVALID, UNCHANGED):

@@ -503,3 +503,51 @@ class CoordinatorInvitation(models.Model):
         from django.utils import timezone
 
         return self.expires_at <= timezone.now()
+
+
+class ProgramImport(models.Model):
+    """A spreadsheet uploaded to the browser import (/netzwerk/import/), and afterwards the
+    record of what it did: who, which file, how many programs created, updated, unchanged and
+    skipped.
+
+    The file's bytes are kept in the database between the steps (mapping, preview, import), not
+    in the public media path, and only for the person who uploaded it; they are deleted when the
+    import is done or discarded, and after IMPORT_UPLOAD_HOURS at the latest.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        IMPORTED = "imported", _("imported")
+        DISCARDED = "discarded", _("discarded")
+        EXPIRED = "expired", _("expired")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="program_imports",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = SingleLineCharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), blank=True, editable=False)
+    # File header -> the import's column ("" leaves the file's column out).
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.UPLOADED)
+    partial = models.BooleanField(_("valid rows only"), default=False)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("program import")
+        verbose_name_plural = _("program imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("programs:import_preview", kwargs={"pk": self.pk})

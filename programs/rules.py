@@ -23,6 +23,8 @@ rules.add_rule("is_any_coordinator", is_any_coordinator)
 rules.add_perm("programs.access_coordination", is_any_coordinator | is_network_staff)
 rules.add_perm("programs.change_listing", is_program_coordinator | is_network_staff)
 # A coordinator proposes a new program and becomes its coordinator. Network staff create programs
+# The program import in the browser (/netzwerk/import/): network staff and operators.
+rules.add_perm("programs.import_programs", is_network_staff)
 # in their own area instead: proposing would make them a coordinator, with the people's records.
 rules.add_perm("programs.propose_program", is_any_coordinator)
 rules.add_perm("programs.review_listings", is_network_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, staff_views, trail_views, views
+from . import import_views, invitation_views, staff_views, trail_views, views
 
 app_name = "programs"
 
@@ -9,6 +9,24 @@ urlpatterns = [
         "koordination/programme/<slug:slug>/protokoll/",
         trail_views.ProgramTrailView.as_view(),
         name="program_trail",
+    ),
+    # The program import in the browser, for network staff (docs/import.md).
+    path("netzwerk/import/", import_views.ImportUploadView.as_view(), name="import"),
+    path("netzwerk/import/vorlage.xlsx", import_views.import_template_view, name="import_template"),
+    path("netzwerk/import/anleitung/", import_views.import_guide_view, name="import_guide"),
+    path(
+        "netzwerk/import/<int:pk>/", import_views.ImportPreviewView.as_view(), name="import_preview"
+    ),
+    path(
+        "netzwerk/import/<int:pk>/spalten/",
+        import_views.ImportMappingView.as_view(),
+        name="import_mapping",
+    ),
+    path("netzwerk/import/<int:pk>/importieren/", import_views.import_run_view, name="import_run"),
+    path(
+        "netzwerk/import/<int:pk>/verwerfen/",
+        import_views.import_discard_view,
+        name="import_discard",
     ),
     path("programme/", views.ProgramListView.as_view(), name="list"),
     # Open data: the list's filter as CSV (the GeoJSON below takes the same filters).

@@ -18,7 +18,7 @@ from news.models import NewsTag
 from notifications.models import ScanHeartbeat
 from notifications.tokens import unsubscribe_token
 from pages.models import ContactPerson, Partner
-from programs.models import Program
+from programs.models import Program, ProgramImport
 from tandems import services
 from tandems.services import messages as message_services
 from tandems.services import todos as todo_services
@@ -521,6 +521,24 @@ MATRIX = {
         "/koordination/programme/{program_a}/bericht.csv",
         PEOPLE_OF_A,
     ),
+    # The program import in the browser: network staff and operators; an upload is its
+    # uploader's only (the world's is the staff member's), the POST-only steps answer 405 to GET.
+    "netzwerk/import/": ("/netzwerk/import/", STAFF_ONLY),
+    "netzwerk/import/vorlage.xlsx": ("/netzwerk/import/vorlage.xlsx", STAFF_ONLY),
+    "netzwerk/import/anleitung/": ("/netzwerk/import/anleitung/", STAFF_ONLY),
+    "netzwerk/import/<int:pk>/": (
+        "/netzwerk/import/{program_import}/",
+        {**STAFF_ONLY, "operator": 404},
+    ),
+    "netzwerk/import/<int:pk>/spalten/": (
+        "/netzwerk/import/{program_import}/spalten/",
+        {**STAFF_ONLY, "operator": 404},
+    ),
+    "netzwerk/import/<int:pk>/importieren/": (
+        "/netzwerk/import/{program_import}/importieren/",
+        405,
+    ),
+    "netzwerk/import/<int:pk>/verwerfen/": ("/netzwerk/import/{program_import}/verwerfen/", 405),
     "koordination/netzwerk/bericht/": ("/koordination/netzwerk/bericht/", STAFF_ONLY),
     "koordination/netzwerk/bericht.csv": ("/koordination/netzwerk/bericht.csv", STAFF_ONLY),
     "mentoring-wirkt/": ("/mentoring-wirkt/", 200),
@@ -734,6 +752,10 @@ def world(db):
     invitation = invitation_create(
         program=coordinator_a.program, email="eingeladen-a@example.org", by=None
     )
+    staff = UserFactory(is_staff=True)
+    program_import = ProgramImport.objects.create(
+        uploaded_by=staff, file_name="programme.csv", data="Name;Träger\nA;B\n".encode()
+    )
     return {
         "users": {
             "anonymous": None,
@@ -742,11 +764,12 @@ def world(db):
             "mentor": tandem.mentor,
             "coordinator_a": coordinator_a.user,
             "coordinator_b": coordinator_b.user,
-            "staff": UserFactory(is_staff=True),
+            "staff": staff,
             "operator": UserFactory(is_staff=True, is_superuser=True),
         },
         "values": {
             "program_a": coordinator_a.program.slug,
+            "program_import": program_import.pk,
             "organization_a": coordinator_a.program.organization.slug,
             "invitation": invitation.pk,
             "invitation_token": invitation_token(invitation),

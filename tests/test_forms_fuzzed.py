@@ -24,7 +24,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from programs.models import Program
+from programs.models import Program, ProgramImport
 from tandems import services as tandem_services
 from tests.factories import EventFactory, ProgramCoordinatorFactory, ProgramFactory, UserFactory
 from tests.factories.tandems import applicant, make_ready, new_mentee
@@ -100,6 +100,7 @@ SCENARIOS = {
     "tandem_start": ("coordinator", "/koordination/tandems/{proposed}/starten/", None),
     "admin_user_add": ("staff", "/admin/accounts/user/add/", None),
     "admin_user_change": ("staff", "/admin/accounts/user/{volunteer_id}/change/", None),
+    "import_mapping": ("staff", "/netzwerk/import/{program_import}/spalten/", None),
     "retention": ("coordinator", "/koordination/programme/{program}/aufbewahrung/", None),
     "support_log": ("coordinator", "/koordination/tandems/{proposed}/begleitung/", None),
     "concern_new": ("coordinator", "/koordination/tandems/{proposed}/sorge/", None),
@@ -158,6 +159,11 @@ FUZZED = {
     "programs.forms.StaffProgramForm": "staff_program",
     "programs.forms.CoordinatorGrantForm": "staff_grant",
     "programs.forms.InvitationForm": "staff_invite",
+    "programs.forms.ImportMappingForm": "import_mapping",
+    # A file upload and one checkbox: every kind of bad file and the refused steps are in
+    # tests/programs/test_import_views.py.
+    "programs.forms.ImportUploadForm": ELSEWHERE,
+    "programs.forms.ImportConfirmForm": ELSEWHERE,
     # Shown only behind an invitation's link, to someone signed out: its bad input is in
     # tests/programs/test_staff_invitations.py.
     "programs.forms.InvitationAcceptForm": ELSEWHERE,
@@ -387,12 +393,19 @@ def world(db, settings, tmp_path):
         mentee=new_mentee(program, first_name="Mia"), volunteer=ready.volunteer, by=coordinator
     )
     volunteer = UserFactory(email="freiwillig@example.org")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    program_import = ProgramImport.objects.create(
+        uploaded_by=staff,
+        file_name="programme.csv",
+        data="Programm;Verein;Postleitzahl\nLesepaten;Bürgerstiftung e. V.;04109\n".encode(),
+        mapping={"Programm": "Name", "Verein": "Träger", "Postleitzahl": "PLZ"},
+    )
     return {
         "users": {
             "volunteer": volunteer,
             "applicant": application.volunteer,
             "coordinator": coordinator,
-            "staff": UserFactory(is_staff=True, is_superuser=True),
+            "staff": staff,
         },
         "ids": {
             "program": program.slug,
@@ -405,6 +418,7 @@ def world(db, settings, tmp_path):
             "proposed": proposed.pk,
             "mentee": proposed.mentee_id,
             "volunteer_id": volunteer.pk,
+            "program_import": program_import.pk,
         },
     }
 
