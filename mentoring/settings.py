@@ -303,6 +303,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 # Spreadsheets uploaded to the browser imports (core/tabular.py): largest file, most data rows.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# The people import keeps an uploaded file between its steps (mapping, dry run, import) here,
+# outside MEDIA_ROOT so that no URL reaches it; deleted after the import, at the latest after a
+# day (tandems/services/imports.py).
+PEOPLE_IMPORT_DIR = env.path("PEOPLE_IMPORT_DIR", default=VAR_DIR / "imports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1276,8 +1276,8 @@ def people_import(
     filename: str = "",
 ) -> Report:
     """Check every row of `table` (core.tabular.Table) under `mapping` (header -> column key;
-    None: the automatic one) and, unless `dry_run`, write them: all or nothing, or with `partial` the
-    good rows only. The import is one audit entry of the program (who, the counts)."""
+    None: the automatic one) and, unless `dry_run`, write them: all or nothing, or with
+    `partial` the good rows only. The import is one audit entry of the program (who, the counts)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     report = Report(kind=kind, dry_run=dry_run, partial=partial)
