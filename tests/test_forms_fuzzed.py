@@ -100,6 +100,7 @@ SCENARIOS = {
     "profile": ("applicant", "/mein-bereich/profil/", None),
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
+    "people_import_upload": ("coordinator", "/koordination/programme/{program}/import/", None),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -136,6 +137,9 @@ FUZZED = {
     "tandems.forms.application.VolunteerProfileForm": "profile",
     "tandems.forms.intake.MenteeEditForm": "mentee_edit",
     "tandems.forms.intake.PaperApplicationForm": "paper_application",
+    "tandems.forms.imports.PeopleImportUploadForm": "people_import_upload",
+    # Needs an upload in the session: fuzzed in tests/tandems/test_people_import_views.py.
+    "tandems.forms.imports.PeopleImportMappingForm": ELSEWHERE,
     "tandems.forms.intake.ProfileForm": "profile",
     "tandems.forms.messages.ProgramMessageForm": "program_message",
     "tandems.forms.messages.TodoForm": "todo",
