@@ -855,8 +855,11 @@ def _write_volunteers(program, plans, by):
         )
         for application in applications
     ]
+    new_ids = {id(plan) for plan in new}
     changed_profiles = [
-        plan["profile"] for plan in plans if plan and plan.get("profile") and plan not in new
+        plan["profile"]
+        for plan in plans
+        if plan and plan.get("profile") and id(plan) not in new_ids
     ]
     if changed_profiles:
         VolunteerProfile.objects.bulk_update(
@@ -1032,12 +1035,13 @@ def _plan_mentees(program, read, by, today):
         if before is not None:
             report.action = CHANGED if report.changed else UNCHANGED
         plan["mentee"] = mentee
+        plan["new"] = before is None
         plans.append(plan)
     return plans
 
 
 def _write_mentees(program, plans, by):
-    new = [plan["mentee"] for plan in plans if plan and plan["mentee"].pk is None]
+    new = [plan["mentee"] for plan in plans if plan and plan["new"]]
     Mentee.objects.bulk_create(new, batch_size=BATCH)
     if connection_needs_ids(new):
         ids = dict(
@@ -1047,7 +1051,7 @@ def _write_mentees(program, plans, by):
         )
         for mentee in new:
             mentee.pk = ids[mentee.external_id]
-    changed = [plan["mentee"] for plan in plans if plan and plan["mentee"] not in new]
+    changed = [plan["mentee"] for plan in plans if plan and not plan["new"]]
     if changed:
         Mentee.objects.bulk_update(
             changed, [*MENTEE_FIELDS, "latitude", "longitude"], batch_size=BATCH
