@@ -820,11 +820,9 @@ def _write_volunteers(program, plans, by):
         users.append(user)
     User.objects.bulk_create(users, batch_size=BATCH)
     if connection_needs_ids(users):
-        by_email = dict(
-            User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
-        )
+        found = accounts_by_address([user.email for user in users])
         for user in users:
-            user.pk = by_email[user.email]
+            user.pk = found[user.email.lower()].pk
     applications, profiles = [], []
     for plan, user in zip(new, users, strict=True):
         plan["user"] = user
