@@ -3,7 +3,7 @@ another program's coordinator gets 404; bad files get a German message and chang
 
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -210,3 +210,43 @@ def test_mapping_form_fuzzed_never_fails_and_writes_nothing_wrong(
 
     assert result.status_code == 200
     assert Mentee.objects.count() == 0
+
+
+def test_an_xlsx_file_with_dates_and_formula_like_text_is_imported(client, coordinator, program):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Externe ID", "Vorname", "Geburtsdatum", "PLZ", "Wartet seit"])
+    sheet.append(["X1", "=Lina", date(1990, 5, 17), 4109, date(2026, 3, 1)])
+    sheet["B2"].data_type = "s"  # text typed with a leading "=", not a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(coordinator)
+
+    response = upload(client, program, "mentees", buffer.getvalue(), name="liste.xlsx")
+    step = client.get(response["Location"])
+    client.post(response["Location"], mapping_data(step, action="import"))
+
+    mentee = Mentee.objects.get()
+    assert (mentee.first_name, mentee.year_of_birth, mentee.postcode) == ("=Lina", 1990, "04109")
+    assert mentee.waiting_since.isoformat() == "2026-03-01"
+
+
+def test_the_import_page_queries_do_not_grow_with_imported_people(
+    client, coordinator, program, django_assert_max_num_queries
+):
+    from core.tabular import read_table
+    from tandems import imports
+
+    client.force_login(coordinator)
+    client.get(url(program))
+    with django_assert_max_num_queries(12) as few:
+        client.get(url(program))
+    rows = "".join(f"v{n}@example.org;V {n};1980;04109\n" for n in range(30))
+    table = read_table(("E-Mail;Name;Geburtsjahr;PLZ\n" + rows).encode())
+    imports.people_import(program=program, kind="freiwillige", table=table, by=coordinator)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url(program))
+    assert response.context["unclaimed"] == 30
