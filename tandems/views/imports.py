@@ -53,8 +53,9 @@ class PeopleImportView(ProgramPeopleMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
+            table = read_table(upload)  # refuses a file over IMPORT_MAX_BYTES before reading it
+            upload.seek(0)
             data = upload.read()
-            table = read_table(data)
         except TableError as error:
             form.add_error("file", error.message)
             return self.form_invalid(form)

@@ -250,3 +250,15 @@ def test_the_import_page_queries_do_not_grow_with_imported_people(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url(program))
     assert response.context["unclaimed"] == 30
+
+
+def test_a_file_over_the_limit_is_refused_unread(client, coordinator, program, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(coordinator)
+    text = MENTEES + "M9;Kind;1990;04109;" + "x" * (1024 * 1024) + "\n"
+
+    response = upload(client, program, "mentees", text)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Die Datei ist größer als 1 MB."]
+    assert list(Mentee.objects.all()) == []
