@@ -70,8 +70,10 @@ def main() -> None:
     coordinator = ProgramCoordinatorFactory(program=program).user
     half = PEOPLE // 2
     data = files(half, min(2000, half))
-    print(f"{connection.vendor}: {half} volunteers + {half} mentees = {2 * half} people, "
-          f"{min(2000, half)} tandems")
+    print(
+        f"{connection.vendor}: {half} volunteers + {half} mentees = {2 * half} people, "
+        f"{min(2000, half)} tandems"
+    )
     total = 0.0
     for kind in (imports.VOLUNTEERS, imports.MENTEES, imports.TANDEMS):
         for step, options in (("dry run", {"dry_run": True}), ("import", {}), ("again", {})):
