@@ -987,6 +987,12 @@ def _write_tandems(program, plans, by):
     Mentee.objects.filter(pk__in=matched).exclude(status=Mentee.Status.MATCHED).update(
         status=Mentee.Status.MATCHED
     )
+    # A tandem the file ends leaves its mentee no longer waiting (as tandem_end does when the
+    # mentee does not wait again), unless another current tandem holds them.
+    ended = [t.mentee_id for t in moved if t.status in Tandem.ENDED]
+    Mentee.objects.filter(pk__in=ended, status=Mentee.Status.MATCHED).exclude(
+        tandems__status__in=Tandem.CURRENT
+    ).update(status=Mentee.Status.INACTIVE)
 
 
 PLANNERS = {VOLUNTEERS: _plan_volunteers, MENTEES: _plan_mentees, TANDEMS: _plan_tandems}

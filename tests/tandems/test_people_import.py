@@ -324,3 +324,26 @@ def test_existing_unclaimed_profile_in_program_is_found_by_address(program, coor
 
     # An account outside the program is never found (the coordinator could overwrite it).
     assert report.failed == 1
+
+
+def test_a_tandem_ended_in_the_file_is_ended_on_reimport(program, coordinator):
+    run(program, imports.VOLUNTEERS, VOLUNTEERS, coordinator)
+    run(program, imports.MENTEES, MENTEES, coordinator)
+    head = "Externe ID;E-Mail Mentor:in;Externe ID Mentee;Status;Beginn;Ende;Grund des Endes\n"
+    run(program, imports.TANDEMS, head + "T1;ben@example.org;M1;aktiv;01.04.2026;;\n", coordinator)
+
+    report = run(
+        program,
+        imports.TANDEMS,
+        head + "T1;ben@example.org;M1;vorzeitig beendet;01.04.2026;01.06.2026;mentee_moved\n",
+        coordinator,
+    )
+
+    assert (report.changed, report.rows[0].changed) == (1, ["status", "ended_on", "end_reason"])
+    tandem = Tandem.objects.get()
+    assert (tandem.status, tandem.end_reason) == ("ended_early", "mentee_moved")
+    assert tandem.mentee.status == "inactive"
+    assert list(tandem.status_changes.values_list("from_status", "to_status")) == [
+        ("", "active"),
+        ("active", "ended_early"),
+    ]
