@@ -183,10 +183,13 @@ class PeopleImportTemplateView(ProgramPeopleMixin, View):
 
 @method_decorator(require_POST, name="dispatch")
 class PeopleImportInviteView(ProgramPeopleMixin, View):
-    """Invite every imported volunteer without a password to claim their account."""
+    """Invite imported volunteers without a password to claim their account (each once)."""
 
     def post(self, request, *args, **kwargs):
-        count = import_services.volunteers_invite(program=self.program)
+        """All imported volunteers without a password, or the one of `application`."""
+        one = request.POST.get("application", "")
+        ids = [int(one)] if one.isdigit() and len(one) < 12 else None
+        count = import_services.volunteers_invite(program=self.program, application_ids=ids)
         messages.success(
             request,
             ngettext(
@@ -196,4 +199,6 @@ class PeopleImportInviteView(ProgramPeopleMixin, View):
             )
             % {"count": count},
         )
+        if ids is not None and self.program.applications.filter(pk=ids[0]).exists():
+            return redirect("tandems:coordination_application", pk=ids[0])
         return redirect(reverse("tandems:people_import", kwargs={"slug": self.program.slug}))

@@ -262,3 +262,25 @@ def test_a_file_over_the_limit_is_refused_unread(client, coordinator, program, s
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["Die Datei ist größer als 1 MB."]
     assert list(Mentee.objects.all()) == []
+
+
+def test_one_imported_volunteer_is_invited_from_the_application_page(
+    client, coordinator, program, mailoutbox, django_capture_on_commit_callbacks
+):
+    from core.tabular import read_table
+    from tandems import imports
+
+    text = VOLUNTEERS + "bert@example.org;Bert;1981;04109\n"
+    imports.people_import(
+        program=program, kind="freiwillige", table=read_table(text.encode()), by=coordinator
+    )
+    anna = Application.objects.get(volunteer__email="anna@example.org")
+    client.force_login(coordinator)
+    page = client.get(f"/koordination/bewerbungen/{anna.pk}/").content.decode()
+    assert "Zur Übernahme des Kontos einladen" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(program, "einladen/"), {"application": str(anna.pk)})
+
+    assert response["Location"] == f"/koordination/bewerbungen/{anna.pk}/"
+    assert [mail.to for mail in mailoutbox] == [["anna@example.org"]]
