@@ -2,6 +2,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 def user_has_two_factor(*, user) -> bool:
@@ -52,3 +53,22 @@ def address_in_use(email: str) -> bool:
         get_user_model().objects.filter(email__iexact=address).exists()
         or EmailAddress.objects.filter(email__iexact=address).exists()
     )
+
+
+def accounts_by_address(emails) -> dict[str, object]:
+    """The accounts that use any of these addresses (confirmed or not, as login or as one of
+    their addresses), by the address in lower case: address_in_use for many addresses at once
+    (an import of volunteers). Two queries however many addresses."""
+    wanted = sorted({email.strip().lower() for email in emails if email.strip()})
+    if not wanted:
+        return {}
+    users = get_user_model().objects.annotate(address=Lower("email"))
+    found = {user.address: user for user in users.filter(address__in=wanted)}
+    others = (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted)
+        .select_related("user")
+    )
+    for row in others:
+        found.setdefault(row.address, row.user)
+    return found

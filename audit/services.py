@@ -24,10 +24,14 @@ from .registry import REDACTED, program_of
 VIEWED = "viewed"
 EXPORTED = "exported"
 ERASED = "erased"
+# A file of people imported into a program (tandems/imports.py): who, and the counts in `detail`;
+# the trail shows it as "created".
+IMPORTED = "imported"
 RECORDED_ACTIONS = {
     VIEWED: LogEntry.Action.ACCESS,
     EXPORTED: LogEntry.Action.ACCESS,
     ERASED: LogEntry.Action.DELETE,
+    IMPORTED: LogEntry.Action.CREATE,
 }
 # What stands in an entry's object_repr once the person it named has been erased.
 FORGOTTEN = "anonymisiert"

@@ -314,6 +314,10 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # An upload not imported within this many hours is deleted (programs.ProgramImport).
 IMPORT_UPLOAD_HOURS = env.int("IMPORT_UPLOAD_HOURS", default=24)
+# The people import keeps an uploaded file between its steps (mapping, dry run, import) here,
+# outside MEDIA_ROOT so that no URL reaches it; deleted after the import, at the latest after a
+# day (tandems/services/imports.py).
+PEOPLE_IMPORT_DIR = env.path("PEOPLE_IMPORT_DIR", default=VAR_DIR / "imports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -34,6 +34,7 @@ class Notification(models.Model):
         TANDEM_ENDED = "tandem_ended", _("the tandem has ended")
         PROGRAM_MESSAGE = "program_message", _("a message from a program's coordinators")
         CONCERN_RAISED = "concern_raised", _("a concern about someone's safety was raised")
+        ACCOUNT_CLAIM = "account_claim", _("an invitation to claim an imported account")
         MODERATION_DECISION = "moderation_decision", _("the network's decision on a submission")
         COORDINATOR_INVITATION = "coordinator_invite", _("an invitation to coordinate a program")
 

@@ -323,7 +323,7 @@ def _mentee_parts() -> list[Part]:
             ("program", "first_name", "year_of_birth", "postcode", "city", "languages",
              "interests", "target_groups", "availability", "goals_and_needs", "guardian_name",
              "guardian_phone", "guardian_email", "reminder_email", "reminder_language", "status",
-             "waiting_since", "created_at"),
+             "waiting_since", "created_at", "external_id"),
         ),
         Part("einwilligungen", _("Consents"), ConsentRecord, "mentee",
              ("scope", "program", "text_version", "given_at", "withdrawn_at")),

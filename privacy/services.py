@@ -76,7 +76,10 @@ def scrub_tandems(tandem_ids, *, mentee_side: bool) -> None:
     """Clear what people wrote freely about tandems: it may name the person being erased. The
     goals are the mentee's; they go with the mentee's data."""
     Meeting.objects.filter(tandem__in=tandem_ids).update(note="", place="")
-    Tandem.objects.filter(pk__in=tandem_ids).update(end_note="", match_explanation=[])
+    # The program's own key of a tandem (an import's external id) leads back to its records.
+    Tandem.objects.filter(pk__in=tandem_ids).update(
+        end_note="", match_explanation=[], external_id=""
+    )
     TandemStatusChange.objects.filter(tandem__in=tandem_ids).update(note="")
     # The coordinators' to-dos about these tandems name people in their titles (and so do the
     # audit entries' labels of them).
@@ -307,6 +310,7 @@ MENTEE_CLEARED = {
     "guardian_phone": "",
     "guardian_email": "",
     "reminder_email": "",
+    "external_id": "",
 }
 
 

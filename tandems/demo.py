@@ -129,6 +129,7 @@ def create_demo_people(
         mentees.append(mentee)
 
     _paper_application(program, coordinator)
+    _imported_people(program, coordinator)
 
     _profile(mentor, "Mira Mentorin")
     _apply(program, mentor, 4, coordinator)
@@ -212,6 +213,33 @@ def _paper_application(program, coordinator) -> None:
         interests=Topic.objects.filter(slug__in=["lesen-und-sprache"]),
         target_groups=TargetGroup.objects.filter(slug="kinder"),
     )
+
+
+def _imported_people(program, coordinator) -> None:
+    """Volunteers and mentees taken over from the program's old spreadsheet with the people
+    import (/koordination/programme/<slug>/import/); importing again changes nothing."""
+    from core.tabular import read_table
+    from tandems import imports
+
+    today = timezone.localdate()
+    seen = (today - timedelta(days=20)).strftime("%d.%m.%Y")
+    issued = (today - timedelta(days=40)).strftime("%d.%m.%Y")
+    volunteers = (
+        "E-Mail;Name;Geburtsjahr;PLZ;Stufe;Einwilligung am;Führungszeugnis ausgestellt am;"
+        "Führungszeugnis eingesehen am\n"
+        f"peter.import@example.org;Peter Import;1970;04155;Schulung;{seen};;\n"
+        f"ilse.import@example.org;Ilse Import;1962;04277;bereit für Tandem;{seen};{issued};{seen}\n"
+    )
+    mentees = (
+        "Externe ID;Vorname;Geburtsjahr;PLZ;Sorgeberechtigte Person;"
+        "Einwilligung Sorgeberechtigte am\n"
+        f"ALT-17;Mats;{today.year - 10};04155;Erziehungsberechtigte (Demo);{seen}\n"
+        f"ALT-18;Zoe;{today.year - 11};04277;Erziehungsberechtigte (Demo);{seen}\n"
+    )
+    for kind, text in ((imports.VOLUNTEERS, volunteers), (imports.MENTEES, mentees)):
+        imports.people_import(
+            program=program, kind=kind, table=read_table(text.encode()), by=coordinator
+        )
 
 
 DEMO_CONCERN = (

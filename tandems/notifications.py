@@ -584,6 +584,46 @@ class ConcernRaised(Kind):
         )
 
 
+# --- Mails on the spot: an imported volunteer is invited to claim their account ---------------
+
+
+class AccountClaim(Kind):
+    """An imported volunteer (tandems/imports.py: an account without a password) is invited by
+    the program's coordinators to set a password: allauth's password reset link, made when the
+    mail is sent (so it is fresh). Skipped once the account has a password."""
+
+    kind = Notification.Kind.ACCOUNT_CLAIM
+
+    def may_unsubscribe(self, notification, mail) -> bool:
+        return False
+
+    def build(self, notification, recipient, about=None):
+        from allauth.account.forms import default_token_generator
+        from allauth.account.utils import user_pk_to_url_str
+
+        application = (
+            Application.objects.select_related("program", "volunteer__volunteer_profile")
+            .filter(pk=notification.object_id)
+            .first()
+        )
+        if application is None:
+            raise Skip(_("The application was deleted."))
+        user = application.volunteer
+        if user.has_usable_password() or not user.is_active:
+            raise Skip(_("The account has been claimed already."))
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        return Mail(
+            "tandems/email/account_claim",
+            {"application": application, "volunteer": user, "url": site_url(path)},
+        )
+
+
 register(
     MeetingReminder(),
     CheckInDue(),
@@ -595,4 +635,5 @@ register(
     TandemEnded(),
     ProgramMessageMail(),
     ConcernRaised(),
+    AccountClaim(),
 )

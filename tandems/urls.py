@@ -6,6 +6,7 @@ from .views import (
     areas,
     coordination,
     dashboard,
+    imports,
     intake,
     mentor,
     messages,
@@ -106,6 +107,27 @@ urlpatterns = [
         name="coordination_application_create",
     ),
     path("mein-bereich/profil/", intake.ProfileEditView.as_view(), name="profile_edit"),
+    # --- The people import (volunteers, mentees, tandems from the program's spreadsheets)
+    path(
+        "koordination/programme/<slug:slug>/import/",
+        imports.PeopleImportView.as_view(),
+        name="people_import",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/import/vorlage-<str:kind>.<str:extension>",
+        imports.PeopleImportTemplateView.as_view(),
+        name="people_import_template",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/import/einladen/",
+        imports.PeopleImportInviteView.as_view(),
+        name="people_import_invite",
+    ),
+    path(
+        "koordination/programme/<slug:slug>/import/<str:token>/",
+        imports.PeopleImportStepView.as_view(),
+        name="people_import_step",
+    ),
     # --- The mentor's screens under /mein-bereich/ (the overview is views.areas.MyAreaView)
     path(
         "mein-bereich/tandems/<int:pk>/",

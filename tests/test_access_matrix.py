@@ -325,6 +325,31 @@ MATRIX = {
         "/koordination/programme/{program_a}/bewerbungen/neu/",
         PEOPLE_OF_A,
     ),
+    # The people import: the program's coordinators only; an upload's token only in the session
+    # of whoever uploaded it (a made-up one is 404 for everybody).
+    "koordination/programme/<slug:slug>/import/": (
+        "/koordination/programme/{program_a}/import/",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/import/vorlage-<str:kind>.<str:extension>": (
+        "/koordination/programme/{program_a}/import/vorlage-mentees.csv",
+        PEOPLE_OF_A,
+    ),
+    "koordination/programme/<slug:slug>/import/einladen/": (
+        "/koordination/programme/{program_a}/import/einladen/",
+        405,
+    ),
+    "koordination/programme/<slug:slug>/import/<str:token>/": (
+        "/koordination/programme/{program_a}/import/ausgedacht/",
+        {
+            "anonymous": LOGIN,
+            "volunteer": 404,
+            "applicant": 404,
+            "coordinator_a": 404,
+            "coordinator_b": 404,
+            "staff": 404,
+        },
+    ),  # fmt: skip
     # Everybody's own profile (a page that says how to apply for those without one).
     "mein-bereich/profil/": ("/mein-bereich/profil/", SIGNED_IN),
     "koordination/programme/<slug:slug>/einstellungen/": (

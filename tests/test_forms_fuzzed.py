@@ -115,6 +115,7 @@ SCENARIOS = {
     "profile": ("applicant", "/mein-bereich/profil/", None),
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
+    "people_import_upload": ("coordinator", "/koordination/programme/{program}/import/", None),
     "staff_organization": ("staff", "/netzwerk/traeger/neu/", None),
     "staff_program": ("staff", "/netzwerk/programme/{program}/", None),
     "staff_grant": (
@@ -182,6 +183,9 @@ FUZZED = {
     "tandems.forms.application.VolunteerProfileForm": "profile",
     "tandems.forms.intake.MenteeEditForm": "mentee_edit",
     "tandems.forms.intake.PaperApplicationForm": "paper_application",
+    "tandems.forms.imports.PeopleImportUploadForm": "people_import_upload",
+    # Needs an upload in the session: fuzzed in tests/tandems/test_people_import_views.py.
+    "tandems.forms.imports.PeopleImportMappingForm": ELSEWHERE,
     "tandems.forms.intake.ProfileForm": "profile",
     "tandems.forms.messages.ProgramMessageForm": "program_message",
     "tandems.forms.messages.TodoForm": "todo",

@@ -12,7 +12,11 @@ from tandems.forms.coordination import MenteeForm
 from tandems.models import Channel, ConsentRecord, Mentee, VolunteerProfile
 from tandems.services import intake
 
-OFF_THE_PORTAL = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
+OFF_THE_PORTAL = [
+    (value, label)
+    for value, label in Channel.choices
+    if value not in (Channel.ONLINE, Channel.IMPORT)
+]
 
 
 class MenteeEditForm(MenteeForm):

@@ -259,6 +259,9 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("on paper")
     PHONE = "phone", _("by phone")
     IN_PERSON = "in_person", _("in person")
+    # Taken over from the program's own records (tandems/imports.py); the coordinator who
+    # imported is recorded as `recorded_by`.
+    IMPORT = "import", _("imported from the program's records")
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -518,11 +521,21 @@ class Mentee(models.Model):
     # Set when the personal data was erased (on request or after the retention period): the row
     # stays, empty, so that the tandems' statistics stay whole.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The program's own key of the mentee (from its spreadsheet): a re-import finds the mentee
+    # by it (tandems/imports.py).
+    external_id = SingleLineCharField(_("external id"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("mentee")
         verbose_name_plural = _("mentees")
         ordering = ["waiting_since", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_mentee_external_id_per_program",
+            ),
+        ]
 
     def __str__(self):
         return self.first_name

@@ -100,6 +100,8 @@ class Tandem(models.Model):
     last_support_on = models.DateField(_("last support contact"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     created_by = created_by_field()
+    # The program's own key of the tandem (from its spreadsheet): a re-import finds it by it.
+    external_id = SingleLineCharField(_("external id"), max_length=100, blank=True, default="")
 
     objects = TandemQuerySet.as_manager()
 
@@ -115,6 +117,11 @@ class Tandem(models.Model):
             models.Index(fields=["status", "last_support_on"]),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["program", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_tandem_external_id_per_program",
+            ),
             models.UniqueConstraint(
                 fields=["mentee"],
                 condition=Q(status__in=["proposed", "active", "paused"]),

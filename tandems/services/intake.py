@@ -159,9 +159,9 @@ def paper_application_create(
     and who recorded it. No mail goes to the applicant.
     """
     errors = {}
-    if channel not in Channel.values or channel == Channel.ONLINE:
+    if channel not in Channel.values or channel in (Channel.ONLINE, Channel.IMPORT):
         errors["channel"] = _("Please choose how the application came in.")
-    if consent_method not in Channel.values or consent_method == Channel.ONLINE:
+    if consent_method not in Channel.values or consent_method in (Channel.ONLINE, Channel.IMPORT):
         errors["consent_method"] = _("Please choose how the consent was given.")
     today = timezone.localdate()
     if consent_given_on > today:
