@@ -6,7 +6,8 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - § 72a records: deleted at once when the person does not start in the program, at the latest
   3 months after their activity there ends (§ 72a SGB VIII);
 - a volunteer's records in a program (applications, trainings, signed codes of conduct,
-  consents, documents with their files; their tandems become anonymous, their documents go): N months (default 12) after their activity ends;
+  consents, documents with their files; their tandems become anonymous and lose their
+  documents): N months (default 12) after their activity ends;
 - mentees: anonymised N months (default 12) after their last tandem ended (or, without a tandem,
   after they stopped waiting); their documents and those of their tandems are deleted, files too;
 - event registrations: anonymised N months (default 3) after the event; those whose address was

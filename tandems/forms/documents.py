@@ -18,9 +18,8 @@ class DocumentForm(forms.Form):
         max_length=150,
         help_text=_("For example “Tandem agreement, signed”."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=Document.Kind.choices)
     file = forms.FileField(
-        label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         help_text=_(
             "Part of the person's data: it is listed in their data export and deleted with "

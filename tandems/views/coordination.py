@@ -24,7 +24,6 @@ from audit.mixins import AccessLogMixin
 from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
-from tandems.forms.documents import DocumentForm
 from tandems.forms.coordination import (
     ConductForm,
     MenteeForm,
@@ -36,6 +35,7 @@ from tandems.forms.coordination import (
     TrainingForm,
     add_service_errors,
 )
+from tandems.forms.documents import DocumentForm
 from tandems.models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
 
 CRITERION_LABELS = {
