@@ -7,7 +7,7 @@ document does not exist (404, also for a guessed token). A download is written t
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -139,11 +139,14 @@ def document_download_view(request, token):
         response = HttpResponse(content_type=document.content_type)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{document.file.name}"
     else:
+        # Read at once (at most DOCUMENT_MAX_BYTES): no file handle outlives the request,
+        # whoever forgets to close the response. Behind nginx the branch above serves it.
         try:
-            handle = document.file.open("rb")
+            with document.file.open("rb") as handle:
+                data = handle.read()
         except FileNotFoundError as error:
             raise Http404 from error
-        response = FileResponse(handle, content_type=document.content_type)
+        response = HttpResponse(data, content_type=document.content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_download_name(document)
     )

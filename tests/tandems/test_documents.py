@@ -236,7 +236,7 @@ def test_the_coordinator_downloads_it_as_an_attachment_that_is_not_cached(client
     response = client.get(f"/koordination/dokumente/{document.token}/")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == stored(document).read_bytes()
+    assert response.content == stored(document).read_bytes()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == ('attachment; filename="tandemvereinbarung-mia.pdf"')
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -324,7 +324,7 @@ def test_upload_download_and_delete_are_in_the_audit_trail_without_the_title(
     post_upload(client, f"/koordination/tandems/{world['tandem'].pk}/dokumente/", pdf_bytes(),
                 "a.pdf", title="KANARIE-TITEL")  # fmt: skip
     document = Document.objects.get()
-    client.get(f"/koordination/dokumente/{document.token}/").close()
+    client.get(f"/koordination/dokumente/{document.token}/")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/koordination/dokumente/{document.token}/loeschen/", follow=True)
 
