@@ -100,6 +100,13 @@ SCENARIOS = {
     "profile": ("applicant", "/mein-bereich/profil/", None),
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
+    # Without a file (the parser leaves file inputs out): refused, nothing stored. The files
+    # themselves are tried in tests/tandems/test_documents.py.
+    "document_upload": (
+        "coordinator",
+        "/koordination/mentees/{mentee}/",
+        "/koordination/mentees/{mentee}/dokumente/",
+    ),
 }  # fmt: skip
 
 # A stage that is not one of the program's is a tampered id: 404, as for another program's objects.
@@ -151,6 +158,7 @@ FUZZED = {
     "tandems.forms.tandem.TandemEndForm": ELSEWHERE,
     "tandems.forms.tandem.GoalForm": ELSEWHERE,
     "tandems.forms.tandem.GoalProgressForm": ELSEWHERE,
+    "tandems.forms.documents.DocumentForm": "document_upload",
     "tandems.forms.support.SupportContactForm": "support_log",
     "tandems.forms.support.ConcernForm": "concern_new",
     # Closing needs an open concern each time; its bad input is in tests/tandems/test_concerns.py.
