@@ -302,16 +302,25 @@ def test_a_file_missing_on_disk_is_404_not_500(client, world):
     assert client.get(f"/koordination/dokumente/{document.token}/").status_code == 404
 
 
-def test_the_pages_list_the_documents(client, world, django_assert_max_num_queries):
-    for number in range(3):
-        add(world, on="mentee", title=f"Einwilligung {number}")
-    client.force_login(world["coordinator"])
+def test_the_pages_list_the_documents_in_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    response = client.get(f"/koordination/mentees/{world['mentee'].pk}/")
+    client.force_login(world["coordinator"])
+    url = f"/koordination/mentees/{world['mentee'].pk}/"
+    add(world, on="mentee", title="Einwilligung 0")
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(1, 4):
+        add(world, on="mentee", title=f"Einwilligung {number}", kind="einwilligung")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
 
     html = response.content.decode()
-    assert [f"Einwilligung {n}" in html for n in range(3)] == [True] * 3
-    assert html.count("/koordination/dokumente/") == 6  # download and delete, each
+    assert [f"Einwilligung {n}" in html for n in range(4)] == [True] * 4
+    assert html.count("/koordination/dokumente/") == 8  # download and delete, each
+    assert len(many) == len(one)
 
 
 # --- Audit trail ------------------------------------------------------------------------------
