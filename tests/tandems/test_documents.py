@@ -525,3 +525,16 @@ def test_a_document_of_a_volunteer_who_only_applied_goes_with_their_records(
 
     assert not stored(document).exists()
     assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_the_nginx_config_has_an_internal_location_for_the_files():
+    import re
+
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "mentoring.conf").read_text()
+    block = re.search(r"location /_private/ \{(.*?)\n    \}", conf, flags=re.DOTALL)
+
+    assert block is not None
+    assert "internal;" in block.group(1)
+    assert "alias /srv/mentoring/var/private/;" in block.group(1)
+    assert "nosniff" in block.group(1)
+    assert "client_max_body_size 11m;" in conf
