@@ -49,6 +49,15 @@ def documents_of_record(*, program: Program, volunteer=None, mentee=None, tandem
     return found.filter(tandem=tandem)
 
 
+def latest_application(*, program_id: int, volunteer_id: int) -> Application | None:
+    """The volunteer's newest application to the program (where their documents are listed)."""
+    return (
+        Application.objects.filter(program=program_id, volunteer=volunteer_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def mentees_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Mentee]:
     queryset = Mentee.objects.filter(program__in=programs_coordinated_by(user=user)).select_related(
         "program"

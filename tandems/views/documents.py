@@ -23,7 +23,7 @@ from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin
 from tandems import selectors
 from tandems.forms.documents import DocumentForm
-from tandems.models import Application, Document
+from tandems.models import Document
 from tandems.services import documents as document_services
 
 
@@ -35,10 +35,8 @@ def record_url(document: Document) -> str:
         url = reverse("tandems:coordination_tandem", args=[document.tandem_id])
     else:
         # A volunteer's documents are listed on their applications to the program.
-        application = (
-            Application.objects.filter(program=document.program_id, volunteer=document.volunteer_id)
-            .order_by("-created_at")
-            .first()
+        application = selectors.latest_application(
+            program_id=document.program_id, volunteer_id=document.volunteer_id
         )
         if application is None:
             return reverse("tandems:coordination_applications", args=[document.program.slug])

@@ -538,3 +538,20 @@ def test_the_nginx_config_has_an_internal_location_for_the_files():
     assert "alias /srv/mentoring/var/private/;" in block.group(1)
     assert "nosniff" in block.group(1)
     assert "client_max_body_size 11m;" in conf
+
+
+def test_deleting_a_volunteers_document_leads_back_to_their_application(
+    client, world, django_capture_on_commit_callbacks
+):
+    document = add(world, on="volunteer")
+    client.force_login(world["coordinator"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/koordination/dokumente/{document.token}/loeschen/")
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/koordination/bewerbungen/{world['application'].pk}/#dokumente"
+    )
+    assert not stored(document).exists()
+    assert Document.objects.count() == 0
