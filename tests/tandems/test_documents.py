@@ -555,3 +555,14 @@ def test_deleting_a_volunteers_document_leads_back_to_their_application(
     )
     assert not stored(document).exists()
     assert Document.objects.count() == 0
+
+
+def test_a_decompression_bomb_is_refused(world):
+    buffer = io.BytesIO()
+    Image.new("L", (6000, 6000)).save(buffer, format="PNG")  # 36 million pixels, a few KB
+
+    with pytest.raises(ValidationError) as refused:
+        document_services.document_file_check(upload(buffer.getvalue(), "bild.png"))
+
+    assert refused.value.messages == ["Das Bild hat zu viele Pixel."]
+    assert Document.objects.count() == 0
