@@ -185,6 +185,15 @@ TRACKED = (
         ),
         exclude=("created_at",),
     ),
+    # A document on a volunteer, a mentee or a tandem: uploaded (created) and deleted, by whom;
+    # its title is masked (it may name a person), never its contents; downloads are "viewed"
+    # entries written by the download view.
+    Tracked(
+        "tandems.Document",
+        _own_program,
+        plain=("program", "volunteer", "mentee", "tandem", "kind", "uploaded_by", "content_type"),
+        exclude=("uploaded_at", "token", "size"),
+    ),
     # The coordinator role: each grant (created) and revocation (deleted) is in the program's trail.
     Tracked(
         "programs.ProgramCoordinator",

@@ -318,6 +318,13 @@ IMPORT_UPLOAD_HOURS = env.int("IMPORT_UPLOAD_HOURS", default=24)
 # outside MEDIA_ROOT so that no URL reaches it; deleted after the import, at the latest after a
 # day (tandems/services/imports.py).
 PEOPLE_IMPORT_DIR = env.path("PEOPLE_IMPORT_DIR", default=VAR_DIR / "imports")
+# Documents on people's records (signed agreements, consent forms): never under MEDIA_ROOT, never
+# with a URL of their own. Only tandems.views.documents hands them out, to the program's
+# coordinators; behind nginx it answers with X-Accel-Redirect to PRIVATE_MEDIA_ACCEL_REDIRECT (an
+# `internal` location aliasing PRIVATE_MEDIA_ROOT, deploy/nginx), else it streams the file itself.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,9 +6,10 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - § 72a records: deleted at once when the person does not start in the program, at the latest
   3 months after their activity there ends (§ 72a SGB VIII);
 - a volunteer's records in a program (applications, trainings, signed codes of conduct,
-  consents; their tandems become anonymous): N months (default 12) after their activity ends;
+  consents, documents with their files; their tandems become anonymous and lose their
+  documents): N months (default 12) after their activity ends;
 - mentees: anonymised N months (default 12) after their last tandem ended (or, without a tandem,
-  after they stopped waiting);
+  after they stopped waiting); their documents and those of their tandems are deleted, files too;
 - event registrations: anonymised N months (default 3) after the event; those whose address was
   never confirmed (double opt-in) are deleted REGISTRATION_CONFIRM_HOURS (default 24) after they
   were made, by their own run every 5 minutes (events.services.registrations_expire);
@@ -56,6 +57,7 @@ from tandems.models import (
     CodeOfConductSignature,
     Concern,
     ConsentRecord,
+    Document,
     Mentee,
     ProgramMessage,
     ProgramTandemSettings,
@@ -211,6 +213,7 @@ def _volunteer_activity(programs: list[int] | None):
         (Training, "volunteer"),
         (CodeOfConductSignature, "volunteer"),
         (ConsentRecord, "user"),
+        (Document, "volunteer"),
     ):
         everyone |= _pairs(model, person, model.objects.filter(scope))
     return everyone - active, started, ended

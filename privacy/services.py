@@ -35,6 +35,7 @@ from tandems.models import (
     CheckIn,
     CodeOfConductSignature,
     ConsentRecord,
+    Document,
     Goal,
     Meeting,
     Mentee,
@@ -48,6 +49,7 @@ from tandems.models import (
     VolunteerProfile,
 )
 from tandems.services import lifecycle
+from tandems.services.documents import documents_delete
 
 from .models import Erasure
 
@@ -87,6 +89,8 @@ def scrub_tandems(tandem_ids, *, mentee_side: bool) -> None:
     audit_forget(obj=[todos])
     todos.delete()
     SupportContact.objects.filter(tandem__in=tandem_ids).update(summary="")
+    # A tandem's documents (an agreement both sides signed) name both: rows and files go.
+    documents_delete(Document.objects.filter(tandem__in=tandem_ids))
     # Concerns about someone's safety are not cleared here: they follow their own retention
     # period (Art. 17 (3) (b) and (e) DSGVO; docs/privacy.md), so deleting an account cannot
     # erase a concern about its holder.
@@ -132,6 +136,7 @@ def _programs_of(user) -> set[int]:
         (Training, "volunteer"),
         (CodeOfConductSignature, "volunteer"),
         (ConsentRecord, "user"),
+        (Document, "volunteer"),
     ):
         found |= set(
             model.objects.filter(**{field: user}, program__isnull=False)
@@ -202,6 +207,8 @@ def volunteer_erase(*, user, cause: str = Erasure.Cause.OWN_REQUEST) -> list[Era
     # Invitations to coordinate sent to a confirmed address of the person hold only that address.
     CoordinatorInvitation.objects.filter(by_verified_address(user)).delete()
     audit_forget(obj=_records_naming(user))
+    # Explicitly, not by the cascade: the files go from disk too (after the commit).
+    documents_delete(Document.objects.filter(volunteer=user))
     _release_protected(user)
     # Without the audit log's entries for each row the cascade deletes: they would name the
     # person again, and the one "erased" entry per program below says what happened.
@@ -286,6 +293,7 @@ def volunteer_program_records_erase(*, pairs: list[tuple[int, int]]) -> int:
         ProgramMessageRecipient.objects.filter(
             message__program_id=program_id, user_id=user_id
         ).delete()
+        documents_delete(Document.objects.filter(program_id=program_id, volunteer_id=user_id))
         for model, field in (
             (Application, "volunteer_id"),
             (ScreeningRecord, "volunteer_id"),
@@ -333,6 +341,7 @@ def mentees_anonymise(*, ids, by=None) -> int:
     scrub_tandems(tandem_ids, mentee_side=True)
     ConsentRecord.objects.filter(mentee__in=ids).delete()
     Todo.objects.filter(mentee__in=ids).delete()
+    documents_delete(Document.objects.filter(mentee__in=ids))
     Notification.objects.filter(mentee__in=ids).delete()
     Mentee.interests.through.objects.filter(mentee__in=ids).delete()
     Mentee.target_groups.through.objects.filter(mentee__in=ids).delete()

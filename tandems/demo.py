@@ -141,6 +141,47 @@ def create_demo_people(
         support.concern_raise(program=program, tandem=tandem, by=mentor, text=DEMO_CONCERN)
     _other_demo_tandems(program, coordinator, password_hash)
     _coordinators_day(program, coordinator)
+    _demo_document(program, coordinator, mentor)
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF written by pypdf, the agreement's title in a text box."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_annotation(
+        page_number=0,
+        annotation=FreeText(text=title, rect=(72, 720, 523, 780), font_size="16pt"),
+    )
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _demo_document(program, coordinator, mentor) -> None:
+    """The signed tandem agreement of the demo mentor's tandem, as a generated PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import Document
+    from .services import documents
+
+    tandem = Tandem.objects.filter(program=program, mentor=mentor).first()
+    if tandem is None or Document.objects.filter(tandem=tandem).exists():
+        return
+    title = "Tandemvereinbarung, unterschrieben (Demo)"
+    documents.document_add(
+        program=program,
+        upload=SimpleUploadedFile("tandemvereinbarung.pdf", _demo_pdf(title)),
+        title=title,
+        kind=Document.Kind.AGREEMENT,
+        by=coordinator,
+        tandem=tandem,
+    )
 
 
 def _coordinators_day(program, coordinator) -> None:

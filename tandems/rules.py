@@ -45,3 +45,6 @@ rules.add_perm("tandems.mentor_change_tandem", is_mentor_of & tandem_is_current)
 # A concern about someone's safety: only the coordinators of its program, never network staff.
 rules.add_perm("tandems.view_concern", coordinates_program_of)
 rules.add_perm("tandems.change_concern", coordinates_program_of)
+# Documents on a volunteer, a mentee or a tandem: only the coordinators of its program.
+rules.add_perm("tandems.view_document", coordinates_program_of)
+rules.add_perm("tandems.change_document", coordinates_program_of)

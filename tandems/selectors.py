@@ -13,6 +13,7 @@ from .models import (
     Application,
     CheckIn,
     Concern,
+    Document,
     Mentee,
     ScreeningRecord,
     Tandem,
@@ -29,6 +30,32 @@ def applications_of_coordinator(*, user, program: Program | None = None) -> Quer
         .order_by("stage__position", "stage_changed_at")
     )
     return queryset.filter(program=program) if program is not None else queryset
+
+
+def documents_of_coordinator(*, user) -> QuerySet[Document]:
+    """Documents only of the programs the user coordinates (everyone else: none, so 404)."""
+    return Document.objects.filter(
+        program__in=programs_coordinated_by(user=user).values("pk")
+    ).select_related("program", "uploaded_by")
+
+
+def documents_of_record(*, program: Program, volunteer=None, mentee=None, tandem=None):
+    """The documents on one record of the program, newest first, with who uploaded them."""
+    found = Document.objects.filter(program=program).select_related("uploaded_by")
+    if volunteer is not None:
+        return found.filter(volunteer=volunteer)
+    if mentee is not None:
+        return found.filter(mentee=mentee)
+    return found.filter(tandem=tandem)
+
+
+def latest_application(*, program_id: int, volunteer_id: int) -> Application | None:
+    """The volunteer's newest application to the program (where their documents are listed)."""
+    return (
+        Application.objects.filter(program=program_id, volunteer=volunteer_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def mentees_of_coordinator(*, user, program: Program | None = None) -> QuerySet[Mentee]:

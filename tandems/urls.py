@@ -6,6 +6,7 @@ from .views import (
     areas,
     coordination,
     dashboard,
+    documents,
     imports,
     intake,
     mentor,
@@ -266,6 +267,32 @@ urlpatterns = [
         "koordination/programme/<slug:slug>/handlungsbedarf/<slug:kind>.csv",
         dashboard.ActionListCsvView.as_view(),
         name="coordination_action_list_csv",
+    ),
+    # --- Documents on a volunteer, a mentee or a tandem (tandems/views/documents.py)
+    path(
+        "koordination/bewerbungen/<int:pk>/dokumente/",
+        documents.application_document_upload_view,
+        name="coordination_application_document",
+    ),
+    path(
+        "koordination/mentees/<int:pk>/dokumente/",
+        documents.mentee_document_upload_view,
+        name="coordination_mentee_document",
+    ),
+    path(
+        "koordination/tandems/<int:pk>/dokumente/",
+        documents.tandem_document_upload_view,
+        name="coordination_tandem_document",
+    ),
+    path(
+        "koordination/dokumente/<uuid:token>/",
+        documents.document_download_view,
+        name="coordination_document",
+    ),
+    path(
+        "koordination/dokumente/<uuid:token>/loeschen/",
+        documents.DocumentDeleteView.as_view(),
+        name="coordination_document_delete",
     ),
     # --- The people search across the coordinator's programs
     path("koordination/suche/", search.PeopleSearchView.as_view(), name="coordination_search"),

@@ -128,6 +128,12 @@ def _vocabularies_after_a_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Documents on records land in the test's own folder, never in var/private/."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many accounts; PBKDF2 (about 0.25 s each) would take most of the run. The
     production hashers are what the settings keep; only the test run swaps them."""

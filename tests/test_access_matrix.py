@@ -474,6 +474,19 @@ MATRIX = {
     ),
     # The coordinators' tandem screens (the tandem of program A is running).
     "koordination/tandems/<int:pk>/": ("/koordination/tandems/{tandem}/", PEOPLE_OF_A),
+    # Documents on records: uploads are POST only; the file and its deletion only for A's
+    # coordinators (everyone else signed in: 404, a guessed token too).
+    "koordination/bewerbungen/<int:pk>/dokumente/": (
+        "/koordination/bewerbungen/{application}/dokumente/",
+        405,
+    ),
+    "koordination/mentees/<int:pk>/dokumente/": ("/koordination/mentees/{mentee}/dokumente/", 405),
+    "koordination/tandems/<int:pk>/dokumente/": ("/koordination/tandems/{tandem}/dokumente/", 405),
+    "koordination/dokumente/<uuid:token>/": ("/koordination/dokumente/{document}/", PEOPLE_OF_A),
+    "koordination/dokumente/<uuid:token>/loeschen/": (
+        "/koordination/dokumente/{document}/loeschen/",
+        PEOPLE_OF_A,
+    ),
     "koordination/tandems/<int:pk>/starten/": (
         "/koordination/tandems/{tandem}/starten/",
         {**PEOPLE_OF_A, "coordinator_a": 302},  # already started: back to the tandem page
@@ -781,6 +794,7 @@ def world(db):
     program_import = ProgramImport.objects.create(
         uploaded_by=staff, file_name="programme.csv", data="Name;Träger\nA;B\n".encode()
     )
+    document = _document(tandem, title="Vereinbarung A")
     return {
         "users": {
             "anonymous": None,
@@ -803,6 +817,7 @@ def world(db):
             "application": application.pk,
             "mentee": mentee.pk,
             "tandem": tandem.pk,
+            "document": document.token,
             "concern": concern.pk,
             "meeting": meeting.pk,
             "goal": goal.pk,
@@ -875,6 +890,7 @@ CANARIES = [
     "KANARIE-PROTOKOLL-B",
     "KANARIE-NACHRICHT-B",
     "KANARIE-AUFGABE-B",
+    "KANARIE-DOKUMENT-B",
 ]
 
 
@@ -937,6 +953,31 @@ def _tandem_of_program_b(program_b) -> None:
         place=CANARIES[7],
     )
     lifecycle.goal_add(tandem=tandem, title=CANARIES[6])
+    # A document on B's tandem: the canary in its title and inside the file.
+    _document(tandem, title=CANARIES[13])
+
+
+def _document(tandem, *, title: str):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from tandems.services import documents
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return documents.document_add(
+        program=tandem.program,
+        upload=SimpleUploadedFile("vereinbarung.pdf", buffer.getvalue()),
+        title=title,
+        kind="vereinbarung",
+        by=None,
+        tandem=tandem,
+    )
 
 
 def _event_of_program_b(program_b) -> None:

@@ -116,6 +116,13 @@ SCENARIOS = {
     "program_message": ("coordinator", "/koordination/programme/{program}/nachricht/", None),
     "todo": ("coordinator", "/koordination/aufgaben/neu/", None),
     "people_import_upload": ("coordinator", "/koordination/programme/{program}/import/", None),
+    # Without a file (the parser leaves file inputs out): refused, nothing stored. The files
+    # themselves are tried in tests/tandems/test_documents.py.
+    "document_upload": (
+        "coordinator",
+        "/koordination/mentees/{mentee}/",
+        "/koordination/mentees/{mentee}/dokumente/",
+    ),
     "staff_organization": ("staff", "/netzwerk/traeger/neu/", None),
     "staff_program": ("staff", "/netzwerk/programme/{program}/", None),
     "staff_grant": (
@@ -201,6 +208,7 @@ FUZZED = {
     "tandems.forms.tandem.TandemEndForm": ELSEWHERE,
     "tandems.forms.tandem.GoalForm": ELSEWHERE,
     "tandems.forms.tandem.GoalProgressForm": ELSEWHERE,
+    "tandems.forms.documents.DocumentForm": "document_upload",
     "tandems.forms.support.SupportContactForm": "support_log",
     "tandems.forms.support.ConcernForm": "concern_new",
     # Closing needs an open concern each time; its bad input is in tests/tandems/test_concerns.py.

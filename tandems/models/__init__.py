@@ -1,4 +1,5 @@
 from .coordination import ProgramMessage, ProgramMessageRecipient, Todo
+from .documents import Document
 from .people import (
     AgeGroup,
     Application,
@@ -43,6 +44,7 @@ __all__ = [
     "Concern",
     "ConsentRecord",
     "DayTime",
+    "Document",
     "Goal",
     "Meeting",
     "Mentee",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from tandems.forms.coordination import (
     TrainingForm,
     add_service_errors,
 )
+from tandems.forms.documents import DocumentForm
 from tandems.models import AgeGroup, Application, Mentee, ScreeningRecord, availability_slots
 
 CRITERION_LABELS = {
@@ -136,6 +138,13 @@ class ApplicationDetailView(AccessLogMixin, ApplicationMixin, DetailView):
             training_form=TrainingForm(application=application),
             conduct_form=ConductForm(application=application),
             mentor_busy=busy,
+            documents=selectors.documents_of_record(
+                program=application.program, volunteer=application.volunteer
+            ),
+            document_form=DocumentForm(),
+            document_upload_url=reverse(
+                "tandems:coordination_application_document", args=[application.pk]
+            ),
             mentee_matches=(
                 selectors.mentees_for_volunteer(program=application.program, profile=profile)
                 if profile
@@ -322,6 +331,9 @@ class MenteeDetailView(AccessLogMixin, CoordinatorPermissionMixin, DetailView):
             tandems=mentee.tandems.select_related("mentor__volunteer_profile"),
             consents=mentee.consents.order_by("given_at"),
             history=audit_selectors.record_history(obj=mentee),
+            documents=selectors.documents_of_record(program=mentee.program, mentee=mentee),
+            document_form=None if mentee.anonymised_at else DocumentForm(),
+            document_upload_url=reverse("tandems:coordination_mentee_document", args=[mentee.pk]),
             candidates=[
                 {
                     "match": match,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from programs.permissions import CoordinatorPermissionMixin
 from tandems import selectors, services
 from tandems.charts import Series, line_chart
 from tandems.forms.coordination import TANDEM_NOTE_HELP, add_service_errors
+from tandems.forms.documents import DocumentForm
 from tandems.forms.tandem import (
     CheckInForm,
     GoalForm,
@@ -187,6 +189,9 @@ class TandemDetailView(AccessLogMixin, TandemMixin, TemplateView):
             can_resume=tandem.status == Tandem.Status.PAUSED and Tandem.Status.ACTIVE in allowed,
             can_end=bool(allowed & set(Tandem.ENDED)),
             note_help=TANDEM_NOTE_HELP,
+            documents=selectors.documents_of_record(program=tandem.program, tandem=tandem),
+            document_form=DocumentForm(),
+            document_upload_url=reverse("tandems:coordination_tandem_document", args=[tandem.pk]),
         )
         return context
 
