@@ -132,7 +132,7 @@ def invitation_revoke(*, invitation: CoordinatorInvitation) -> CoordinatorInvita
 
 def _open_for_update(invitation: CoordinatorInvitation) -> CoordinatorInvitation:
     invitation = (
-        CoordinatorInvitation.objects.select_for_update()
+        CoordinatorInvitation.objects.select_for_update(of=("self",))
         .select_related("program", "invited_by")
         .get(pk=invitation.pk)
     )
