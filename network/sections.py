@@ -45,6 +45,12 @@ def _open_invitations() -> int:
     return open_invitation_count()
 
 
+def _news_in_review() -> int:
+    from news.models import NewsItem
+
+    return NewsItem.objects.filter(status=NewsItem.Status.REVIEW).count()
+
+
 def _events_in_review() -> int:
     from events.models import Event
 
@@ -69,6 +75,13 @@ SECTIONS: list[Section] = [
         WAITING,
     ),
     Section(
+        _("News to review"),
+        "news:review_queue",
+        _("News items proposed by coordinators about their programs."),
+        _news_in_review,
+        WAITING,
+    ),
+    Section(
         _("Programs"),
         "programs:staff_programs",
         _("Every listing, whatever its status: create, edit, archive; assign coordinators."),
@@ -86,6 +99,36 @@ SECTIONS: list[Section] = [
         _("Invitations by e-mail that have not been accepted yet."),
         _open_invitations,
         ngettext_lazy("%(count)d open", "%(count)d open", "count"),
+    ),
+    Section(
+        _("Program import"),
+        "programs:import",
+        _("Programs from a CSV file or an Excel workbook: map the columns, check, import."),
+    ),
+    Section(
+        _("News"),
+        "news:staff_list",
+        _("Write, edit, publish and take offline the network's news."),
+    ),
+    Section(
+        _("Editorial pages"),
+        "pages:staff_pages",
+        _("The pages about mentoring, the network and contact, and the legal pages."),
+    ),
+    Section(
+        _("Partners"),
+        "pages:staff_partners",
+        _("Funders and partners with their logos in the footer."),
+    ),
+    Section(
+        _("Contact people"),
+        "pages:staff_contacts",
+        _("The people named on the contact page."),
+    ),
+    Section(
+        _("Vocabularies"),
+        "vocabularies",
+        _("Target groups, topics, formats, event types and news topics: add, rename, reorder."),
     ),
     Section(
         _("Network report"),
