@@ -13,7 +13,8 @@ Each program sets its periods (`ProgramTandemSettings`); what the law fixes is f
 - event registrations: anonymised N months (default 3) after the event; those whose address was
   never confirmed (double opt-in) are deleted REGISTRATION_CONFIRM_HOURS (default 24) after they
   were made, by their own run every 5 minutes (events.services.registrations_expire);
-- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90);
+- the outbox's finished rows: deleted after NOTIFICATION_RETENTION_DAYS (default 90); so are
+  the network's feedback notices (programs.ModerationNotice) once their recipient acted on them;
 - coordinators' messages to volunteers, with their recipients: deleted
   PROGRAM_MESSAGE_RETENTION_MONTHS (default 24) after sending; done to-dos
   TODO_RETENTION_MONTHS (default 12) after they were done.
@@ -51,7 +52,7 @@ from events.models import Event, Registration
 from events.occurrences import occurrences
 from notifications.models import Notification
 from programs.invitations import invitations_expired_before
-from programs.models import Program
+from programs.models import ModerationNotice, Program
 from tandems.models import (
     Application,
     CodeOfConductSignature,
@@ -345,6 +346,13 @@ def _old_invitations(now):
     )
 
 
+def _settled_moderation_notices(now):
+    """The network's feedback that its recipient acted on N days ago or earlier (as the outbox)."""
+    days = settings.NOTIFICATION_RETENTION_DAYS
+    before = local_datetime(_local_day(now) - timedelta(days=days - 1), time(0, 0))
+    return ModerationNotice.objects.filter(settled_at__lt=before)
+
+
 def run(*, now=None) -> RetentionRun:
     """Delete and anonymise what is due; one transaction, so a failure changes nothing."""
     now = now or timezone.now()
@@ -361,6 +369,7 @@ def run(*, now=None) -> RetentionRun:
         services.registrations_anonymise(Registration.objects.filter(pk__in=due.registrations))
         _old_notifications(now).delete()
         _old_invitations(now).delete()
+        _settled_moderation_notices(now).delete()
         finished = [
             ProgramMessage.objects.filter(pk__in=due.messages),
             Todo.objects.filter(pk__in=due.todos),

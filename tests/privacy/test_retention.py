@@ -226,6 +226,29 @@ def test_finished_outbox_rows_go_after_90_days(coordinator):
 
 
 @pytest.mark.clock
+def test_the_networks_feedback_goes_90_days_after_it_was_acted_on(coordinator):
+    from programs import services as program_services
+    from programs.models import ModerationNotice
+
+    with time_machine.travel(at(2027, 1, 4, 10, 0), tick=False):
+        program = program_services.program_propose(
+            user=coordinator.user,
+            values={"name": "Lernpaten", "postcode": "04109", "reach": "local"},
+            organization=coordinator.program.organization,
+        )
+        program_services.program_send_back(program=program, reason="Bitte ergänzen.", by=None)
+        waiting = ModerationNotice.objects.get()
+        program_services.program_send_back(program=program, reason="Noch einmal.", by=None)
+    open_notice = ModerationNotice.objects.get(settled_at__isnull=True)
+
+    run_on(date(2027, 4, 3))
+    assert ModerationNotice.objects.count() == 2
+    run_on(date(2027, 4, 4))
+    assert list(ModerationNotice.objects.all()) == [open_notice]
+    assert waiting != open_notice
+
+
+@pytest.mark.clock
 def test_dry_run_changes_nothing_and_counts_what_would_go(coordinator, capsys):
     with time_machine.travel(at(2027, 1, 15, 10, 0), tick=False):
         application = applicant(coordinator.program)

@@ -443,3 +443,52 @@ def test_the_coordination_page_reads_the_notices_in_a_fixed_number_of_queries(
 
     assert queries() == one
     assert client.get("/koordination/").content.decode().count("Bitte ergänzen.") == 10
+
+
+def test_the_news_queue_reads_a_fixed_number_of_queries(client, membership, staff):
+    client.force_login(staff)
+
+    def propose(count: int) -> None:
+        for number in range(count):
+            news_services.news_item_propose(
+                by=membership.user,
+                program=membership.program,
+                title=f"Meldung {number}",
+                teaser="Kurz.",
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/netzwerk/pruefung/meldungen/").status_code == 200
+        return len(captured)
+
+    propose(1)
+    one = queries()
+    propose(9)
+
+    assert queries() == one
+
+
+def test_the_proposal_page_speaks_english_under_en(client, membership):
+    client.force_login(membership.user)
+
+    response = client.post(f"/en{PROPOSE}", proposal())
+
+    html = response.content.decode()
+    assert "<h1>Propose a new program</h1>" in html
+    assert response.context["form"].errors["new_organization"] == [
+        "Please choose an organisation or give the name of a new one."
+    ]
+
+
+def test_the_news_list_links_the_fix_of_a_sent_back_item(client, membership, staff):
+    item = news_services.news_item_propose(
+        by=membership.user, program=membership.program, title="Zurück", teaser="Kurz."
+    )
+    news_services.news_item_send_back(item=item, by=staff, reason="Bitte kürzen.")
+    client.force_login(membership.user)
+
+    html = client.get("/koordination/meldungen/").content.decode()
+
+    assert f'href="/koordination/meldungen/{item.slug}/bearbeiten/"' in html
+    assert "Bitte kürzen." in html
