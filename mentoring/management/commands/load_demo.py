@@ -12,7 +12,7 @@ from news.demo import create_demo_news
 from notifications.services import held_back
 from pages.demo import create_demo_pages
 from programs import services as program_services
-from programs.demo import create_demo_programs, generate_programs
+from programs.demo import create_demo_import, create_demo_programs, generate_programs
 from programs.models import Program, ProgramCoordinator
 from tandems.demo import create_demo_people, generate_tandems
 
@@ -100,6 +100,7 @@ class Command(BaseCommand):
                 program, user = programs[name], users[email]
                 if not ProgramCoordinator.objects.filter(program=program, user=user).exists():
                     program_services.coordinator_grant(program=program, user=user)
+        create_demo_import(user=users["netzwerk@example.org"])
         for email, _name, _label, role in DEMO_USERS:
             if role or email in DEMO_COORDINATION:
                 self.demo_second_factor(users[email])
