@@ -585,3 +585,11 @@ def test_bulk_write_refused_by_the_database_falls_back_to_row_by_row(db, monkeyp
     assert sorted(Program.objects.values_list("external_id", flat=True)) == ["L-0", "L-1", "L-2"]
     assert Organization.objects.count() == 2
     assert Program.objects.get(external_id="L-2").topics.count() == 1
+
+
+def test_english_under_en(client, staff):
+    page = client.get("/en/netzwerk/import/").content.decode()
+    refused = client.post("/en/netzwerk/import/", {"file": SimpleUploadedFile("a.csv", b"%PDF")})
+
+    assert "<h1>Import programs</h1>" in page
+    assert "This file is not a table." in refused.content.decode()
