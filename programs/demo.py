@@ -1,6 +1,7 @@
 """Demo programs for `load_demo`: a hand-written set across all 16 Länder, and a generated
 benchmark set of any size."""
 
+import io
 import random
 
 from django.db import transaction
@@ -270,3 +271,25 @@ def create_demo_invitation(*, program: Program, by) -> None:
 
     if not CoordinatorInvitation.objects.open().filter(email=DEMO_INVITATION_EMAIL).exists():
         invitation_create(program=program, email=DEMO_INVITATION_EMAIL, by=by)
+
+
+DEMO_IMPORT = (
+    "Programmname;Organisation;Zielgruppen;PLZ;Ort;Status;Projekt-Nr.\n"
+    "Zukunftspaten Hamburg;Zukunftspaten e. V.;jugendliche;20095;Hamburg;published;ZP-HH-1\n"
+    "Zukunftspaten Köln;Zukunftspaten e.V.;jugendliche|junge-erwachsene;50667;Köln;;ZP-K-1\n"
+)
+
+
+def create_demo_import(*, user) -> None:
+    """One finished browser import by network staff (/netzwerk/import/ lists it): two programs
+    of one Träger spelled two ways, one without a status, a column mapped by hand."""
+    from .models import ProgramImport
+    from .services_import import program_import_map, program_import_run, program_import_upload
+
+    if ProgramImport.objects.exists():
+        return
+    record = program_import_upload(upload=io.BytesIO(DEMO_IMPORT.encode("utf-8-sig")), user=user)
+    record.file_name = "programme-netzwerk.csv"
+    record.save(update_fields=["file_name"])
+    program_import_map(record=record, mapping={**record.mapping, "Projekt-Nr.": "Externe ID"})
+    program_import_run(record=record, dry_run=False, partial=False)

@@ -267,6 +267,7 @@ class RowResult:
     m2m: dict = field(default_factory=dict, repr=False)
     new_organization: str = ""  # name of a Träger to create when writing
     changed: set[str] = field(default_factory=set, repr=False)  # fields an update changes
+    current_terms: dict = field(default_factory=dict, repr=False)  # an existing program's terms
 
     def problem(self, header: str, message: str) -> None:
         self.problems.append(Problem(self.line, header, message))
@@ -481,9 +482,11 @@ class _Context:
 
     def __init__(self, rows: list[tuple[int, dict[str, str]]]):
         self.vocabularies = {}
+        self.terms_by_pk: dict[str, dict[int, models.Model]] = {}
         for column in COLUMNS:
             if column.kind == "vocabulary":
                 terms = list(column.vocabulary.objects.all())
+                self.terms_by_pk[column.field] = {term.pk: term for term in terms}
                 table = {term.name_de.casefold(): term for term in terms}
                 table.update({term.slug.casefold(): term for term in terms})
                 self.vocabularies[column.field] = (table, [term.slug for term in terms])
@@ -543,10 +546,26 @@ class _Context:
         pks = {pk for pk, _how in self.matches.values()}
         self.programs_by_pk = {
             program.pk: program
-            for program in Program.objects.filter(pk__in=pks)
-            .select_related("organization")
-            .prefetch_related(*M2M_FIELDS)
+            for program in Program.objects.filter(pk__in=pks).select_related("organization")
         }
+        # The matched programs' terms, from the link tables and the vocabularies loaded above:
+        # prefetch_related built a queryset per program and relation (7 of 8 s for 3,000 rows).
+        self.current_terms: dict[int, dict[str, list]] = {pk: {} for pk in pks}
+        ordered = sorted(pks)
+        for relation in M2M_FIELDS:
+            through = getattr(Program, relation).through
+            source = getattr(Program, relation).field.m2m_field_name()
+            target = getattr(Program, relation).field.m2m_reverse_field_name()
+            for pk in ordered:
+                self.current_terms[pk][relation] = []
+            for start in range(0, len(ordered), 5000):
+                links = through.objects.filter(
+                    **{f"{source}_id__in": ordered[start : start + 5000]}
+                ).values_list(f"{source}_id", f"{target}_id")
+                for program_id, term_id in links:
+                    self.current_terms[program_id][relation].append(
+                        self.terms_by_pk[relation][term_id]
+                    )
 
     def match(self, line: int) -> tuple[Program | None, str]:
         pk, how = self.matches.get(line, (None, ""))
@@ -810,6 +829,7 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
         _add_validation_error(row, error)
 
     if before is not None:
+        row.current_terms = context.current_terms[program.pk]
         after = _snapshot(program)
         row.changed = {name for name in before if before[name] != after[name]}
         if "organization_id" in row.changed or row.new_organization:
@@ -822,7 +842,8 @@ def _check_row(line: int, values: dict[str, str], context: _Context) -> RowResul
         not row.new_organization
         and _snapshot(program) == before
         and all(
-            {term.pk for term in terms} == {term.pk for term in getattr(program, name).all()}
+            {term.pk for term in terms}
+            == {term.pk for term in context.current_terms[program.pk][name]}
             for name, terms in row.m2m.items()
         )
     ):
@@ -1000,6 +1021,7 @@ def _write_bulk(rows: list[RowResult]) -> None:
         created=[row.program for row in rows if row.action == CREATED],
         updated=[(row.program, row.changed) for row in rows if row.action == UPDATED],
         m2m={id(row.program): row.m2m for row in rows},
+        current={id(row.program): row.current_terms for row in rows if row.current_terms},
     )
 
 

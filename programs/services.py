@@ -222,14 +222,19 @@ def organizations_bulk_create(*, names: list[str]) -> list[Organization]:
 
 
 def programs_bulk_save(
-    *, created: list[Program], updated: list[tuple[Program, set[str]]], m2m: dict
+    *,
+    created: list[Program],
+    updated: list[tuple[Program, set[str]]],
+    m2m: dict,
+    current: dict | None = None,
 ) -> None:
     """Store many checked listings at once: what program_save does for one (search text,
     vocabularies, the public caches), in a few queries per 500 new programs and one per changed
     one, instead of about fifteen per program. The programs must have been located
     (program_locate) and validated (full_clean) by the caller, their slugs and external ids
     checked to be free. `updated` pairs each changed program with the names of its changed
-    fields; `m2m` maps a program (by id()) to {relation: terms} for the relations to set.
+    fields; `m2m` maps a program (by id()) to {relation: terms} for the relations to set;
+    `current`, likewise, to the terms an updated program has now (else they are queried).
 
     Raises IntegrityError when the database refuses a row: the caller's transaction then
     holds nothing of this call when it wraps it in a savepoint.
@@ -240,7 +245,8 @@ def programs_bulk_save(
         program.search_text = program_search_text(program=program, terms=terms)
     Program.objects.bulk_create(created, batch_size=BULK_BATCH_SIZE)
     for program, fields in updated:
-        text = program_search_text(program=program, terms=m2m.get(id(program)))
+        terms = (current or {}).get(id(program), {}) | m2m.get(id(program), {})
+        text = program_search_text(program=program, terms=terms)
         changed = set(fields) | ({"search_text"} if text != program.search_text else set())
         program.search_text = text
         values = {"updated_at": now}

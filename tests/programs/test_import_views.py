@@ -520,3 +520,76 @@ def test_expiry_task_runs_hourly(settings, staff):
         "schedule": 3600,
     }
     assert expire_imports.delay().get() == 1
+
+
+# --- The engine's bulk writing ----------------------------------------------------------------
+
+
+def bulk_rows(topics="lesen-und-sprache", summary="Lesen mit Kindern."):
+    return [
+        {
+            "Name": f"Lesepaten {number}",
+            "Träger": f"Bürgerstiftung {number % 2} e. V.",
+            "Kurzbeschreibung": summary,
+            "Zielgruppen": "kinder|Familien",
+            "Themen": topics,
+            "PLZ": "04109",
+            "Externe ID": f"L-{number}",
+        }
+        for number in range(3)
+    ]
+
+
+def test_bulk_import_keeps_search_text_vocabularies_and_location(db):
+    from programs.imports import programs_import
+
+    report = programs_import(rows=bulk_rows())
+
+    assert report.written
+    program = Program.objects.get(external_id="L-1")
+    assert sorted(program.target_groups.values_list("slug", flat=True)) == ["familien", "kinder"]
+    assert list(program.topics.values_list("slug", flat=True)) == ["lesen-und-sprache"]
+    assert (program.state, program.latitude is not None, program.city) == ("SN", True, "")
+    assert program.search_text == (
+        "Lesepaten 1 Lesen mit Kindern. Bürgerstiftung 1 e. V. Kinder Children Familien Families "
+        "Lesen und Sprache Reading and language"
+    )
+    assert Organization.objects.count() == 2
+
+    updated = programs_import(rows=bulk_rows(topics="schule-und-lernen", summary="Neu."))
+
+    assert [row.action for row in updated.rows] == ["updated"] * 3
+    program.refresh_from_db()
+    assert list(program.topics.values_list("slug", flat=True)) == ["schule-und-lernen"]
+    assert sorted(program.target_groups.values_list("slug", flat=True)) == ["familien", "kinder"]
+    assert program.search_text == (
+        "Lesepaten 1 Neu. Bürgerstiftung 1 e. V. Kinder Children Familien Families "
+        "Schule und Lernen School and learning"
+    )
+    assert program.updated_at > program.created_at
+
+
+def test_bulk_write_refused_by_the_database_falls_back_to_row_by_row(db, monkeypatch):
+    from django.db import IntegrityError
+
+    from programs import imports
+
+    def refuse(**kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(imports, "programs_bulk_save", refuse)
+
+    report = imports.programs_import(rows=bulk_rows())
+
+    assert report.written
+    assert sorted(Program.objects.values_list("external_id", flat=True)) == ["L-0", "L-1", "L-2"]
+    assert Organization.objects.count() == 2
+    assert Program.objects.get(external_id="L-2").topics.count() == 1
+
+
+def test_english_under_en(client, staff):
+    page = client.get("/en/netzwerk/import/").content.decode()
+    refused = client.post("/en/netzwerk/import/", {"file": SimpleUploadedFile("a.csv", b"%PDF")})
+
+    assert "<h1>Import programs</h1>" in page
+    assert "This file is not a table." in refused.content.decode()

@@ -13,6 +13,7 @@ from notifications.services import held_back
 from pages.demo import create_demo_pages
 from programs import services as program_services
 from programs.demo import (
+    create_demo_import,
     create_demo_invitation,
     create_demo_programs,
     create_demo_proposal,
@@ -110,6 +111,7 @@ class Command(BaseCommand):
         create_demo_invitation(
             program=programs["Ankommenspatenschaften Duisburg"], by=users["netzwerk@example.org"]
         )
+        create_demo_import(user=users["netzwerk@example.org"])
         for email, _name, _label, role in DEMO_USERS:
             if role or email in DEMO_COORDINATION:
                 self.demo_second_factor(users[email])
