@@ -200,3 +200,12 @@ _TRANSLITERATION = str.maketrans(
 def german_slug(text: str) -> str:
     """A slug that spells umlauts the German way: „Größe“ → groesse, not grosse or grasse."""
     return slugify(text.translate(_TRANSLITERATION))
+
+
+def free_slug(base: str, *taken) -> str:
+    """`base`, or `base-2`, `base-3` ... : the first in none of the `taken` collections."""
+    slug, number = base, 1
+    while any(slug in slugs for slugs in taken):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

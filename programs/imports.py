@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext, override
 
 from core.spreadsheet import FORMULA_STARTS
 from core.tabular import parse_date
-from core.text import german_slug
+from core.text import free_slug
 
 from . import gazetteer
 from .models import Format, FundingBadge, Organization, Program, State, TargetGroup, Topic
@@ -31,6 +31,8 @@ from .services import (
     program_locate,
     program_save,
     programs_bulk_save,
+    slug_base,
+    unique_slug,
 )
 
 MULTI_SEPARATOR = "|"  # what the export writes between several values in one cell
@@ -600,11 +602,9 @@ class _Context:
                 blocks.setdefault(block, set()).add(key)
 
     def new_slug(self, name: str) -> str:
-        base = german_slug(name)[:190].strip("-") or "programm"
-        slug, number = base, 1
-        while slug in self.existing_slugs or slug in self.taken_slugs:
-            number += 1
-            slug = f"{base}-{number}"
+        slug = free_slug(
+            slug_base(name, fallback="programm"), self.existing_slugs, self.taken_slugs
+        )
         self.taken_slugs.add(slug)
         return slug
 
@@ -1054,15 +1054,9 @@ def _write_rows(report: ImportReport) -> None:
 
 
 def _organization_create(*, name: str) -> Organization:
-    base = german_slug(name)[:190].strip("-") or "traeger"
-    existing = set(
-        Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    organization = Organization(
+        name=name, slug=unique_slug(model=Organization, name=name, fallback="traeger")
     )
-    slug, number = base, 1
-    while slug in existing:
-        number += 1
-        slug = f"{base}-{number}"
-    organization = Organization(name=name, slug=slug)
     organization.full_clean()
     organization.save()
     return organization

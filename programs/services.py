@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import images
-from core.text import german_slug
+from core.text import free_slug, german_slug
 from core.workflow import transition
 
 from . import cache, gazetteer
@@ -105,21 +105,26 @@ def program_save(*, program: Program, m2m: dict | None = None) -> Program:
     return program
 
 
+# Fixed paths beside <slug> (/koordination/programme/neu/, /netzwerk/programme/neu/,
+# /netzwerk/traeger/neu/): never a program's or an organisation's slug.
+RESERVED_SLUGS = {"neu"}
+
+
+def slug_base(name: str, *, fallback: str, max_length: int = 200) -> str:
+    """The German slug of `name` (umlauts as ae, oe, ue) to number from, room left for "-N"."""
+    base = german_slug(name)[: max_length - 10].strip("-") or fallback
+    return f"{fallback}-{base}" if base in RESERVED_SLUGS else base
+
+
 def unique_slug(*, model, name: str, fallback: str, exclude_pk=None) -> str:
-    """A free slug of `model` from `name`, German spelling (umlauts as ae, oe, ue), numbered
-    "-2", "-3" ... when taken."""
-    field = model._meta.get_field("slug")
-    base = german_slug(name)[: field.max_length - 10].strip("-") or fallback
+    """A free slug of `model` from `name`, numbered "-2", "-3" ... when taken."""
+    base = slug_base(name, fallback=fallback, max_length=model._meta.get_field("slug").max_length)
     taken = set(
         model.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return free_slug(base, taken)
 
 
 @transaction.atomic
@@ -209,11 +214,7 @@ def organizations_bulk_create(*, names: list[str]) -> list[Organization]:
     taken = set(Organization.objects.values_list("slug", flat=True))
     organizations = []
     for name in names:
-        base = german_slug(name)[:190].strip("-") or "traeger"
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
+        slug = free_slug(slug_base(name, fallback="traeger"), taken)
         taken.add(slug)
         organization = Organization(name=name, slug=slug)
         organization.full_clean(validate_unique=False)  # the slugs are free, checked above
@@ -367,20 +368,8 @@ def organization_key(name: str) -> str:
 
 
 def unique_program_slug(name: str) -> str:
-    """The German slug of a new program's name, numbered when taken; never a fixed path of the
-    coordinators' pages (/koordination/programme/neu/)."""
-    base = german_slug(name)[:190].strip("-") or "programm"
-    if base in RESERVED_PROGRAM_SLUGS:
-        base = f"programm-{base}"
-    existing = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in existing:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-RESERVED_PROGRAM_SLUGS = {"neu"}
+    """The German slug of a new program's name, numbered when taken."""
+    return unique_slug(model=Program, name=name, fallback="programm")
 
 
 def organization_for_name(*, name: str) -> Organization:
@@ -391,15 +380,9 @@ def organization_for_name(*, name: str) -> Organization:
     for organization in Organization.objects.order_by("pk"):
         if organization_key(organization.name) == key:
             return organization
-    base = german_slug(name)[:190].strip("-") or "traeger"
-    existing = set(
-        Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    organization = Organization(
+        name=name, slug=unique_slug(model=Organization, name=name, fallback="traeger")
     )
-    slug, number = base, 1
-    while slug in existing:
-        number += 1
-        slug = f"{base}-{number}"
-    organization = Organization(name=name, slug=slug)
     organization.full_clean()
     organization.save()
     return organization

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.text import german_slug
+from core.text import free_slug, german_slug
 
 from .models import Vocabulary
 
@@ -17,11 +17,7 @@ SLUG_LENGTH = 55
 def _unique_slug(model: type[Vocabulary], label: str) -> str:
     base = german_slug(label)[:SLUG_LENGTH].strip("-") or "begriff"
     taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return free_slug(base, taken)
 
 
 @transaction.atomic

@@ -368,6 +368,21 @@ def test_new_slug_spells_umlauts_the_german_way():
 
 
 @pytest.mark.django_db
+def test_new_slugs_never_take_the_fixed_path_neu():
+    # /koordination/programme/neu/, /netzwerk/programme/neu/ and /netzwerk/traeger/neu/ are
+    # pages of their own: a program or Träger called "Neu" must not hide them.
+    rows = [["Neu", "Neu", "04109"], ["NEU!", "Neu", "04109"]]
+
+    run_import(make_csv(rows, headers=["Name", "Träger", "PLZ"]))
+
+    assert sorted(Program.objects.values_list("slug", flat=True)) == [
+        "programm-neu",
+        "programm-neu-2",
+    ]
+    assert Organization.objects.get().slug == "traeger-neu"
+
+
+@pytest.mark.django_db
 def test_existing_slug_without_umlaut_is_kept():
     program = ProgramFactory(slug="schulerpaten", name="Schülerpaten")
     rows = [["schulerpaten", "Schülerpaten", program.organization.name, "Neu."]]
