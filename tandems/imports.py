@@ -340,6 +340,21 @@ def _consent_moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
+def _external_id_once(values, report, seen: dict) -> str:
+    """The row's external id (its label in the report); an error when an earlier row of the
+    file has it (`seen`: id -> line)."""
+    external_id = values.get("external_id") or ""
+    report.label = external_id
+    if external_id and external_id in seen:
+        report.errors.append(
+            _("The external id is in the file twice (also in line %(line)s).")
+            % {"line": seen[external_id]}
+        )
+    elif external_id:
+        seen[external_id] = report.line
+    return external_id
+
+
 def _not_future(values, keys, report, today):
     for key in keys:
         day = values.get(key)
@@ -680,15 +695,7 @@ def _plan_mentees(program, read, by, today):
     )
     seen, plans = {}, []
     for report, values in read:
-        external_id = values.get("external_id") or ""
-        report.label = external_id
-        if external_id and external_id in seen:
-            report.errors.append(
-                _("The external id is in the file twice (also in line %(line)s).")
-                % {"line": seen[external_id]}
-            )
-        elif external_id:
-            seen[external_id] = report.line
+        external_id = _external_id_once(values, report, seen)
         _not_future(values, ("guardian_consent_on", "waiting_since"), report, today)
         year = _year_of_birth(values, report, lowest=1920, highest=today.year)
         postcode = _postcode(values, report)
@@ -838,15 +845,7 @@ def _plan_tandems(program, read, by, today):
                 valid_records[record.volunteer_id] = True
     seen, plans = {}, []
     for report, values in read:
-        external_id = values.get("external_id") or ""
-        report.label = external_id
-        if external_id and external_id in seen:
-            report.errors.append(
-                _("The external id is in the file twice (also in line %(line)s).")
-                % {"line": seen[external_id]}
-            )
-        elif external_id:
-            seen[external_id] = report.line
+        external_id = _external_id_once(values, report, seen)
         _not_future(values, ("started_on", "ended_on"), report, today)
         mentor = accounts.get((values.get("mentor_email") or "").lower())
         if values.get("mentor_email") and (mentor is None or mentor.pk not in volunteers):
