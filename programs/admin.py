@@ -5,7 +5,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import NetworkStaffAdminMixin
 from accounts.selectors import user_by_verified_address
 
 from . import services
@@ -23,7 +22,7 @@ from .models import (
 
 
 @admin.register(TargetGroup, Topic, Format, FundingBadge)
-class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -31,7 +30,7 @@ class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "is_network_member"]
     list_filter = ["is_network_member"]
     search_fields = ["name", "city"]
@@ -39,7 +38,7 @@ class OrganizationAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 class ProgramCoordinatorForm(forms.ModelForm):
-    """A grant names the account by its confirmed address: network staff see no list of users."""
+    """A grant names the account by its confirmed address, as under /netzwerk/programme/."""
 
     email = forms.EmailField(
         label=_("e-mail address"),
@@ -71,7 +70,7 @@ class ProgramCoordinatorForm(forms.ModelForm):
         return user.email
 
 
-class ProgramCoordinatorInline(NetworkStaffAdminMixin, admin.TabularInline):
+class ProgramCoordinatorInline(admin.TabularInline):
     """Grants and revocations go through programs.services: audited, and mailed to the others."""
 
     model = ProgramCoordinator
@@ -120,7 +119,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
     change_list_template = "admin/programs/program/change_list.html"
     list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
@@ -199,7 +198,7 @@ class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgramChange)
-class ProgramChangeAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class ProgramChangeAdmin(admin.ModelAdmin):
     list_display = ["program", "status", "submitted_by", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["program", "submitted_by"]
