@@ -1,14 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_by_verified_address
 
 from . import services
-from .imports import COLUMNS, programs_import
 from .models import (
     Format,
     FundingBadge,
@@ -94,18 +91,6 @@ def _run(modeladmin, request, queryset, service, done):
         modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
 
-class ProgramImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
-    dry_run = forms.BooleanField(
-        label=_("Dry run: check the file and show the report without saving"),
-        required=False,
-        initial=True,
-    )
-    partial = forms.BooleanField(
-        label=_("Save the valid rows even when other rows have errors"), required=False
-    )
-
-
 class ProgramAdminForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -121,7 +106,6 @@ class ProgramAdminForm(forms.ModelForm):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
-    change_list_template = "admin/programs/program/change_list.html"
     list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
     list_filter = ["status", "state", "availability", "reach", "target_groups", "topics"]
     list_select_related = ["organization"]
@@ -132,35 +116,6 @@ class ProgramAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "submitted_by"]
     inlines = [ProgramCoordinatorInline]
     actions = ["publish", "archive"]
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name=name), *super().get_urls()]
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = ProgramImportForm(request.POST, request.FILES)
-        else:
-            form = ProgramImportForm()
-        if form.is_bound and form.is_valid():
-            report = programs_import(
-                file=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
-                partial=form.cleaned_data["partial"],
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import programs from CSV"),
-            "form": form,
-            "report": report,
-            "columns": [column.header for column in COLUMNS],
-        }
-        return TemplateResponse(request, "admin/programs/program/import.html", context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgramCoordinator:

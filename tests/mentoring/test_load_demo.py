@@ -85,7 +85,7 @@ def _demo_code(at: float) -> str:
     ("email", "page"),
     [
         ("koordination@example.org", "/koordination/"),
-        ("netzwerk@example.org", "/admin/"),
+        ("netzwerk@example.org", "/netzwerk/"),
         ("betrieb@example.org", "/admin/"),
     ],
 )
