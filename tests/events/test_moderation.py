@@ -179,6 +179,23 @@ def test_staff_keep_a_network_event_without_the_admin(client, staff_user, progra
     assert client.get("/admin/events/event/").status_code != 200
 
 
+def test_the_event_page_leads_staff_and_organisers_to_the_edit_page(
+    client, staff_user, coordinator, other_coordinator, program
+):
+    event = services.event_publish(event=draft_of(program), by=None)
+    edit = f'href="{url(event, "bearbeiten")}"'
+    page = f"/veranstaltungen/{event.slug}/"
+
+    anonymous = client.get(page).content.decode()
+    seen = []
+    for user in (staff_user, coordinator, other_coordinator):
+        client.force_login(user)
+        seen.append(edit in client.get(page).content.decode())
+
+    assert edit not in anonymous
+    assert seen == [True, True, False]
+
+
 def test_event_create_publish_button_ignored_for_coordinator(client, coordinator, program):
     client.force_login(coordinator)
 
