@@ -4,11 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import UserChangeForm, UserCreationForm
 from .models import User
-from .roles import OperatorOnlyAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(OperatorOnlyAdminMixin, BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["email"]

@@ -1,4 +1,5 @@
-"""The admin of the calendar: network staff edit the vocabularies and events, publish and cancel.
+"""The admin of the calendar (operators; network staff use /koordination/veranstaltungen/):
+the vocabularies and events, publish and cancel.
 
 Every write goes through the services (validation, gazetteer, Markdown, SEQUENCE). The people
 who registered are personal data: the admin shows how many there are, not who.
@@ -16,7 +17,6 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import NetworkStaffAdminMixin
 from events.forms.event import https_formfield
 
 from . import services
@@ -24,7 +24,7 @@ from .models import Audience, Event, EventType, Registration
 
 
 @admin.register(EventType, Audience)
-class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -104,7 +104,7 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(Event)
-class EventAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class EventAdmin(admin.ModelAdmin):
     form = EventAdminForm
     fieldsets = [
         *FIELDSETS,

@@ -1,4 +1,3 @@
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,11 +9,8 @@ from mentoring import vocabulary_views
 from pages import health, views
 from tandems import impact
 
-# The admin login goes through allauth's login, so it shares its rate limits and verification.
-admin.site.login = secure_admin_login(admin.site.login)
-# Without a second factor, staff do not get this far: programs.middleware stops them before.
-admin.site.site_header = "Mentoring-Portal"
-admin.site.site_title = "Mentoring-Portal"
+# admin.site is the operators' (mentoring/admin_site.py): network staff are sent to /netzwerk/.
+# Without a second factor, operators do not get this far: programs.middleware stops them before.
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -75,6 +75,11 @@ SECTIONS: list[Section] = [
         WAITING,
     ),
     Section(
+        _("Events"),
+        "events:coordination_events",
+        _("The network's own events: create, edit, publish, cancel."),
+    ),
+    Section(
         _("News to review"),
         "news:review_queue",
         _("News items proposed by coordinators about their programs."),

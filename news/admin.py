@@ -1,18 +1,17 @@
-"""The admin of the news: staff write, review and publish items. Writes go through the services
-(Markdown rendering, slug checks); proposals of coordinators are the items "in review"."""
+"""The admin of the news (operators; network staff use /netzwerk/): items written, reviewed and
+published. Writes go through the services (Markdown rendering, slug checks); proposals of
+coordinators are the items "in review"."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from accounts.roles import NetworkStaffAdminMixin
 
 from . import services
 from .models import NewsItem, NewsTag
 
 
 @admin.register(NewsTag)
-class NewsTagAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class NewsTagAdmin(admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -32,7 +31,7 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class NewsItemAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "published_on", "teaser", "body"]}),
         (_("Image"), {"fields": ["image", "image_alt"]}),

@@ -1,18 +1,16 @@
-"""The outbox for network staff: counts by state, the failed rows with their error, a retry."""
+"""The outbox for operators: counts by state, the failed rows with their error, a retry."""
 
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import OperatorOnlyAdminMixin
-
 from . import services
 from .models import Notification, NotificationSettings
 
 
 @admin.register(Notification)
-class NotificationAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin):
     list_display = ["kind", "recipient", "due_at", "state", "attempts", "sent_at", "error"]
     list_filter = ["state", "kind"]
     search_fields = ["recipient", "error"]
@@ -60,7 +58,7 @@ class NotificationAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NotificationSettings)
-class NotificationSettingsAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "meeting_lead_hours", "checkin_reminders", "coordinator_digest"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]

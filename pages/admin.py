@@ -11,8 +11,6 @@ from django.contrib.flatpages.models import FlatPage
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import NetworkStaffAdminMixin
-
 from . import services
 from .forms import PageForm, PartnerForm
 from .models import LEGAL_SLUGS, ContactPerson, Partner
@@ -46,7 +44,7 @@ admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class PageAdmin(NetworkStaffAdminMixin, FlatPageAdmin):
+class PageAdmin(FlatPageAdmin):
     form = PageForm
     fieldsets = [(None, {"fields": ["url", "title", "content", "published", "position"]})]
     list_display = ["url", "title", page_language, page_is_legal, page_published, page_position]
@@ -70,14 +68,14 @@ class PageAdmin(NetworkStaffAdminMixin, FlatPageAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class ContactPersonAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "email", "phone", "position", "published"]
     list_editable = ["position", "published"]
     search_fields = ["name", "role", "email"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class PartnerAdmin(admin.ModelAdmin):
     form = PartnerForm
     list_display = ["name", "kind", "logo_preview", "url", "position", "published"]
     list_editable = ["position", "published"]

@@ -1,12 +1,10 @@
 from django.contrib import admin
 
-from accounts.roles import OperatorOnlyAdminMixin
-
 from .models import Erasure, RetentionRun
 
 
 @admin.register(Erasure)
-class ErasureAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class ErasureAdmin(admin.ModelAdmin):
     list_display = ["at", "person", "cause", "program", "applications_withdrawn", "tandems_ended"]
     list_filter = ["person", "cause"]
     readonly_fields = [field.name for field in Erasure._meta.fields]
@@ -16,7 +14,7 @@ class ErasureAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class RetentionRunAdmin(admin.ModelAdmin):
     list_display = ["at", "counts"]
     readonly_fields = ["at", "counts"]
 

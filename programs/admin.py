@@ -1,15 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import NetworkStaffAdminMixin
 from accounts.selectors import user_by_verified_address
 
 from . import services
-from .imports import COLUMNS, programs_import
 from .models import (
     Format,
     FundingBadge,
@@ -23,7 +19,7 @@ from .models import (
 
 
 @admin.register(TargetGroup, Topic, Format, FundingBadge)
-class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_de"]}
@@ -31,7 +27,7 @@ class VocabularyAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "is_network_member"]
     list_filter = ["is_network_member"]
     search_fields = ["name", "city"]
@@ -39,7 +35,7 @@ class OrganizationAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 class ProgramCoordinatorForm(forms.ModelForm):
-    """A grant names the account by its confirmed address: network staff see no list of users."""
+    """A grant names the account by its confirmed address, as under /netzwerk/programme/."""
 
     email = forms.EmailField(
         label=_("e-mail address"),
@@ -71,7 +67,7 @@ class ProgramCoordinatorForm(forms.ModelForm):
         return user.email
 
 
-class ProgramCoordinatorInline(NetworkStaffAdminMixin, admin.TabularInline):
+class ProgramCoordinatorInline(admin.TabularInline):
     """Grants and revocations go through programs.services: audited, and mailed to the others."""
 
     model = ProgramCoordinator
@@ -95,18 +91,6 @@ def _run(modeladmin, request, queryset, service, done):
         modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
 
-class ProgramImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
-    dry_run = forms.BooleanField(
-        label=_("Dry run: check the file and show the report without saving"),
-        required=False,
-        initial=True,
-    )
-    partial = forms.BooleanField(
-        label=_("Save the valid rows even when other rows have errors"), required=False
-    )
-
-
 class ProgramAdminForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -120,9 +104,8 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
-    change_list_template = "admin/programs/program/change_list.html"
     list_display = ["name", "organization", "city", "state", "status", "last_reviewed_at"]
     list_filter = ["status", "state", "availability", "reach", "target_groups", "topics"]
     list_select_related = ["organization"]
@@ -133,35 +116,6 @@ class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "submitted_by"]
     inlines = [ProgramCoordinatorInline]
     actions = ["publish", "archive"]
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name=name), *super().get_urls()]
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = ProgramImportForm(request.POST, request.FILES)
-        else:
-            form = ProgramImportForm()
-        if form.is_bound and form.is_valid():
-            report = programs_import(
-                file=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
-                partial=form.cleaned_data["partial"],
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import programs from CSV"),
-            "form": form,
-            "report": report,
-            "columns": [column.header for column in COLUMNS],
-        }
-        return TemplateResponse(request, "admin/programs/program/import.html", context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgramCoordinator:
@@ -199,7 +153,7 @@ class ProgramAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgramChange)
-class ProgramChangeAdmin(NetworkStaffAdminMixin, admin.ModelAdmin):
+class ProgramChangeAdmin(admin.ModelAdmin):
     list_display = ["program", "status", "submitted_by", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["program", "submitted_by"]

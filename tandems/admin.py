@@ -1,10 +1,8 @@
 from django.contrib import admin
 
-from accounts.roles import OperatorOnlyAdminMixin
-
 from .models import Application, PipelineStage, ProgramTandemSettings
 
-# Staff see the structure; volunteers', mentees' and § 72a records stay out of the admin on
+# Operators see the structure; volunteers', mentees' and § 72a records stay out of the admin on
 # purpose: coordinators work with them in /koordination/, program by program.
 admin.site.register(ProgramTandemSettings)
 
@@ -17,7 +15,7 @@ class PipelineStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["program", "stage", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["program", "stage"]

@@ -283,6 +283,9 @@ class EventDetailView(DetailView):
             structured_data=json_ld(event_structured_data(event, occurrence=main)),
             show_map=event.has_venue and event.latitude is not None,
             map_config=map_config(),
+            # Its organisers and network staff find the event's edit page from here, also a
+            # program's published event, which their lists do not show to staff.
+            can_edit=self.request.user.has_perm("events.edit_event", event),
         )
         return context
 

@@ -39,7 +39,7 @@ def changeable_event(request, slug: str) -> Event:
     event = get_object_or_404(
         Event.objects.select_related("event_type", "program", "organization"), slug=slug
     )
-    if not request.user.has_perm("events.change_event", event):
+    if not request.user.has_perm("events.edit_event", event):
         raise Http404
     return event
 

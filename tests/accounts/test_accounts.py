@@ -205,9 +205,12 @@ def test_admin_refuses_signed_in_volunteer(client, user):
 
 
 @pytest.mark.django_db
-def test_staff_reaches_admin(client, staff_user):
+def test_operator_reaches_admin_and_staff_are_sent_to_their_area(client, staff_user):
     client.force_login(staff_user)
+    staff = client.get("/admin/", follow=True).redirect_chain
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
+    assert staff[-1] == ("/netzwerk/", 302)
     assert client.get("/admin/").status_code == 200
 
 

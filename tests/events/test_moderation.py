@@ -157,6 +157,45 @@ def test_event_create_by_staff_published_at_once(client, staff_user, program):
     assert list(selectors.public_events()) == [event]
 
 
+def test_staff_keep_a_network_event_without_the_admin(client, staff_user, program):
+    """Create, edit and cancel an event of the network, all under /koordination/veranstaltungen/
+    and linked from /netzwerk/: the admin is the operators' alone."""
+    client.force_login(staff_user)
+    home = client.get(EN + "/netzwerk/").content.decode()
+
+    client.post(EN + NEW, form_data(program, organiser="network", action="publish"))
+    event = Event.objects.get()
+    client.post(EN + url(event, "bearbeiten"), form_data(program, organiser="network", title="Neu"))
+    client.post(EN + url(event, "absagen"))
+
+    event.refresh_from_db()
+    assert f'href="{EN}{LIST}"' in home
+    assert (event.title, event.status, event.program, event.organization) == (
+        "Neu",
+        Event.Status.CANCELLED,
+        None,
+        None,
+    )
+    assert client.get("/admin/events/event/").status_code != 200
+
+
+def test_the_event_page_leads_staff_and_organisers_to_the_edit_page(
+    client, staff_user, coordinator, other_coordinator, program
+):
+    event = services.event_publish(event=draft_of(program), by=None)
+    edit = f'href="{url(event, "bearbeiten")}"'
+    page = f"/veranstaltungen/{event.slug}/"
+
+    anonymous = client.get(page).content.decode()
+    seen = []
+    for user in (staff_user, coordinator, other_coordinator):
+        client.force_login(user)
+        seen.append(edit in client.get(page).content.decode())
+
+    assert edit not in anonymous
+    assert seen == [True, True, False]
+
+
 def test_event_create_publish_button_ignored_for_coordinator(client, coordinator, program):
     client.force_login(coordinator)
 

@@ -85,7 +85,7 @@ def _demo_code(at: float) -> str:
     ("email", "page"),
     [
         ("koordination@example.org", "/koordination/"),
-        ("netzwerk@example.org", "/admin/"),
+        ("netzwerk@example.org", "/netzwerk/"),
         ("betrieb@example.org", "/admin/"),
     ],
 )
@@ -221,7 +221,7 @@ def test_load_demo_prints_only_the_address_the_logins_and_where_mails_go(setting
         "The portal: http://127.0.0.1:8123/",
         "Demo logins, each with the password mentoring-demo:",
         "  betrieb@example.org          operator (superuser: the admin, settings)",
-        "  netzwerk@example.org         network staff (no people records)",
+        "  netzwerk@example.org         network staff (/netzwerk/, no people records)",
         "  koordination@example.org     coordinator in Leipzig and Dresden",
         "  koordination2@example.org    coordinator in Duisburg",
         "  mentorin@example.org         volunteer, mentor in a tandem",

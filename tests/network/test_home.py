@@ -112,8 +112,9 @@ def test_home_counts_what_waits_for_action(client):
     assert response.status_code == 200
     assert "2 warten auf Prüfung" in html  # one new listing, one change
     assert "1 offen" in html
-    for url in ("/koordination/pruefung/", "/netzwerk/programme/", "/netzwerk/traeger/",
-                "/netzwerk/einladungen/", "/koordination/netzwerk/bericht/"):  # fmt: skip
+    for url in ("/netzwerk/pruefung/", "/netzwerk/programme/", "/netzwerk/traeger/",
+                "/netzwerk/einladungen/", "/koordination/netzwerk/bericht/",
+                "/koordination/veranstaltungen/"):  # fmt: skip
         assert f'href="{url}"' in html
 
 

@@ -101,14 +101,14 @@ def _admin_post_data(response) -> dict:
     return data
 
 
-def test_network_staff_grant_in_the_admin_by_confirmed_address(
+def test_operator_grant_in_the_admin_by_confirmed_address(
     client, program_with_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     program, other = program_with_coordinator
-    staff = UserFactory(name="Nora Netzwerk", is_staff=True)
+    operator = UserFactory(name="Olga Betrieb", is_staff=True, is_superuser=True)
     new = UserFactory(name="Neo Neu", email="neo@example.org")
     unconfirmed = UserFactory(email="ohne@example.org", verified=False)
-    client.force_login(staff)
+    client.force_login(operator)
     url = f"/admin/programs/program/{program.pk}/change/"
     data = _admin_post_data(client.get(url))
     data["memberships-TOTAL_FORMS"] = "2"
@@ -122,16 +122,16 @@ def test_network_staff_grant_in_the_admin_by_confirmed_address(
     assert "Kein Konto hat diese Adresse bestätigt" in refused.content.decode()
     assert granted.status_code == 302
     assert set(program.coordinators.all()) == {other, new}
-    assert _trail(program)[0][:2] == ("Nora Netzwerk", "angelegt")
+    assert _trail(program)[0][:2] == ("Olga Betrieb", "angelegt")
     assert [mail.to for mail in mailoutbox] == [[other.email]]
 
 
-def test_network_staff_revoke_in_the_admin(
+def test_operator_revoke_in_the_admin(
     client, program_with_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     program, other = program_with_coordinator
     leaving = ProgramCoordinatorFactory(program=program, user=UserFactory(name="Lea Geht"))
-    client.force_login(UserFactory(name="Nora Netzwerk", is_staff=True))
+    client.force_login(UserFactory(name="Olga Betrieb", is_staff=True, is_superuser=True))
     url = f"/admin/programs/program/{program.pk}/change/"
     data = _admin_post_data(client.get(url))
     index = next(n for n in range(2) if str(data.get(f"memberships-{n}-id")) == str(leaving.pk))
@@ -142,5 +142,5 @@ def test_network_staff_revoke_in_the_admin(
 
     assert response.status_code == 302
     assert list(program.coordinators.all()) == [other]
-    assert _trail(program)[0][:2] == ("Nora Netzwerk", "gelöscht")
+    assert _trail(program)[0][:2] == ("Olga Betrieb", "gelöscht")
     assert [mail.to for mail in mailoutbox] == [[other.email]]

@@ -4,8 +4,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from programs.exports import programs_export_csv
@@ -398,79 +396,16 @@ def test_export_geojson_is_feature_collection_with_lon_lat():
     assert data["features"][0]["properties"]["url"].endswith("/programme/oeffentlich/")
 
 
-IMPORT_URL = "/admin/programs/program/import/"
-
-
-def importer():
-    user = UserFactory(is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_program", "change_program"])
-    )
-    return user
-
-
 @pytest.mark.django_db
-def test_admin_import_anonymous_redirects_to_login(client):
-    response = client.get(IMPORT_URL)
+def test_the_program_import_lives_under_netzwerk_not_in_the_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    assert response.status_code == 302
-    assert "login" in response["Location"]
+    admin_import = client.get("/admin/programs/program/import/")
+    listing = client.get("/admin/programs/program/").content.decode()
 
-
-@pytest.mark.django_db
-def test_admin_import_is_network_staff_work_not_a_volunteers(client, staff_user, user):
-    client.force_login(user)
-    volunteer = client.get(IMPORT_URL)
-    client.force_login(staff_user)
-    staff = client.get(IMPORT_URL)
-
-    assert volunteer.status_code == 302
-    assert staff.status_code == 200
-
-
-@pytest.mark.django_db
-def test_admin_import_page_for_staff(client):
-    client.force_login(importer())
-
-    response = client.get(IMPORT_URL)
-
-    assert response.status_code == 200
-    assert b'name="dry_run"' in response.content
-
-
-@pytest.mark.django_db
-def test_admin_change_list_links_to_import(client):
-    client.force_login(importer())
-
-    response = client.get("/admin/programs/program/")
-
-    assert response.status_code == 200
-    assert f'href="{IMPORT_URL}"'.encode() in response.content
-
-
-@pytest.mark.django_db
-def test_admin_import_dry_run_writes_nothing(client):
-    client.force_login(importer())
-    upload = SimpleUploadedFile("programme.csv", make_csv(GOOD_ROWS), content_type="text/csv")
-
-    response = client.post(IMPORT_URL, {"file": upload, "dry_run": "on"})
-
-    assert response.status_code == 200
-    assert response.context["report"].count("created") == 2
-    assert b"lesepatinnen-leipzig" in response.content
-    assert Program.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_admin_import_writes_programs(client):
-    client.force_login(importer())
-    upload = SimpleUploadedFile("programme.csv", make_csv(GOOD_ROWS), content_type="text/csv")
-
-    response = client.post(IMPORT_URL, {"file": upload})
-
-    assert response.status_code == 200
-    assert response.context["report"].written is True
-    assert Program.objects.count() == 2
+    assert admin_import.status_code in (302, 404)
+    assert "/import/" not in listing
+    assert client.get("/netzwerk/import/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -11,8 +11,9 @@ from accounts.services import user_create_verified
 class Command(BaseCommand):
     help = (
         "Create (or update) a network staff account (or with --operator an operator account) with "
-        "a verified e-mail address, so it can sign in to /admin/ before any mail has been sent. "
-        "Either must set up a second factor at /konto/2fa/ before reaching the staff tools."
+        "a verified e-mail address, so it can sign in before any mail has been sent: network staff "
+        "work under /netzwerk/, operators also in /admin/. Either must set up a second factor at "
+        "/konto/2fa/ before reaching them."
     )
 
     def add_arguments(self, parser):

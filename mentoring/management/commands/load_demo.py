@@ -26,7 +26,12 @@ OPERATOR, STAFF = "operator", "staff"
 # (address, name, what the login shows, role above a volunteer: OPERATOR, STAFF or "")
 DEMO_USERS = [
     ("betrieb@example.org", "Bea Betrieb", "operator (superuser: the admin, settings)", OPERATOR),
-    ("netzwerk@example.org", "Nora Netzwerk", "network staff (no people records)", STAFF),
+    (
+        "netzwerk@example.org",
+        "Nora Netzwerk",
+        "network staff (/netzwerk/, no people records)",
+        STAFF,
+    ),
     (
         "koordination@example.org",
         "Kim Koordination",
