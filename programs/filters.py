@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -184,9 +184,16 @@ class ProgramFilterSet(django_filters.FilterSet):
             reach=Program.Reach.STATE, state=self.place.state
         )
         reach = Least(Coalesce(F("radius_km"), Value(0)), Value(MAX_PROGRAM_REACH_KM))
+        # Online and nationwide programs are as near to everybody: no distance to their seat,
+        # which would read as "148 km away" inside a 25 km search.
+        distance = Case(
+            When(reach=Program.Reach.NATIONAL, then=Value(None, output_field=FloatField())),
+            default=distance_expression(lat, lon),
+            output_field=FloatField(),
+        )
         return (
             queryset.filter(in_box | wide)
-            .annotate(distance=distance_expression(lat, lon))
+            .annotate(distance=distance)
             .filter(Q(distance__lte=Value(float(radius)) + reach) | wide)
         )
 

@@ -63,8 +63,13 @@ def build(*, query, language: str) -> bytes:
     )
     with override(language):
         program_url = reverse("programs:detail", kwargs={"slug": "x"})[:-2] + "{id}/"
+    # Near a place, an online or nationwide program is not a local marker: without a point the
+    # map neither places it at its seat nor zooms out to it, and lists it without a distance.
+    near_place = filterset.place is not None
     features = []
     for slug, name, organization, city, availability, reach, lat, lon, distance in rows:
+        if near_place and reach == Program.Reach.NATIONAL:
+            lat = lon = None
         properties = {
             "name": name,
             "organization": organization,

@@ -1,7 +1,7 @@
 from collections import OrderedDict
 
 from django.core.cache import cache as django_cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import QueryDict
 
 from core.page_cache import register_local_store
@@ -83,8 +83,28 @@ def program_list(*, filterset: ProgramFilterSet) -> QuerySet[Program]:
         Prefetch("formats", queryset=Format.objects.order_by("position"))
     )
     if filterset.place is not None:
-        return queryset.order_by(F("distance").asc(nulls_last=True), "name")
+        # Online and nationwide programs come after the local ones, in their own section.
+        return queryset.order_by(
+            Case(When(reach=Program.Reach.NATIONAL, then=Value(1)), default=Value(0)),
+            F("distance").asc(nulls_last=True),
+            "name",
+        )
     return queryset.order_by("name")
+
+
+def online_or_nationwide_count(*, filterset: ProgramFilterSet) -> int:
+    """How many of the results near a place are online or nationwide (one query)."""
+    if filterset.place is None:
+        return 0
+    return filterset.qs.filter(reach=Program.Reach.NATIONAL).count()
+
+
+def split_by_reach(programs) -> tuple[list[Program], list[Program]]:
+    """A page of results as (local, online or nationwide), keeping the order."""
+    local, wide = [], []
+    for program in programs:
+        (wide if program.reach == Program.Reach.NATIONAL else local).append(program)
+    return local, wide
 
 
 def program_facets(*, filterset: ProgramFilterSet) -> list[dict]:

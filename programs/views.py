@@ -33,11 +33,13 @@ from .models import ModerationNotice, Program, ProgramChange
 from .selectors import (
     canonical_query,
     canonical_query_string,
+    online_or_nationwide_count,
     program_detail_queryset,
     program_facets,
     program_filterset,
     program_list,
     review_queue,
+    split_by_reach,
 )
 
 MAP_RESULTS_SHOWN = 50
@@ -112,6 +114,21 @@ class FilteredProgramsMixin:
             else [],
         }
 
+    def reach_sections(self, programs, total: int) -> dict:
+        """Near a place, online and nationwide programs form their own section without a
+        distance and are not counted as near (one count query, whatever the data)."""
+        filterset = self.get_filterset()
+        if filterset.place is None:
+            return {"local_programs": programs, "wide_programs": [], "local_count": total}
+        local, wide = split_by_reach(programs)
+        wide_count = online_or_nationwide_count(filterset=filterset)
+        return {
+            "local_programs": local,
+            "wide_programs": wide,
+            "wide_count": wide_count,
+            "local_count": total - wide_count,
+        }
+
 
 @method_decorator(cache_listing_page, name="dispatch")
 class ProgramListView(FilteredProgramsMixin, ListView):
@@ -120,7 +137,9 @@ class ProgramListView(FilteredProgramsMixin, ListView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.filter_context()}
+        context = {**super().get_context_data(**kwargs), **self.filter_context()}
+        context.update(self.reach_sections(context["programs"], context["paginator"].count))
+        return context
 
 
 @method_decorator(cache_listing_page, name="dispatch")
@@ -138,6 +157,7 @@ class MapView(FilteredProgramsMixin, ListView):
         context = {**super().get_context_data(**kwargs), **self.filter_context()}
         query = context["query_string"]
         context["result_count"] = self.get_filterset().qs.count()
+        context.update(self.reach_sections(context["programs"], context["result_count"]))
         context["results_shown"] = MAP_RESULTS_SHOWN
         context["geojson_url"] = reverse("programs:geojson") + (f"?{query}" if query else "")
         context["embed_url"] = (
