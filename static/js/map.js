@@ -280,10 +280,14 @@ function main(mapEl) {
 
   function updateCount() {
     if (!countEl) { return; }
-    const n = features.length;
+    const near = placeQuery() && !placeUnknown();
+    // Near a place, online and nationwide programs are not counted as within the radius.
+    const wide = near ? features.filter(function (f) { return f.properties.reach === "national"; }).length : 0;
+    const n = features.length - wide;
     let text = label(n === 1 ? "One" : "Many", { n: n });
-    if (placeQuery() && !placeUnknown()) {
+    if (near) {
       text += " " + label("Near", { km: radiusKm(), place: placeQuery() });
+      if (wide) { text += label("Wide", { n: wide }); }
     }
     countEl.textContent = text;
   }

@@ -1,0 +1,45 @@
+"""Near a place the map leaves online and nationwide programs out of its markers and bounds and
+counts them apart; the list shows their section accessibly ([2.6] item 2)."""
+
+import pytest
+
+from tests.browser.test_map import assert_clean, marker_names, program_in, wait_for_loads
+from tests.factories import ProgramFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_tiles(settings):
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_ATTRIBUTION = ""
+
+
+def test_map_near_a_place_keeps_nationwide_programs_off_the_map(page, live_server):
+    program_in("Berlin", name="Seniorenbegleitung Berlin")
+    program_in("München", name="Online-Mentoring bundesweit", reach="national")
+
+    page.goto(f"{live_server.url}/karte/?ort=Berlin&umkreis=25")
+    wait_for_loads(page)
+
+    # No marker at the seat in Munich, so the bounds fitted to the markers stay around Berlin.
+    assert marker_names(page) == ["Seniorenbegleitung Berlin"]
+    count = page.locator("#map-count").inner_text()
+    assert count == "1 Programm im Umkreis von 25 km um Berlin, dazu 1 online und bundesweit"
+    online = page.locator("#map-results > li", has_text="Online-Mentoring bundesweit")
+    assert "bundesweit oder online" in online.inner_text()
+    assert "km entfernt" not in online.inner_text()
+    assert_clean(page)
+
+
+def test_list_section_accessible(page, live_server):
+    program_in("Berlin", name="Seniorenbegleitung Berlin")
+    ProgramFactory(name="Online-Mentoring bundesweit", reach="national")
+
+    page.goto(f"{live_server.url}/programme/?ort=Berlin&umkreis=25")
+
+    assert page.locator("#wide-heading").inner_text() == "Online und bundesweit"
+    assert_clean(page)
