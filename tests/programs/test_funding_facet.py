@@ -73,7 +73,9 @@ def test_funding_filter_on_list_and_map(client, funded):
         "C Land München",
     ]
     # Several values are alternatives, as in every facet.
-    both = client.get("/programme/?foerderung=landesfoerderung&foerderung=menschen-staerken-menschen")
+    both = client.get(
+        "/programme/", {"foerderung": ["landesfoerderung", "menschen-staerken-menschen"]}
+    )
     assert names(both) == ["A Bund Leipzig", "B Land Leipzig", "C Land München"]
     # The map's server-rendered list follows the same filter.
     assert names(client.get("/karte/?foerderung=menschen-staerken-menschen")) == ["A Bund Leipzig"]
