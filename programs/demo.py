@@ -103,6 +103,16 @@ CITIES = ["04109", "01067", "10115", "20095", "80331", "50667", "60311", "70173"
           "87435"]  # fmt: skip
 
 
+# The funding badges of the hand-written programs in turn: the list and the map show the facet.
+DEMO_FUNDING = [
+    ["menschen-staerken-menschen"],
+    ["landesfoerderung"],
+    [],
+    ["stiftung", "kommunale-foerderung"],
+    ["menschen-staerken-menschen", "stiftung"],
+]
+
+
 def _terms(model, slugs):
     return list(model.objects.filter(slug__in=slugs))
 
@@ -154,9 +164,7 @@ def create_demo_programs() -> dict[str, Program]:
                 "target_groups": _terms(TargetGroup, groups),
                 "topics": _terms(Topic, topics),
                 "formats": _terms(Format, formats),
-                "funding_badges": _terms(FundingBadge, ["menschen-staerken-menschen"])
-                if len(programs) % 3 == 0
-                else [],
+                "funding_badges": _terms(FundingBadge, DEMO_FUNDING[len(programs) % 5]),
             },
         )
         programs[name] = program

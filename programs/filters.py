@@ -74,6 +74,7 @@ class ProgramFilterSet(django_filters.FilterSet):
     zielgruppe = FacetFilter(label=_("Target group"), relation="target_groups")
     thema = FacetFilter(label=_("Topic"), relation="topics")
     format = FacetFilter(label=_("Format"), relation="formats")
+    foerderung = FacetFilter(label=_("Funding"), relation="funding_badges")
     bundesland = FacetFilter(label=_("Federal state"), relation="state", choices=State.choices)
     plaetze = LenientChoiceFilter(
         label=_("Seeking volunteers"),
@@ -82,7 +83,8 @@ class ProgramFilterSet(django_filters.FilterSet):
     )
     alter = django_filters.NumberFilter(label=_("Age of the mentee"), method="filter_age")
 
-    FACETS = ("zielgruppe", "thema", "format", "bundesland")
+    FACETS = ("zielgruppe", "thema", "format", "foerderung", "bundesland")
+    VOCABULARY_FACETS = ("zielgruppe", "thema", "format", "foerderung")
 
     class Meta:
         model = Program
@@ -91,7 +93,7 @@ class ProgramFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, vocabularies: dict, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.vocabularies = vocabularies
-        for name in ("zielgruppe", "thema", "format"):
+        for name in self.VOCABULARY_FACETS:
             self.filters[name].extra["choices"] = vocabularies[name]
         self.place: gazetteer.Place | None = None
         self.suggestions: list[gazetteer.Place] = []

@@ -19,7 +19,13 @@ from core.page_cache import register_local_store
 from . import cache
 from .exports import data_license
 from .models import Program
-from .selectors import canonical_query, program_filterset, program_list
+from .selectors import (
+    canonical_query,
+    facet_counts,
+    program_facets,
+    program_filterset,
+    program_list,
+)
 
 # Per-process copies of recent payloads, bounded in bytes: a hit costs no round trip and no
 # copying of the bytes out of Redis.
@@ -94,6 +100,9 @@ def build(*, query, language: str) -> bytes:
                 "properties": properties,
             }
         )
+    # "facets" is a foreign member too: each facet's terms with how many results they would
+    # give (as on the list), so that the map's counts follow its filters.
+    counts = facet_counts(facets=program_facets(filterset=filterset))
     # "programUrl" is a foreign member (RFC 7946, 6.1): a program's page is the pattern with
     # the feature's id, so the link is not repeated in every feature. "license", "licenseUrl"
     # and "attribution" are foreign members too: the terms of reuse travel with the data.
@@ -102,6 +111,7 @@ def build(*, query, language: str) -> bytes:
             "type": "FeatureCollection",
             **data_license(),
             "programUrl": program_url,
+            "facets": counts,
             "features": features,
         }
     )

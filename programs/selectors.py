@@ -11,6 +11,7 @@ from .filters import ProgramFilterSet, StaffOrganizationFilterSet, StaffProgramF
 from .models import (
     CoordinatorInvitation,
     Format,
+    FundingBadge,
     ModerationNotice,
     Organization,
     Program,
@@ -21,12 +22,18 @@ from .models import (
     Topic,
 )
 
-FACET_MODELS = {"zielgruppe": TargetGroup, "thema": Topic, "format": Format}
+FACET_MODELS = {
+    "zielgruppe": TargetGroup,
+    "thema": Topic,
+    "format": Format,
+    "foerderung": FundingBadge,
+}
 
 
 def vocabulary_choices(*, language: str) -> dict[str, list[tuple[str, str]]]:
     """The facet terms with labels in the given language, cached per data generation."""
-    key = cache.key("vocabularies", language)
+    # The facet names are in the key: a cached entry from before a new facet is not taken.
+    key = cache.key("vocabularies", language, *FACET_MODELS)
     choices = django_cache.get(key)
     if choices is None:
         label = "name_en" if language == "en" else "name_de"
@@ -159,6 +166,15 @@ def program_facets(*, filterset: ProgramFilterSet) -> list[dict]:
             }
         )
     return facets
+
+
+def facet_counts(*, facets: list[dict]) -> dict[str, dict[str, int]]:
+    """The facets' counts in short (term -> count, zeros left out), for the GeoJSON: the map
+    shows them again after each filter change without reloading the page."""
+    return {
+        facet["name"]: {term["value"]: term["count"] for term in facet["terms"] if term["count"]}
+        for facet in facets
+    }
 
 
 def program_detail_queryset() -> QuerySet[Program]:

@@ -51,6 +51,7 @@ FUNDING_BADGES = [
     ),
     ("landesfoerderung", "Gefördert vom Land", "Funded by the federal state"),
     ("kommunale-foerderung", "Gefördert von der Kommune", "Funded by the municipality"),
+    ("stiftung", "Gefördert von einer Stiftung", "Funded by a foundation"),
 ]
 
 

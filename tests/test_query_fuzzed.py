@@ -20,8 +20,8 @@ value = st.one_of(
         ["", "0", "-5", "1e309", "nan", "04109", "Leipzig", "SN", "offen", "99999999999999999999"]
     ),
 )
-DIRECTORY = ["q", "ort", "umkreis", "zielgruppe", "thema", "format", "bundesland", "plaetze",
-             "alter", "page"]  # fmt: skip
+DIRECTORY = ["q", "ort", "umkreis", "zielgruppe", "thema", "format", "foerderung", "bundesland",
+             "plaetze", "alter", "page"]  # fmt: skip
 
 
 def query_of(names):

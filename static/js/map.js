@@ -361,6 +361,27 @@ function main(mapEl) {
     }
   }
 
+  /** The facets' counts for the current filters, from the GeoJSON's "facets" member
+   *  ({facet: {term: count}}, zeros left out); without it the old counts stay hidden. */
+  function updateFacetCounts(facets) {
+    if (!form) { return; }
+    if (!facets || typeof facets !== "object") {
+      form.classList.add("counts-stale");
+      return;
+    }
+    const boxes = form.querySelectorAll(".facet input[type=checkbox]");
+    for (let i = 0; i < boxes.length; i++) {
+      const box = boxes[i];
+      const counts = facets[box.name];
+      if (!counts || typeof counts !== "object") { continue; }
+      const count = box.labels && box.labels[0] ? box.labels[0].querySelector(".count") : null;
+      if (!count) { continue; }
+      const n = Number(counts[box.value]);
+      count.textContent = "(" + String(isFinite(n) && n > 0 ? Math.floor(n) : 0) + ")";
+    }
+    form.classList.remove("counts-stale");
+  }
+
   // --- Loading ------------------------------------------------------------------------------
 
   let controller = null;
@@ -409,6 +430,7 @@ function main(mapEl) {
           }
         });
         showMarkers(true);
+        updateFacetCounts(collection.facets);
         if (!initial || userPosition) {
           renderList();
           updateCount();
@@ -466,7 +488,7 @@ function main(mapEl) {
       lastPlace = placeQuery();
       if (lastPlace) { clearUserPosition(); } // The place typed in now decides the order.
     }
-    // The facet counts were computed for the page as loaded; the GeoJSON does not carry new ones.
+    // The counts are hidden until the GeoJSON brings the ones for the new filters.
     form.classList.add("counts-stale");
     updateLinks(query);
     load(geojsonUrl(query), false);

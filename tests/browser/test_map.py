@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 
-from programs.models import TargetGroup
+from programs.models import FundingBadge, TargetGroup
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory
 
 pytestmark = [
@@ -159,6 +159,51 @@ def test_facet_updates_markers_list_url_and_embed_code_together(page, live_serve
     wait_for_loads(page, 2)
     assert len(marker_names(page)) == 5
     assert page.url.endswith("/karte/")
+
+
+def facet_count(page, facet: str, value: str) -> str:
+    return page.locator(f"label[for='f-{facet}-{value}'] .count").inner_text()
+
+
+def test_facet_counts_follow_every_filter_change(page, live_server):
+    children = target_group("kinder", "Kinder", "Children")
+    for city, badge in (("Hamburg", "landesfoerderung"), ("München", "landesfoerderung")):
+        program = program_in(city, name=f"Lesepatenschaft {city}")
+        program.target_groups.add(children)
+        program.funding_badges.add(FundingBadge.objects.get(slug=badge))
+    program_in("Berlin", name="Seniorenbegleitung Berlin").funding_badges.add(
+        FundingBadge.objects.get(slug="menschen-staerken-menschen")
+    )
+
+    page.goto(f"{live_server.url}/karte/")
+    wait_for_loads(page)
+    assert facet_count(page, "foerderung", "landesfoerderung") == "(2)"
+    assert facet_count(page, "zielgruppe", "kinder") == "(2)"
+
+    page.check("#f-foerderung-menschen-staerken-menschen")
+    wait_for_loads(page, 2)
+    assert marker_names(page) == ["Seniorenbegleitung Berlin"]
+    # The counts are shown, not hidden, and are those of the new filters.
+    count = page.locator("label[for='f-zielgruppe-kinder'] .count")
+    assert count.is_visible()
+    assert count.inner_text() == "(0)"
+    # A facet's own selection does not narrow its counts.
+    assert facet_count(page, "foerderung", "landesfoerderung") == "(2)"
+    assert facet_count(page, "bundesland", "BE") == "(1)"
+    assert facet_count(page, "bundesland", "HH") == "(0)"
+
+    page.uncheck("#f-foerderung-menschen-staerken-menschen")
+    wait_for_loads(page, 3)
+    assert facet_count(page, "zielgruppe", "kinder") == "(2)"
+    page.fill("#filter-ort", "Hamburg")
+    page.press("#filter-ort", "Enter")
+    wait_for_loads(page, 4)
+    assert marker_names(page) == ["Lesepatenschaft Hamburg"]
+    assert facet_count(page, "foerderung", "landesfoerderung") == "(1)"
+    assert facet_count(page, "foerderung", "menschen-staerken-menschen") == "(0)"
+    assert count.is_visible()
+    assert count.inner_text() == "(1)"
+    assert_clean(page)
 
 
 def test_search_text_is_debounced_and_empty_result_is_said(page, live_server):

@@ -2,7 +2,15 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from programs.models import Format, Organization, Program, ProgramCoordinator, TargetGroup, Topic
+from programs.models import (
+    Format,
+    FundingBadge,
+    Organization,
+    Program,
+    ProgramCoordinator,
+    TargetGroup,
+    Topic,
+)
 from programs.services import program_search_text
 
 PASSWORD = "richtig-gutes-passwort-42"
@@ -76,6 +84,11 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     def formats(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.formats.set(Format.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def funding_badges(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.funding_badges.set(FundingBadge.objects.filter(slug__in=extracted))
 
     @factory.post_generation
     def search_index(obj, create, extracted, **kwargs):
