@@ -160,6 +160,11 @@ class EventFilterSet(django_filters.FilterSet):
             if v and v not in self._known(name)
         ]
 
+    def has_unknown_values(self) -> bool:
+        """Whether a facet was given a value it does not know (the page ignores it with a
+        notice; the feed, which can show no notice, answers an empty calendar instead)."""
+        return bool(self._unknown_values())
+
     def selected(self) -> dict[str, list[str]]:
         """The valid values given, per parameter (what the form shows as chosen)."""
         if not self.is_bound:

@@ -38,3 +38,14 @@ def tel_uri(value) -> str:
         return ""
     number = ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
     return f"tel:{number}" if sum(char.isdigit() for char in number) >= 3 else ""
+
+
+@register.filter
+def webcal(url) -> str:
+    """The webcal: address of an http(s) calendar feed ("https://host/a.ics" →
+    "webcal://host/a.ics"): calendar apps open it as a subscription instead of a download."""
+    text = str(url or "")
+    for scheme in ("https://", "http://"):
+        if text.startswith(scheme):
+            return "webcal://" + text[len(scheme) :]
+    return text

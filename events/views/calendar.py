@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 from html import escape
 
+from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import time_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -56,6 +57,14 @@ def options(choices, selected) -> str:
         for value, label in choices
     )
     return mark_safe(html)  # noqa: S308  # nosec B308 B703: every value and label escaped above
+
+
+def feed_url(filter_query: str) -> str:
+    """The full address of the feed with the page's filters (never its day or page): always
+    the German, unprefixed path, which a subscription keeps for years."""
+    with override(settings.LANGUAGE_CODE):
+        path = reverse("events:feed")
+    return f"{settings.SITE_URL}{path}" + (f"?{filter_query}" if filter_query else "")
 
 
 def _page_number_is_plain(value: str) -> bool:
@@ -227,6 +236,7 @@ class CalendarView(FilteredEventsMixin, TemplateView):
             page_obj=page,
             occurrences=page.object_list,
             query_string=list_query,
+            feed_url=feed_url(context["filter_query"]),
         )
         return context
 

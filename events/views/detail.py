@@ -313,10 +313,17 @@ def event_ics(request, slug):
 
 
 def feed_queryset(query) -> QuerySet[Event]:
-    """Public events narrowed by the calendar list's filters (unknown values are ignored, an
-    unknown organiser finds nothing)."""
+    """Public events narrowed by the calendar's filters, through the calendar's FilterSet.
+
+    A subscription must never widen: where the page ignores an unknown facet value with a
+    notice, the feed has no place for a notice and finds nothing, as for an unknown organiser
+    (an empty, valid calendar rather than a 400, which calendar apps show as a broken
+    subscription). Unknown parameter names (tracking, `page`, `tag`) are ignored."""
     queryset = Event.objects.published().select_related("event_type")
-    return event_filterset(query, queryset=queryset, language=settings.LANGUAGE_CODE).qs
+    filterset = event_filterset(query, queryset=queryset, language=settings.LANGUAGE_CODE)
+    if filterset.has_unknown_values():
+        return queryset.none()
+    return filterset.qs
 
 
 @dataclass(frozen=True)

@@ -486,5 +486,8 @@ def test_event_page_json_ld_of_a_hybrid_event_has_both_locations(client, program
 def test_program_page_links_to_its_events_and_feed(client, program):
     html = client.get(f"{EN}/programme/{program.slug}/").content.decode()
 
-    assert f'href="{EN}/veranstaltungen/kalender.ics?programm={program.slug}"' in html
+    # The feed's address is the unprefixed one, also under /en/ (tests/events/test_subscribe.py).
+    feed = f"mentoring.example.org/veranstaltungen/kalender.ics?programm={program.slug}"
+    assert f'href="https://{feed}"' in html
+    assert f'href="webcal://{feed}"' in html
     assert f'href="{EN}/veranstaltungen/?programm={program.slug}"' in html
