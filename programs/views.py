@@ -37,6 +37,7 @@ from .selectors import (
     program_facets,
     program_filterset,
     program_list,
+    program_search_suggestion,
     review_queue,
 )
 
@@ -120,7 +121,16 @@ class ProgramListView(FilteredProgramsMixin, ListView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.filter_context()}
+        context = {**super().get_context_data(**kwargs), **self.filter_context()}
+        if not context["paginator"].count:
+            # "Did you mean …?": the search with its misspelt words corrected, other filters kept.
+            corrected = program_search_suggestion(filterset=self.get_filterset())
+            if corrected:
+                query = self.request.GET.copy()
+                query.pop("page", None)
+                query["q"] = corrected
+                context["search_suggestion"] = {"text": corrected, "query": query.urlencode()}
+        return context
 
 
 @method_decorator(cache_listing_page, name="dispatch")
