@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, Func, Q, TextField, Value
 from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -58,9 +58,18 @@ class FacetFilter(LenientChoiceFilter):
         return qs.filter(pk__in=program_ids)
 
 
+class Ungendered(Func):
+    """The text without gender colons and stars: "Lesepat:innen" reads "Lesepatinnen", which
+    "Lesepatinnen" and "Lesepatinen" find by trigrams. Literal SQL, no parameters, so that the
+    expression is the very one of the index (migration 0007) on both databases."""
+
+    template = "replace(replace(%(expressions)s, ':', ''), '*', '')"
+    output_field = TextField()
+
+
 def program_search_key():
     """The folded search text: the very expression of the trigram index (migration 0007)."""
-    return search.search_key("search_text")
+    return search.search_key(Ungendered(F("search_text")))
 
 
 def distance_expression(lat: float, lon: float):

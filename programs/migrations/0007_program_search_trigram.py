@@ -10,6 +10,13 @@ from django.db import migrations
 from core import search
 
 INDEX = "programs_program_search_trigram"
+# core.search.index_sql's form over programs/filters.py's program_search_key(): the folded search
+# text without gender colons and stars (Ungendered).
+INDEX_SQL = (
+    f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "programs_program" USING gin '
+    f"({search.FOLD_FUNCTION}((replace(replace(\"search_text\", ':', ''), '*', ''))) gin_trgm_ops) "
+    "WITH (fastupdate = off)"
+)
 
 
 def create(apps, schema_editor):
@@ -23,9 +30,7 @@ def create(apps, schema_editor):
         (schema,) = cursor.fetchone()
     for sql in search.postgres_functions_sql(schema):
         schema_editor.execute(sql)
-    schema_editor.execute(
-        search.index_sql(name=INDEX, table="programs_program", columns=("search_text",))
-    )
+    schema_editor.execute(INDEX_SQL)
 
 
 def drop(apps, schema_editor):
