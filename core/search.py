@@ -18,7 +18,7 @@ import difflib
 import re
 import unicodedata
 
-from django.db.models import BooleanField, Expression, Func, TextField, Value
+from django.db.models import BooleanField, Expression, FloatField, Func, TextField, Value
 
 FOLD_FUNCTION = "portal_search_fold"
 DIGITS_FUNCTION = "portal_search_digits"
@@ -171,6 +171,46 @@ class Matches(Func):
         query_sql, query_params = compiler.compile(query)
         sql = f"({SIMILAR_FUNCTION}({FOLD_FUNCTION}({query_sql}), {key_sql}) >= %s)"
         return sql, (*query_params, *key_params, SIMILARITY_THRESHOLD)
+
+
+class Likeness(Func):
+    """How well the query matches a folded key, 0 to 1, for ordering by relevance: pg_trgm's
+    `word_similarity` on PostgreSQL, `similarity` (the same function as `Matches`) on SQLite."""
+
+    output_field = FloatField()
+
+    def __init__(self, key: Expression, query: str):
+        super().__init__(key, Value(query))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        key, query = self.source_expressions
+        key_sql, key_params = compiler.compile(key)
+        query_sql, query_params = compiler.compile(query)
+        return f"word_similarity({FOLD_FUNCTION}({query_sql}), {key_sql})", (
+            *query_params,
+            *key_params,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        key, query = self.source_expressions
+        key_sql, key_params = compiler.compile(key)
+        query_sql, query_params = compiler.compile(query)
+        return f"{SIMILAR_FUNCTION}({FOLD_FUNCTION}({query_sql}), {key_sql})", (
+            *query_params,
+            *key_params,
+        )
+
+
+def closest_word(word: str, candidates, *, cutoff: float = 0.6) -> str | None:
+    """The candidate (folded words) most like the folded `word`, by the SQLite stand-in's
+    likeness (difflib's ratio), or None when none reaches `cutoff`: "Did you mean …?"."""
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (letters and digits); punctuation and SQL or regex syntax dropped."""
+    return _WORDS.findall(text)
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:

@@ -2,17 +2,17 @@
 organisations and programs (/netzwerk/)."""
 
 import math
-import re
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import ACos, Coalesce, Cos, Least, Radians, Sin
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.text import SingleLineFilter
 
 from . import gazetteer
@@ -22,6 +22,7 @@ DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
 MAX_PROGRAM_REACH_KM = 100
 MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -55,6 +56,20 @@ class FacetFilter(LenientChoiceFilter):
         target = getattr(Program, self.relation).field.m2m_reverse_field_name()
         program_ids = through.objects.filter(**{f"{target}__slug__in": value}).values("program_id")
         return qs.filter(pk__in=program_ids)
+
+
+class Ungendered(Func):
+    """The text without gender colons and stars: "Lesepat:innen" reads "Lesepatinnen", which
+    "Lesepatinnen" and "Lesepatinen" find by trigrams. Literal SQL, no parameters, so that the
+    expression is the very one of the index (migration 0007) on both databases."""
+
+    template = "replace(replace(%(expressions)s, ':', ''), '*', '')"
+    output_field = TextField()
+
+
+def program_search_key():
+    """The folded search text: the very expression of the trigram index (migration 0007)."""
+    return search.search_key(Ungendered(F("search_text")))
 
 
 def distance_expression(lat: float, lon: float):
@@ -99,28 +114,37 @@ class ProgramFilterSet(django_filters.FilterSet):
         self.suggestions: list[gazetteer.Place] = []
         self.notices: list[str] = []
         self.radius_km = DEFAULT_RADIUS_KM
+        self.search_words: list[str] = []
 
     def filter_noop(self, qs, name, value):
         return qs
 
     def filter_text(self, qs, name, value):
+        """Every word must be found in the program's search text, as a substring or (a typo,
+        another spelling of an umlaut) by trigram word similarity over the folded text (core/
+        search.py; on PostgreSQL the trigram index of migration 0007). On PostgreSQL the German
+        full-text search is an alternative too (stems: "Familien" finds "Familie")."""
         value = value.strip()
         if not value:
             return qs
+        words = [word for word in search.words(value) if len(word) > 1] or search.words(value)
+        self.search_words = words[:MAX_QUERY_WORDS]
+        if not self.search_words:
+            self.notices.append(_("Please search with letters or digits."))
+            return qs
+        key = program_search_key()
+        match = Q()
+        for word in self.search_words:
+            match &= Q(search.Matches(key, word))
         if connection.vendor == "postgresql":
             vector = SearchVector("search_text", config="german")
             query = SearchQuery(value, config="german", search_type="websearch")
             # German joins words: "Senioren" should find "Seniorenbegleitung". Prefix terms of
             # the stemmed words catch compounds; \w+ leaves no tsquery syntax to inject.
-            words = re.findall(r"\w+", value)[:10]
-            if words:
-                prefixes = " & ".join(f"{word}:*" for word in words)
-                query |= SearchQuery(prefixes, config="german", search_type="raw")
-            return qs.annotate(search=vector).filter(search=query)
-        # SQLite, the quickstart: every word must occur somewhere.
-        for word in value.split()[:10]:
-            qs = qs.filter(search_text__icontains=word)
-        return qs
+            prefixes = " & ".join(f"{word}:*" for word in self.search_words)
+            query |= SearchQuery(prefixes, config="german", search_type="raw")
+            return qs.annotate(search=vector).filter(Q(search=query) | match)
+        return qs.filter(match)
 
     def filter_age(self, qs, name, value):
         age = int(value)

@@ -4,10 +4,16 @@ from django.core.cache import cache as django_cache
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import QueryDict
 
+from core import search
 from core.page_cache import register_local_store
 
 from . import cache
-from .filters import ProgramFilterSet, StaffOrganizationFilterSet, StaffProgramFilterSet
+from .filters import (
+    ProgramFilterSet,
+    StaffOrganizationFilterSet,
+    StaffProgramFilterSet,
+    program_search_key,
+)
 from .models import (
     CoordinatorInvitation,
     Format,
@@ -96,6 +102,13 @@ def program_list(*, filterset: ProgramFilterSet) -> QuerySet[Program]:
             F("distance").asc(nulls_last=True),
             "name",
         )
+    if filterset.search_words:
+        # Best match first: a match in the name counts twice as much as one in the text.
+        query = " ".join(filterset.search_words)
+        relevance = search.Likeness(search.Fold(F("name")), query) * Value(2.0) + search.Likeness(
+            program_search_key(), query
+        )
+        return queryset.annotate(relevance=relevance).order_by("-relevance", "name")
     return queryset.order_by("name")
 
 
@@ -112,6 +125,55 @@ def split_by_reach(programs) -> tuple[list[Program], list[Program]]:
     for program in programs:
         (wide if program.reach == Program.Reach.NATIONAL else local).append(program)
     return local, wide
+
+
+SEARCH_WORD_MIN_LENGTH = 4
+SUGGESTED_WORDS = 4
+
+
+def search_words_known() -> dict[str, str]:
+    """The words a visitor may mean, folded, with their spelling: the words of the published
+    programs' and their organisations' names and of the vocabularies (both languages). One
+    query per data generation, cached."""
+    key = cache.key("search_words")
+    known = django_cache.get(key)
+    if known is None:
+        known = {}
+        texts = [
+            text
+            for row in Program.objects.published().values_list("name", "organization__name")
+            for text in row
+        ]
+        for model in FACET_MODELS.values():
+            texts += [
+                text for row in model.objects.values_list("name_de", "name_en") for text in row
+            ]
+        for text in texts:
+            for word in search.words(text or ""):
+                if len(word) >= SEARCH_WORD_MIN_LENGTH:
+                    known.setdefault(search.fold(word), word)
+        django_cache.set(key, known, cache.PAGE_TIMEOUT)
+    return known
+
+
+def program_search_suggestion(*, filterset: ProgramFilterSet) -> str | None:
+    """ "Did you mean …?" for a search that found nothing: each word that is no known word
+    replaced by the closest known one (core.search.closest_word); None when nothing changes."""
+    if not filterset.search_words:
+        return None
+    known = search_words_known()
+    corrected, changed = [], False
+    for position, word in enumerate(filterset.search_words):
+        folded = search.fold(word)
+        # ~50 ms a word over 15,000 known words: the first few words only.
+        looked_up = folded not in known and position < SUGGESTED_WORDS
+        closest = search.closest_word(folded, known) if looked_up else None
+        if closest is None:
+            corrected.append(word)
+        else:
+            corrected.append(known[closest])
+            changed = True
+    return " ".join(corrected) if changed else None
 
 
 def program_facets(*, filterset: ProgramFilterSet) -> list[dict]:

@@ -38,6 +38,7 @@ from .selectors import (
     program_facets,
     program_filterset,
     program_list,
+    program_search_suggestion,
     review_queue,
     split_by_reach,
 )
@@ -139,6 +140,14 @@ class ProgramListView(FilteredProgramsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = {**super().get_context_data(**kwargs), **self.filter_context()}
         context.update(self.reach_sections(context["programs"], context["paginator"].count))
+        if not context["paginator"].count:
+            # "Did you mean …?": the search with its misspelt words corrected, other filters kept.
+            corrected = program_search_suggestion(filterset=self.get_filterset())
+            if corrected:
+                query = self.request.GET.copy()
+                query.pop("page", None)
+                query["q"] = corrected
+                context["search_suggestion"] = {"text": corrected, "query": query.urlencode()}
         return context
 
 
