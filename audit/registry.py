@@ -209,6 +209,14 @@ TRACKED = (
         plain=("program", "status", "invited_by", "accepted_by", "expires_at", "closed_at"),
         exclude=("nonce", "created_at"),
     ),
+    # The network's decisions on what someone submitted: who decided what for whom, and when it
+    # was settled; the title and the reason are masked like free text elsewhere.
+    Tracked(
+        "programs.ModerationNotice",
+        _no_program,
+        plain=("recipient", "subject", "decision", "decided_by", "settled_at"),
+        exclude=("content_type", "object_id", "link", "created_at"),
+    ),
     # The browser import of programs: who uploaded which file and what it did. The file itself
     # and the column mapping are not copied into the trail.
     Tracked(

@@ -492,3 +492,19 @@ def test_the_news_list_links_the_fix_of_a_sent_back_item(client, membership, sta
 
     assert f'href="/koordination/meldungen/{item.slug}/bearbeiten/"' in html
     assert "Bitte kürzen." in html
+
+
+def test_a_decision_is_in_the_audit_trail_without_its_reason(membership, staff):
+    from auditlog.models import LogEntry
+
+    from audit.registry import REDACTED
+
+    program = _propose(membership)
+    services.program_send_back(program=program, reason="Bitte Kontakt ergänzen.", by=staff)
+    notice = ModerationNotice.objects.get()
+
+    entry = LogEntry.objects.get_for_object(notice).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.changes["decision"] == ["None", "sent_back"]
+    assert entry.changes["reason"] == [REDACTED, REDACTED]
+    assert "Bitte Kontakt" not in json.dumps(entry.changes)
