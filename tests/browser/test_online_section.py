@@ -3,7 +3,7 @@ counts them apart; the list shows their section accessibly ([2.6] item 2)."""
 
 import pytest
 
-from tests.browser.test_map import assert_clean, marker_names, program_in, wait_for_loads
+from tests.browser.maps import assert_clean, marker_names, program_in, wait_for_loads
 from tests.factories import ProgramFactory
 
 pytestmark = [
