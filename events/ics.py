@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
@@ -173,14 +173,13 @@ def _calendar(events: list[Event], *, name: str) -> Calendar:
 def event_calendar(events, *, name: str | None = None) -> bytes:
     """The events (each with its whole series) as one iCalendar file.
 
-    Also what the confirmation e-mail of a registration attaches. Texts are in the site's
-    language, as a calendar file has only one.
+    Also what the confirmation e-mail of a registration attaches. Texts are in the active
+    language, as a calendar file has only one: the page's (/en/…ics), the mail's recipient's.
     """
     events = list(events)
-    with translation.override(settings.LANGUAGE_CODE):
-        if name is None:
-            name = events[0].title if len(events) == 1 else _("Events of the mentoring network")
-        return _calendar(events, name=name).to_ical()
+    if name is None:
+        name = events[0].title if len(events) == 1 else _("Events of the mentoring network")
+    return _calendar(events, name=name).to_ical()
 
 
 def _window(queryset: QuerySet[Event], *, since: datetime) -> QuerySet[Event]:

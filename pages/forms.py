@@ -5,6 +5,7 @@ pages.services."""
 from django import forms
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineFormField, SingleLineFormField
@@ -40,13 +41,6 @@ class PageForm(forms.ModelForm):
             "content": MultiLineFormField,
         }
         help_texts = {
-            "url": _(
-                "German page: /name/, English page: /en/name/ (e.g. /kontakt/ and /en/kontakt/). "
-                "An English page that does not exist shows the German text with a notice. "
-                "Legal pages: %(legal)s (and /en/…); without a text here they show the "
-                "portal's default text."
-            )
-            % {"legal": LEGAL_URLS},
             "content": _(
                 "Markdown: **bold**, *italic*, [link](https://…), lists with “- ”, headings "
                 "with “## ”. Scripts and styles are removed when the page is shown."
@@ -55,6 +49,14 @@ class PageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Filled in here, in the request's language: a lazy text formatted at import time is
+        # German for good.
+        self.fields["url"].help_text = gettext(
+            "German page: /name/, English page: /en/name/ (e.g. /kontakt/ and /en/kontakt/). "
+            "An English page that does not exist shows the German text with a notice. "
+            "Legal pages: %(legal)s (and /en/…); without a text here they show the "
+            "portal's default text."
+        ) % {"legal": LEGAL_URLS}
         page_settings = getattr(self.instance, "page_settings", None) if self.instance.pk else None
         if page_settings is not None:
             self.fields["published"].initial = page_settings.published

@@ -118,7 +118,13 @@ class ImportMappingForm(forms.Form):
         self.headers = [header for header in headers if header]
         for index, header in enumerate(self.headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header, choices=choices, required=False, initial=mapping.get(header, "")
+                label=header,
+                choices=choices,
+                required=False,
+                initial=mapping.get(header, ""),
+                # The import's column headers are the file format's German names, in every
+                # language (docs/import.md): not for translating, by the portal or a browser.
+                widget=forms.Select(attrs={"translate": "no"}),
             )
 
     def clean(self):

@@ -110,7 +110,7 @@ class ImportMappingView(_UploadStepMixin, FormView):
                 (form[f"column_{index}"], samples[header])
                 for index, header in enumerate(form.headers)
             ],
-            columns=[(column, allowed_values(column)) for column in COLUMNS],
+            columns=[(column, allowed_values(column, html=True)) for column in COLUMNS],
         )
         return context
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
 
@@ -199,23 +201,37 @@ SCALAR_FIELDS = [
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
 
 
-def allowed_values(column: Column) -> str:
-    """What a cell of the column may hold, in words (for --help and the documentation)."""
+def _literal_pairs(pairs: list[tuple[str, str]], *, html: bool) -> str:
+    """Each value with its German name; in HTML each as code: cells hold them as written, in German
+    whatever the page's language."""
+    if not html:
+        return ", ".join(f"{value} ({name})" for value, name in pairs)
+    return format_html_join(", ", '<code>{}</code> (<code lang="de">{}</code>)', pairs)
+
+
+def allowed_values(column: Column, *, html: bool = False) -> str:
+    """What a cell of the column may hold, in words (for --help and the documentation); with
+    `html`, safe HTML that marks the values as code."""
+
+    def fill(text: str, values: str) -> str:
+        if not html:
+            return text % {"values": values}
+        # Both parts escaped: the translation here, the values by _literal_pairs.
+        return mark_safe(conditional_escape(text) % {"values": values})  # noqa: S308  # nosec B308 B703
+
     if column.kind == "choice":
         with override("de"):
-            labels = [f"{value} ({label})" for value, label in column.choices.choices]
-        return _("one of: %(values)s") % {"values": ", ".join(labels)}
+            pairs = [(value, str(label)) for value, label in column.choices.choices]
+        return fill(_("one of: %(values)s"), _literal_pairs(pairs, html=html))
     if column.kind == "vocabulary":
         try:
-            terms = [
-                f"{term.slug} ({term.name_de})" for term in column.vocabulary.objects.order_by("pk")
-            ]
+            pairs = [(t.slug, t.name_de) for t in column.vocabulary.objects.order_by("pk")]
         except DatabaseError:  # --help without a database
-            terms = []
-        values = ", ".join(terms) or "…"
-        return _("any of: %(values)s; several separated by “|” or “;”; slug or German name") % {
-            "values": values
-        }
+            pairs = []
+        return fill(
+            _("any of: %(values)s; several separated by “|” or “;”; slug or German name"),
+            _literal_pairs(pairs, html=html) if pairs else "…",
+        )
     if column.kind == "int":
         return _("a whole number")
     if column.kind == "float":

@@ -9,7 +9,7 @@ admin.site.register(ProgramTandemSettings)
 
 @admin.register(PipelineStage)
 class PipelineStageAdmin(admin.ModelAdmin):
-    list_display = ["program", "position", "name", "is_ready", "needs_certificate"]
+    list_display = ["program", "position", "name", "name_en", "is_ready", "needs_certificate"]
     list_filter = ["is_ready"]
     list_select_related = ["program"]
 

@@ -165,10 +165,10 @@ class WaitingApplicationFilterSet(ActionFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["stage"].extra["choices"] = [
-            (str(pk), name)
-            for pk, name in PipelineStage.objects.filter(
-                program_id__in=self.scope.program_ids
-            ).values_list("pk", "name")
+            (str(stage.pk), stage.label)
+            for stage in PipelineStage.objects.filter(program_id__in=self.scope.program_ids).only(
+                "pk", "name", "name_en"
+            )
         ]
 
     def filter_stage(self, queryset, name, value):

@@ -120,8 +120,8 @@ def feed_meetings(*, user) -> QuerySet[Meeting]:
     )
 
 
-def feed_calendar(*, user) -> Calendar:
-    with translation.override(settings.LANGUAGE_CODE):
+def feed_calendar(*, user, language: str = "") -> Calendar:
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _calendar(list(feed_meetings(user=user)), name=_("My mentoring meetings"))
 
 

@@ -394,7 +394,9 @@ PROFILE_FIELDS = ("name", "year_of_birth", "postcode", "city", "phone", "languag
 def _plan_volunteers(program, read, by, today):
     settings = program_tandem_settings(program=program)
     stages = pipeline_ensure_default(program=program) if read else []
-    stage_by_name = {_fold(stage.name): stage for stage in stages}
+    # A stage by its name or its English one (a file written from the English pages).
+    stage_by_name = {_fold(stage.name_en): stage for stage in stages if stage.name_en}
+    stage_by_name |= {_fold(stage.name): stage for stage in stages}
     emails = [values.get("email") or "" for _report, values in read]
     accounts = accounts_by_address(emails)
     applications = {

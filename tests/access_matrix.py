@@ -699,7 +699,7 @@ def _published_news(program):
         title="Meldung A",
         slug="meldung-a",
         published_on=timezone.localdate(),
-        teaser="Neues aus Programm A.",
+        teaser="News of program A.",
         status=NewsItem.Status.PUBLISHED,
     )
 
@@ -710,7 +710,7 @@ def _editorial_page() -> str:
     from pages import services as page_services
 
     page_services.page_save(
-        page=FlatPage(url="/ueber-mentoring/", title="Über soziales Mentoring", content="Text"),
+        page=FlatPage(url="/ueber-mentoring/", title="Social mentoring", content="Text"),
         published=True,
     )
     return "ueber-mentoring"
@@ -741,14 +741,19 @@ def _document(tandem, *, title: str):
 
 def build_world() -> dict:
     """Program A with its coordinator, program B with its own, a volunteer who applied to A, and
-    a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed."""
+    a mentor of A with a running tandem: a planned meeting, a goal, a due check-in, a feed.
+
+    Names and titles that the pages show as they were entered are English or neutral ("Program
+    A", "Meeting A"): tests/test_english.py looks for German interface texts on English pages,
+    and a program called "Programm A" would show the German name of a news topic ("Programm").
+    """
     from tandems.models import ConsentRecord, Mentee
     from tandems.services import lifecycle, support
     from tests.factories import running_tandem
     from tests.factories.tandems import profile_for
 
-    coordinator_a = ProgramCoordinatorFactory(program__name="Programm A")
-    coordinator_b = ProgramCoordinatorFactory(program__name="Programm B")
+    coordinator_a = ProgramCoordinatorFactory(program__name="Program A")
+    coordinator_b = ProgramCoordinatorFactory(program__name="Program B")
     applicant = UserFactory()
     profile_for(applicant)
     application = services.application_submit(
@@ -775,7 +780,7 @@ def build_world() -> dict:
     checkin = tandem.checkins.get(respondent="mentee", occasion="start")
     mentor_checkin = tandem.checkins.get(respondent="mentor", occasion="start")
     feed = lifecycle.calendar_feed_for(user=tandem.mentor)
-    event = _event(coordinator_a.program, title="Netzwerktreffen A")
+    event = _event(coordinator_a.program, title="Meeting A")
     news = _published_news(coordinator_a.program)
     from news import services as news_services
 
@@ -783,7 +788,7 @@ def build_world() -> dict:
         by=coordinator_a.user,
         program=coordinator_a.program,
         title="Vorschlag A",
-        teaser="Ein Vorschlag von Programm A.",
+        teaser="A proposal of program A.",
     )
     page = _editorial_page()
     registration = event_services.registration_create(

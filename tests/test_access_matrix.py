@@ -162,7 +162,7 @@ def test_canary_data_of_program_b_never_reaches_others(client, world, role):
     from tandems.models import Mentee, VolunteerProfile
     from tests.factories.tandems import profile_for
 
-    program_b = Program.objects.get(name="Programm B")
+    program_b = Program.objects.get(name="Program B")
     volunteer_b = UserFactory(name=CANARIES[0])
     profile_for(volunteer_b, name=CANARIES[0], motivation=CANARIES[1])
     application = services.application_submit(

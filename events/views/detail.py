@@ -355,7 +355,8 @@ def feed_payload(query) -> FeedPayload:
     built once per change of the calendar (events.cache) and a minute at most, and kept ready
     in each process."""
     canonical = is_canonical(query, language=settings.LANGUAGE_CODE)
-    key = events_cache.key("feed", query.urlencode()) if canonical else None
+    # By language too: the feed's texts (event types, the calendar's name) are in the address's.
+    key = events_cache.key("feed", get_language(), query.urlencode()) if canonical else None
     found = _feeds.get(key) if key else None
     if found is not None and monotonic() - found.created < events_cache.PAGE_TIMEOUT:
         return found

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MultiLineTextField, SingleLineCharField
@@ -227,6 +228,12 @@ class PipelineStage(models.Model):
         Program, on_delete=models.CASCADE, related_name="pipeline_stages", verbose_name=_("program")
     )
     name = SingleLineCharField(_("name"), max_length=100)
+    name_en = SingleLineCharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English pages and in English e-mails; empty: the name."),
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     is_ready = models.BooleanField(
         _("ready for a tandem"), default=False, help_text=_("The last stage: can be matched.")
@@ -249,7 +256,12 @@ class PipelineStage(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English one on English pages where it is given."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
 class Channel(models.TextChoices):

@@ -84,7 +84,7 @@ def audience_description(
     *, audience: str, stage: PipelineStage | None = None, tandem: Tandem | None = None
 ) -> str:
     if audience == ProgramMessage.Audience.STAGE and stage is not None:
-        return _("Applicants in the stage “%(stage)s”") % {"stage": stage.name}
+        return _("Applicants in the stage “%(stage)s”") % {"stage": stage.label}
     if audience == ProgramMessage.Audience.TANDEM and tandem is not None:
         # By number, not by name: the kept copy must not name the mentee, whose data is erased
         # on its own schedule.

@@ -29,13 +29,15 @@ from tandems.services.messages import (
     mentor_tell_tandem_step,
 )
 
-# The default pipeline (German, as coordinators name it); each program may rename and reorder.
+# The default pipeline (German, as coordinators name it, with the English name of the English
+# pages and mails); each program may rename and reorder. Migration 0012 gives existing stages
+# with these German names their English one.
 DEFAULT_STAGES = [
-    ("eingegangen", False, False),
-    ("Kennenlerngespräch", False, False),
-    ("Schulung", False, False),
-    ("Führungszeugnis geprüft", False, True),
-    ("bereit für Tandem", True, True),
+    ("eingegangen", "received", False, False),
+    ("Kennenlerngespräch", "introductory talk", False, False),
+    ("Schulung", "training", False, False),
+    ("Führungszeugnis geprüft", "certificate of conduct checked", False, True),
+    ("bereit für Tandem", "ready for a tandem", True, True),
 ]
 
 
@@ -54,11 +56,12 @@ def pipeline_ensure_default(*, program: Program) -> list[PipelineStage]:
         PipelineStage.objects.create(
             program=program,
             name=name,
+            name_en=name_en,
             position=position,
             is_ready=is_ready,
             needs_certificate=needs_certificate,
         )
-        for position, (name, is_ready, needs_certificate) in enumerate(DEFAULT_STAGES)
+        for position, (name, name_en, is_ready, needs_certificate) in enumerate(DEFAULT_STAGES)
     ]
 
 

@@ -158,7 +158,7 @@ KINDS = {
         intro=_("Open applications that have been in their stage for more than %(waiting)s days."),
         columns=(
             VOLUNTEER,
-            Column(_("Stage"), lambda a, s: a.stage.name),
+            Column(_("Stage"), lambda a, s: a.stage.label),
             Column(_("Days in this stage"), lambda a, s: (s.now - a.stage_changed_at).days),
             Column(_("Applied on"), lambda a, s: timezone.localdate(a.created_at)),
         ),

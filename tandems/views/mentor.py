@@ -263,14 +263,20 @@ def meeting_ics_view(request, pk):
         | Q(tandem__program__in=programs_coordinated_by(user=user).values("pk"))
     ).select_related("tandem__program", "tandem__mentee")
     meeting = get_object_or_404(meetings, pk=pk)
-    return ics.ics_response(ics.meeting_calendar(meeting), filename=f"treffen-{meeting.pk}.ics")
+    calendar = ics.meeting_calendar(meeting, language=translation.get_language())
+    return ics.ics_response(calendar, filename=f"treffen-{meeting.pk}.ics")
 
 
 @require_safe
 def feed_view(request, token):
-    """The private feed: no sign-in, the secret token in the address is the key."""
+    """The private feed: no sign-in, the secret token in the address is the key.
+
+    In the language of its address where that names one (/en/…), else in the language the
+    mentor chose for the portal's e-mails: the address the page offers never changes, and a
+    calendar app sends no language of its own."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    return ics.ics_response(ics.feed_calendar(user=feed.user))
+    language = translation.get_language_from_path(request.path_info) or feed.user.language
+    return ics.ics_response(ics.feed_calendar(user=feed.user, language=language))
 
 
 def _back(request):

@@ -24,7 +24,7 @@ def profile_for(user, **fields) -> VolunteerProfile:
         "year_of_birth": 1990,
         "postcode": "04109",
         "languages": "Deutsch",
-        "motivation": "Ich möchte Kinder beim Lesen begleiten.",
+        "motivation": "I would like to read with children.",
         "availability": ["mo-nachmittag", "mi-nachmittag"],
     }
     values.update(fields)
