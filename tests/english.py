@@ -68,7 +68,8 @@ class _Visible(HTMLParser):
         found = dict(attrs)
         lang = (found.get("lang") or "").lower()
         # German on purpose, or literal: left out with its attributes.
-        german = lang.startswith("de") or found.get("translate") == "no" or tag in LITERAL
+        german = tag != "html" and lang.startswith("de")
+        german = german or found.get("translate") == "no" or tag in LITERAL
         json_script = tag == "script" and found.get("type") == "application/json"
         if not (self.hidden or german):
             for name, value in attrs:
@@ -124,6 +125,14 @@ def normal(text: str) -> str:
     return " ".join(text.split())
 
 
+def visible_html(html: str) -> str:
+    """The visible text of an HTML document (see the module's text)."""
+    parser = _Visible()
+    parser.feed(html)
+    parser.close()
+    return normal(" \n ".join(parser.parts))
+
+
 def visible_text(response, *, header_row: bool = True) -> str:
     """What a reader meets in a response: an HTML page's visible text, a JSON document's
     strings, the unfolded lines of an iCalendar file, a CSV file as it is (without its first
@@ -134,10 +143,7 @@ def visible_text(response, *, header_row: bool = True) -> str:
     else:
         body = response.content.decode(errors="replace")
     if "html" in content_type:
-        parser = _Visible()
-        parser.feed(body)
-        parser.close()
-        return normal(" \n ".join(parser.parts))
+        return visible_html(body)
     if "json" in content_type:
         return normal(" \n ".join(_json_texts(body)))
     if "calendar" in content_type:

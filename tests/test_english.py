@@ -10,6 +10,7 @@ from tests.english import (
     german_in,
     german_vocabulary_names,
     in_context,
+    visible_html,
     visible_text,
 )
 
@@ -28,8 +29,29 @@ FILE_FORMATS = {
 def test_the_catalogue_yields_german_texts_to_look_for():
     german = german_catalogue_texts()
 
-    assert "Programme finden" in german or len(german) > 500
-    assert "Menschen stärken Menschen" not in german
+    assert {"Programme finden", "Zurück zur Liste"} <= german
+    assert len(german) > 1000
+    # A proper name, a German term the English texts use themselves, a single plain word.
+    assert {"Menschen stärken Menschen", "Führungszeugnis", "Suche"}.isdisjoint(german)
+
+
+def test_the_check_reads_text_attributes_and_script_data_but_not_marked_german():
+    german = german_catalogue_texts() | {"Kinder"}
+    html = """<!DOCTYPE html><html lang="en"><head><title>Find programs</title>
+      <script>const t = "Zurück zur Liste";</script><style>p::after{content:"Kinder"}</style>
+      </head><body><p>Programme finden</p>
+      <a href="/" aria-label="Zurück zur Liste">Back</a>
+      <div id="map" data-label-none="Kinder"></div>
+      <script type="application/json" id="texts">{"more": "Programme finden"}</script>
+      <td lang="de">Kinder</td><code>Kinderheim</code><select translate="no"><option>Kinder
+      </option></select><p>Kinderbuch, Programme finden-Seite</p></body></html>"""
+
+    text = visible_html(html)
+
+    assert german_in(text, german) == ["Kinder", "Programme finden", "Zurück zur Liste"]
+    assert text.count("Kinder") == 2  # the data-label text and "Kinderbuch"
+    assert text.count("Programme finden") == 3  # page, script data, "…finden-Seite"
+    assert "const t" not in text
 
 
 @pytest.mark.django_db
