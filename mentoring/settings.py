@@ -295,6 +295,8 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English short dates with the month's name, not month first (mentoring/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -9,5 +9,5 @@ def map_config() -> dict:
     return {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "gazetteerAttribution": gazetteer.ATTRIBUTION,
+        "gazetteerAttribution": gazetteer.attribution(),
     }

@@ -104,7 +104,7 @@ class FilteredProgramsMixin:
             "notices": filterset.notices,
             "query_string": query.urlencode(),
             "query_without_place": without_place.urlencode(),
-            "gazetteer_attribution": gazetteer.ATTRIBUTION,
+            "gazetteer_attribution": gazetteer.attribution(),
             "download_csv_url": reverse("programs:export_csv") + suffix,
             "download_geojson_url": reverse("programs:geojson") + suffix,
             "data_license": data_license(),

@@ -27,14 +27,32 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ATTRIBUTION", "Place", "bounding_box", "distance_km", "lookup", "suggest"]
+from django.utils.translation import gettext
+
+__all__ = [
+    "ATTRIBUTION",
+    "Place",
+    "attribution",
+    "bounding_box",
+    "distance_km",
+    "lookup",
+    "suggest",
+]
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer.tsv.gz"
 
+# The sources' credits; attribution() gives them in the active language (this English text is
+# the catalogue's msgid, its German msgstr the German credits).
 ATTRIBUTION = (
-    "Postleitzahlen: © OpenStreetMap-Mitwirkende (ODbL 1.0), suche-postleitzahl.org; "
-    "Orte: GeoNames (CC BY 4.0); Gemeinden und Länder: © GeoBasis-DE / BKG 2016 (GeoNutzV)"
+    "Postcodes: © OpenStreetMap contributors (ODbL 1.0), suche-postleitzahl.org; "
+    "places: GeoNames (CC BY 4.0); municipalities and Länder: © GeoBasis-DE / BKG 2016 "
+    "(GeoNutzV)"
 )
+
+
+def attribution() -> str:
+    return gettext(ATTRIBUTION)
+
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_QUERY_LENGTH = 100
