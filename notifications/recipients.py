@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -61,6 +62,16 @@ def _language(code: str) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _account_language(email: str) -> str:
+    found = (
+        get_user_model()
+        .objects.filter(email__iexact=email.strip())
+        .values_list("language", flat=True)
+        .first()
+    )
+    return found or settings.LANGUAGE_CODE
+
+
 def of(notification) -> Recipient:
     """The recipient of a row whose user, mentee, registration and invitation are loaded."""
     if notification.user_id:
@@ -83,12 +94,13 @@ def of(notification) -> Recipient:
             mentee=mentee,
         )
     elif notification.invitation_id:
-        # An invited address without (or before) an account: in the portal's default language.
+        # An invited address: in the language of the account it belongs to, if any; without
+        # one, in the portal's default language (nothing says which the person reads).
         invitation = notification.invitation
         recipient = Recipient(
             notification.recipient,
             invitation.email,
-            settings.LANGUAGE_CODE,
+            _language(_account_language(invitation.email)),
             invitation=invitation,
         )
     else:

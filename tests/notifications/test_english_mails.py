@@ -53,3 +53,27 @@ def test_a_mail_to_a_german_speaking_recipient_is_in_german(
     assert "„Schulung“" in mail.body
     assert "„Schulung“" in visible_html(html)
     assert "training" not in mail.body
+
+
+@pytest.mark.parametrize(
+    ("account_language", "subject"),
+    [
+        ("en", "Invitation to coordinate “Lesepatenschaften Dresden”"),
+        ("de", "Einladung zur Koordination von „Lesepatenschaften Dresden“"),
+        (None, "Einladung zur Koordination von „Lesepatenschaften Dresden“"),
+    ],
+)
+def test_an_invitation_is_in_the_language_of_the_invited_account(
+    account_language, subject, mailoutbox, django_capture_on_commit_callbacks
+):
+    from programs.invitations import invitation_create
+
+    if account_language:
+        UserFactory(email="kim@example.org", language=account_language)
+    program = ProgramFactory(name="Lesepatenschaften Dresden")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(program=program, email="Kim@Example.org", by=UserFactory(is_staff=True))
+
+    (mail,) = mailoutbox
+    assert mail.subject == subject
