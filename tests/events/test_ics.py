@@ -93,7 +93,8 @@ def test_event_ics_keeps_the_local_hour_in_summer_and_winter(client, program, mo
     assert parsed.sequence.value == str(event.sequence)
     assert parsed.status.value == "CONFIRMED"
     assert parsed.summary.value == event.title
-    assert parsed.url.value == f"https://mentoring.example.org/veranstaltungen/{event.slug}/"
+    # The English file (its address is /en/…) links to the English page.
+    assert parsed.url.value == f"https://mentoring.example.org/en/veranstaltungen/{event.slug}/"
     assert parsed.description.value == f"{event.summary}\n\n{parsed.url.value}"
     assert parsed.location.value == "Volkshochschule Leipzig, Löhrstraße 3-7, 04105 Leipzig"
     calendar = Calendar.from_ical(response.content)
@@ -276,9 +277,15 @@ def test_feed_holds_public_upcoming_and_cancelled_events_only(client, program):
     assert {uid(draft), uid(review), uid(old), uid(old_series)} & set(found) == set()
     parsed = {e.uid.value: e for e in vobject_events(response.content)}
     assert parsed[uid(cancelled)].status.value == "CANCELLED"
+    # In the language of its address: English under /en/, German without a prefix.
+    assert str(Calendar.from_ical(response.content)["x-wr-calname"]) == (
+        "Events of the mentoring network"
+    )
     with translation.override("de"):
         name = translation.gettext("Events of the mentoring network")
-    assert str(Calendar.from_ical(response.content)["x-wr-calname"]) == name
+    german = client.get(FEED.removeprefix(EN))
+    assert str(Calendar.from_ical(german.content)["x-wr-calname"]) == name
+    assert name == "Veranstaltungen des Mentoring-Netzwerks"
 
 
 def test_feed_filters_like_the_calendar_list(client, program):

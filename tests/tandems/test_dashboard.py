@@ -542,7 +542,7 @@ def test_csv_export_of_applications_and_reinspections(client, case):
     )
 
     assert applications[1:] == [
-        ["Alma Alt", "eingegangen", "8", timezone.localdate(case.a.old.created_at).isoformat()]
+        ["Alma Alt", "received", "8", timezone.localdate(case.a.old.created_at).isoformat()]
     ]
     record = case.r.soon
     assert reinspections == [
