@@ -32,8 +32,6 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.
 ALLOWED = {
     # A proper name: the federal programme the funding facet names ("Menschen stärken Menschen").
     "Menschen stärken Menschen",
-    # The language switcher's own name of the German version is German everywhere.
-    "Deutsch",
 }
 
 # Literal text: column headers of a file format, slugs, values to type (`<code>Förderung</code>`
