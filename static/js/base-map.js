@@ -67,35 +67,46 @@ function addTowns(map, data, paneName) {
   update();
 }
 
-/** The Kreis boundaries, fetched the first time the map is zoomed in far enough. */
-function addKreise(map, url, paneName) {
-  let layer = null;
-  let loading = false;
-  const update = () => {
-    const wanted = map.getZoom() >= KREISE_FROM_ZOOM;
-    if (wanted && !layer && !loading) {
-      loading = true;
-      getJSON(url).then((data) => {
-        if (data) {
-          layer = L.geoJSON(data, { interactive: false, style: KREISE_STYLE, pane: paneName });
-          update();
+/**
+ * The Kreis boundaries, once the map is zoomed in far enough: the file of each Land whose
+ * outline lies in the view (urls: Land code -> URL), fetched the first time it is needed.
+ */
+function addKreise(map, urls, outlineReady, paneName) {
+  const layers = new Map(); // Land code -> L.GeoJSON, or null while it loads
+  outlineReady.then((outline) => {
+    if (!outline) { return; }
+    const laender = outline.getLayers()
+      .map((layer) => ({ code: layer.feature && layer.feature.properties && layer.feature.properties.code, bounds: layer.getBounds() }))
+      .filter((land) => land.code && urls[land.code]);
+    const update = () => {
+      const zoomedIn = map.getZoom() >= KREISE_FROM_ZOOM;
+      const view = map.getBounds();
+      for (const land of laender) {
+        const wanted = zoomedIn && view.intersects(land.bounds);
+        const layer = layers.get(land.code);
+        if (wanted && layer === undefined) {
+          layers.set(land.code, null);
+          getJSON(urls[land.code]).then((data) => {
+            if (!data) { layers.delete(land.code); return; }
+            layers.set(land.code, L.geoJSON(data, { interactive: false, style: KREISE_STYLE, pane: paneName }));
+            update();
+          });
+        } else if (layer && wanted !== map.hasLayer(layer)) {
+          if (wanted) { layer.addTo(map); } else { map.removeLayer(layer); }
         }
-      });
-      return;
-    }
-    if (!layer) { return; }
-    if (wanted && !map.hasLayer(layer)) { layer.addTo(map); }
-    if (!wanted && map.hasLayer(layer)) { map.removeLayer(layer); }
-  };
-  map.on("zoomend", update);
-  update();
+      }
+    };
+    map.on("zoomend moveend", update);
+    update();
+  });
 }
 
 /**
- * Draws the base map from config.baseMap ({towns, water, kreise}: URLs). The credits of all its
+ * Draws the base map from config.baseMap ({towns, water}: URLs; kreise: Land code -> URL) over
+ * the Länder outline (a promise of its L.GeoJSON layer, or of null). The credits of all its
  * sources are config.baseMapAttribution, shown once (on the outline layer by map-common.js).
  */
-export function addBaseMap(map, config) {
+export function addBaseMap(map, config, outlineReady) {
   const urls = config.baseMap || {};
   const kreisePane = pane(map, "basemap-kreise");
   const waterPane = pane(map, "basemap-water");
@@ -106,5 +117,5 @@ export function addBaseMap(map, config) {
   getJSON(urls.towns).then((data) => {
     if (data) { addTowns(map, data, labelPane); }
   });
-  addKreise(map, urls.kreise, kreisePane);
+  addKreise(map, urls.kreise || {}, outlineReady, kreisePane);
 }

@@ -84,10 +84,10 @@ export function addBaseLayers(map, element, config) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: MAX_ZOOM }).addTo(map);
     return Promise.resolve(null);
   }
-  addBaseMap(map, config);
   const url = element.dataset.outlineUrl;
   if (!url || typeof window.fetch !== "function") { return Promise.resolve(null); }
-  return fetch(url, { credentials: "same-origin" })
+  let outlineLayer = null;
+  const outlineLoaded = fetch(url, { credentials: "same-origin" })
     .then((response) => (response.ok ? response.json() : null))
     .then((outline) => {
       if (!outline || !Array.isArray(outline.features)) { return null; }
@@ -99,7 +99,11 @@ export function addBaseLayers(map, element, config) {
         attribution: credits ? escapeHtml(credits) : ""
       }).addTo(map);
       layer.bringToBack();
+      outlineLayer = layer;
       return layer.getBounds().isValid() ? layer.getBounds() : null;
     })
     .catch(() => null); // No outline: the markers still show the places on the plain background.
+  // The Kreise are fetched per Land in view: the outline's Länder tell which are.
+  addBaseMap(map, config, outlineLoaded.then(() => outlineLayer));
+  return outlineLoaded;
 }

