@@ -185,3 +185,28 @@ def test_map_config_with_a_tile_server_has_no_base_map(settings):
     config = map_config()
     assert config["tileUrl"] == url
     assert "baseMap" not in config
+
+
+def test_border_lines_draw_a_shared_border_once():
+    """Two squares side by side: 7 unit edges in all, the middle one once, not twice."""
+    left = [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]
+    right = [[[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]]
+    lines = basemap.border_lines([left, right])
+    edges = {
+        tuple(sorted((tuple(a), tuple(b))))
+        for line in lines
+        for a, b in zip(line, line[1:], strict=False)
+    }
+    assert len(edges) == sum(len(line) - 1 for line in lines) == 7
+    assert ((1, 0), (1, 1)) in edges
+
+
+def test_place_labels_puts_the_larger_of_two_close_towns_first():
+    big = {"name": "Großstadt", "pop": 600_000, "lat": 51.0, "lon": 10.0}
+    small = {"name": "Kleinstadt", "pop": 12_000, "lat": 51.01, "lon": 10.01}
+    far = {"name": "Fernort", "pop": 11_000, "lat": 54.0, "lon": 13.0}
+    zooms = {town["name"]: zoom for town, zoom in basemap.place_labels([big, small, far])}
+    assert zooms["Großstadt"] == 5
+    # Too close to the city for a label before zoom 11: the boxes overlap up to zoom 10.
+    assert zooms.get("Kleinstadt", 99) > 10
+    assert zooms["Fernort"] == 9  # the first zoom that labels towns of 10,000
