@@ -173,3 +173,21 @@ def test_dashboard_prints_each_program_on_its_own_sheet(page, live_server):
 
     assert breaks == ["auto", "page"]
     assert sheets == 2  # both programs' short lists would fit on one
+
+
+def test_mentors_tandem_page_prints_without_the_private_calendar_address(page, live_server):
+    tandem = running_tandem(ProgramFactory(), mentee_name="Jana")
+    page.login(live_server.url, tandem.mentor)
+    page.goto(f"{live_server.url}/mein-bereich/tandems/{tandem.pk}/")
+    page.locator("#calendar-title ~ form button").first.click()  # create the calendar address
+    page.wait_for_selector("#feed-url")
+
+    paper = on_paper(page)
+
+    assert paper["chrome"] == 0
+    assert paper["controls"] == []
+    assert paper["heading"] is True
+    assert page.locator("#feed-url").is_visible() is False
+    assert page.locator("#calendar-title").is_visible() is False
+    assert page.locator(".concern-link").is_visible() is False
+    assert page.locator("#meetings-title").is_visible() is True
