@@ -334,8 +334,6 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium is missing at {CHROMIUM}: apt-get install chromium")
     SCREENS_DIR.mkdir(parents=True, exist_ok=True)
-    for old in SCREENS_DIR.glob("*.png"):
-        old.unlink()
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="mentoring-screenshots-") as tmp:
         env = environment(Path(tmp))
@@ -348,6 +346,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    # Pictures of screens no longer in the list go; after a failed run the old ones stay.
+    written = {f"{screen.name}-{width}.png" for screen, _size in shot for width in WIDTHS}
+    for old in SCREENS_DIR.glob("*.png"):
+        if old.name not in written:
+            old.unlink()
     gallery(shot)
     total = sum(size for _screen, size in shot)
     print(f"{len(shot)} screens, {2 * len(shot)} pictures, {total / 1e6:.1f} MB in docs/screens/")
