@@ -79,8 +79,8 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The README's pictures, from a temporary demo database, with Debian's Chromium (apt-get install
-# chromium): writes docs/screenshot*.png.
+# The gallery of key screens at 1280 and 375 px, from a temporary demo database on a fixed clock,
+# with Debian's Chromium (apt-get install chromium): writes docs/screens/ (README.md lists them).
 screenshots: $(VENV)/.installed-dev compile
 	$(PY) bin/screenshots.py
 

@@ -1,14 +1,13 @@
-"""The access matrix of tests/test_access_matrix.py as a plain module: every URL pattern's
-path and the status each role expects, and the world its paths are filled from.
+"""The access matrix: every URL pattern × every role, the expected status, and the world of
+records its paths are filled from. Shared by tests/test_access_matrix.py (which checks the
+statuses) and the browser tests that visit every page of a role (tests/browser/test_header.py).
 
-Other tests read it too (tests/test_english.py renders every page a role may see under /en/): a
-test module must not import another test module. Whoever adds a page adds its row here.
+A plain module: a test module must not import another test module.
 """
 
 from datetime import time, timedelta
 
 from django.contrib.flatpages.models import FlatPage
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from events import services as event_services
@@ -647,32 +646,25 @@ MATRIX = {
 }
 
 
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            if route.startswith(THIRD_PARTY_PREFIXES):
-                continue
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
-def all_routes() -> set[str]:
-    # i18n_patterns' language prefix renders as "" (German) and is the same tree for English.
-    return {route.removeprefix("en/") for route in _routes(get_resolver().url_patterns)}
-
-
-def expected_status(expected, role: str) -> int:
-    """The status a MATRIX row expects for the role (an operator gets what staff get, a mentor
-    what any volunteer gets, where the row does not name them)."""
+def expected_status(expected: int | dict[str, int], role: str) -> int:
+    """A row's status for `role`: a single int is the same for everyone; a role the row does not
+    name gets what a volunteer gets (an operator: what network staff get, where the row says)."""
     if isinstance(expected, int):
         return expected
     fallback = "staff" if role == "operator" and "staff" in expected else "volunteer"
     return expected.get(role, expected[fallback])
 
 
-def _event(program, *, title: str):
+def paths_answering(world: dict, role: str, status: int = 200) -> list[str]:
+    """The matrix's paths, filled from `world`, that answer `role` with `status` (MATRIX order)."""
+    return [
+        template.format(**world["values"])
+        for template, expected in MATRIX.values()
+        if expected_status(expected, role) == status
+    ]
+
+
+def published_event(program, *, title: str):
     """A published event of the program with registration on the portal, a week from now."""
     from events.models import Event, EventType
 
@@ -716,7 +708,7 @@ def _editorial_page() -> str:
     return "ueber-mentoring"
 
 
-def _document(tandem, *, title: str):
+def tandem_document(tandem, *, title: str):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -780,7 +772,7 @@ def build_world() -> dict:
     checkin = tandem.checkins.get(respondent="mentee", occasion="start")
     mentor_checkin = tandem.checkins.get(respondent="mentor", occasion="start")
     feed = lifecycle.calendar_feed_for(user=tandem.mentor)
-    event = _event(coordinator_a.program, title="Meeting A")
+    event = published_event(coordinator_a.program, title="Meeting A")
     news = _published_news(coordinator_a.program)
     from news import services as news_services
 
@@ -824,7 +816,7 @@ def build_world() -> dict:
     program_import = ProgramImport.objects.create(
         uploaded_by=staff, file_name="programme.csv", data="Name;Träger\nA;B\n".encode()
     )
-    document = _document(tandem, title="Vereinbarung A")
+    document = tandem_document(tandem, title="Vereinbarung A")
     return {
         "users": {
             "anonymous": None,

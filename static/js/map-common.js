@@ -2,6 +2,8 @@
  * configuration, the base layers, the program pin, coordinates and safe text. An ES module, no
  * build step; Leaflet itself is the vendored classic script loaded before it (window.L). */
 
+import { addBaseMap } from "./base-map.js";
+
 export const L = window.L;
 export const GERMANY_CENTRE = [51.1634, 10.4477];
 export const GERMANY_BOUNDS = [[47.27, 5.87], [55.06, 15.04]];
@@ -71,7 +73,9 @@ export function addZoomControl(map, element) {
 
 /**
  * The tiles of the operator's tile server when one is configured, else the bundled outline of
- * the Länder from the element's data-outline-url. Resolves to the outline's bounds (or null).
+ * the Länder from the element's data-outline-url with the offline base map on it (towns,
+ * rivers and lakes, Kreise when zoomed in: base-map.js). Resolves to the outline's bounds (or
+ * null).
  */
 export function addBaseLayers(map, element, config) {
   map.attributionControl.setPrefix(false); // Credits of the outline or the tiles only.
@@ -82,17 +86,24 @@ export function addBaseLayers(map, element, config) {
   }
   const url = element.dataset.outlineUrl;
   if (!url || typeof window.fetch !== "function") { return Promise.resolve(null); }
-  return fetch(url, { credentials: "same-origin" })
+  let outlineLayer = null;
+  const outlineLoaded = fetch(url, { credentials: "same-origin" })
     .then((response) => (response.ok ? response.json() : null))
     .then((outline) => {
       if (!outline || !Array.isArray(outline.features)) { return null; }
+      // The credits of the whole base map (outline, towns, water, Kreise) in the page's language.
+      const credits = config.baseMapAttribution || outline.attribution;
       const layer = L.geoJSON(outline, {
         interactive: false,
         style: OUTLINE_STYLE,
-        attribution: outline.attribution ? escapeHtml(outline.attribution) : ""
+        attribution: credits ? escapeHtml(credits) : ""
       }).addTo(map);
       layer.bringToBack();
+      outlineLayer = layer;
       return layer.getBounds().isValid() ? layer.getBounds() : null;
     })
     .catch(() => null); // No outline: the markers still show the places on the plain background.
+  // The Kreise are fetched per Land in view: the outline's Länder tell which are.
+  addBaseMap(map, config, outlineLoaded.then(() => outlineLayer));
+  return outlineLoaded;
 }

@@ -28,7 +28,7 @@ function showLocation(element) {
     doubleClickZoom: false,
     boxZoom: false,
     maxZoom: MAX_ZOOM
-  }).setView([lat, lon], config.tileUrl ? 13 : 6);
+  }).setView([lat, lon], config.tileUrl ? 13 : 9);
   addBaseLayers(map, element, config);
   L.marker([lat, lon], {
     icon: pinIcon(),
@@ -52,7 +52,7 @@ function pickLocation(element, latInput, lonInput) {
     keyboard: false, // The inputs are the keyboard way; the map adds no tab stop of its own.
     scrollWheelZoom: "center",
     maxZoom: MAX_ZOOM
-  }).setView(start || GERMANY_CENTRE, start ? (config.tileUrl ? 14 : 8) : 5);
+  }).setView(start || GERMANY_CENTRE, start ? (config.tileUrl ? 14 : 10) : 5);
   addZoomControl(map, element);
   addBaseLayers(map, element, config);
 

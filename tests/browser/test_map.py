@@ -271,7 +271,7 @@ def test_program_page_map_accessible_local_only_and_no_keyboard_trap(page, live_
 
     page.goto(f"{live_server.url}{program.get_absolute_url()}")
     page.wait_for_selector("#program-map .program-marker")
-    page.wait_for_selector("#program-map .leaflet-overlay-pane path")
+    page.wait_for_selector("#program-map .leaflet-overlay-pane path", state="attached")
     # The small map has no tab stops: keyboard users pass it by.
     assert page.locator("#program-map [tabindex], #program-map a, #program-map button").count() == 0
     assert page.locator("#program-map .program-marker").get_attribute("title") == program.name
@@ -334,7 +334,7 @@ def test_both_maps_run_on_the_one_shared_module(page, live_server):
         )
 
     page.goto(f"{live_server.url}{program.get_absolute_url()}")
-    page.wait_for_selector("#program-map .leaflet-overlay-pane path")
+    page.wait_for_selector("#program-map .leaflet-overlay-pane path", state="attached")
     on_program_page = pin_and_outline()
     assert [s for s in scripts if s.endswith(".js")].count("map-common.js") == 1
     assert "program-map.js" in scripts
