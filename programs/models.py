@@ -19,24 +19,24 @@ class WebsiteField(models.URLField):
 
 
 class State(models.TextChoices):
-    """The 16 Länder, by their ISO 3166-2 codes."""
+    """The 16 Länder by their ISO 3166-2 codes; English names, German ones in the catalogue."""
 
-    BW = "BW", "Baden-Württemberg"
-    BY = "BY", "Bayern"
-    BE = "BE", "Berlin"
-    BB = "BB", "Brandenburg"
-    HB = "HB", "Bremen"
-    HH = "HH", "Hamburg"
-    HE = "HE", "Hessen"
-    MV = "MV", "Mecklenburg-Vorpommern"
-    NI = "NI", "Niedersachsen"
-    NW = "NW", "Nordrhein-Westfalen"
-    RP = "RP", "Rheinland-Pfalz"
-    SL = "SL", "Saarland"
-    SN = "SN", "Sachsen"
-    ST = "ST", "Sachsen-Anhalt"
-    SH = "SH", "Schleswig-Holstein"
-    TH = "TH", "Thüringen"
+    BW = "BW", _("Baden-Württemberg")
+    BY = "BY", _("Bavaria")
+    BE = "BE", _("Berlin")
+    BB = "BB", _("Brandenburg")
+    HB = "HB", _("Bremen")
+    HH = "HH", _("Hamburg")
+    HE = "HE", _("Hesse")
+    MV = "MV", _("Mecklenburg-Western Pomerania")
+    NI = "NI", _("Lower Saxony")
+    NW = "NW", _("North Rhine-Westphalia")
+    RP = "RP", _("Rhineland-Palatinate")
+    SL = "SL", _("Saarland")
+    SN = "SN", _("Saxony")
+    ST = "ST", _("Saxony-Anhalt")
+    SH = "SH", _("Schleswig-Holstein")
+    TH = "TH", _("Thuringia")
 
 
 class Vocabulary(models.Model):

@@ -455,7 +455,7 @@ def test_event_page_json_ld_is_a_schema_org_event(client, program, month, offset
         "streetAddress": "Löhrstraße 3-7",
         "postalCode": "04105",
         "addressLocality": "Leipzig",
-        "addressRegion": "Sachsen",
+        "addressRegion": "Saxony",
     }
     assert data["organizer"] == {
         "@type": "Organization",

@@ -80,6 +80,18 @@ def test_state_and_availability_filters(client):
     assert names(client.get("/programme/?plaetze=open")) == ["Leipzig frei"]
 
 
+def test_state_names_follow_the_page_language(client):
+    program = ProgramFactory(name="München", **MUNICH)
+
+    german = client.get(program.get_absolute_url()).content.decode()
+    english = client.get(f"/en{program.get_absolute_url()}").content.decode()
+    facet = client.get("/en/programme/").content.decode()
+
+    assert "Bayern" in german and "Bavaria" not in german
+    assert "Bavaria" in english and "Bayern" not in english
+    assert "Bavaria" in facet and "Thuringia" in facet and "Thüringen" not in facet
+
+
 def test_age_filter_keeps_programs_whose_range_includes_the_age(client):
     ProgramFactory(name="Grundschule", age_min=6, age_max=10)
     ProgramFactory(name="Jugend", age_min=13, age_max=18)
