@@ -7,7 +7,7 @@ plain HTTP on 127.0.0.1), and measures with wrk (-t2 -c32) in one run:
 - every anonymous public page (home, list and map with and without filters, a program's page,
   calendar and month with and without filters, an event's page, news list and item; in German
   and under /en/; with a browser's Accept-Encoding) against a trivial view behind the same
-  middleware, measured at the start and the end of the run;
+  middleware, each right after a run of the trivial view (the ratio is against that run);
 - the GeoJSON's gzip size and one client's p50 latency.
 
 Prints one line per figure: the ratio against its baseline and the absolute numbers.
@@ -261,17 +261,19 @@ def main() -> int:
         urllib.request.urlopen(f"{base}/karte/programme.geojson", timeout=60).read()
         ready = {path: served_ready(f"{base}{path}") for _name, path in pages}
 
-        trivial = wrk(f"{base}/bench/trivial")
+        # On a shared machine the load changes within a run: each figure is measured right
+        # after its baseline (the GeoJSON between two runs of the static file), and its ratio
+        # is taken against that baseline.
         static = wrk(f"{base}/static/bench/programs.geojson", gzip=True)
         geo = wrk(f"{base}/karte/programme.geojson", gzip=True)
+        static_end = wrk(f"{base}/static/bench/programs.geojson", gzip=True)
+        static["rate"] = (static["rate"] + static_end["rate"]) / 2
         single = wrk(f"{base}/karte/programme.geojson", gzip=True, threads=1, connections=1)
-        results = {
-            name: (path, wrk(f"{base}{path}", encoding=BROWSER_ENCODING)) for name, path in pages
-        }
-        identity = wrk(f"{base}/programme/")
-        # The baseline again at the end: the mean of both is the ratios' denominator, so a
-        # change of the shared machine's load during the run weighs on both sides alike.
-        trivial_end = wrk(f"{base}/bench/trivial")
+        results = {}
+        for name, path in [*pages, ("list without Accept-Encoding", "/programme/")]:
+            trivial = wrk(f"{base}/bench/trivial")
+            encoding = "" if "without" in name else BROWSER_ENCODING
+            results[name] = (path, trivial, wrk(f"{base}{path}", encoding=encoding))
         drawn_ms = map_drawn_in_chromium(f"{base}/karte/")
     finally:
         server.terminate()
@@ -289,23 +291,19 @@ def main() -> int:
         f"errors {geo['errors']}); bar >= 95%"
     )
     print(f"geojson one client p50: {single['p50']:.2f} ms; bar <= 3 ms")
-    baseline = (trivial["rate"] + trivial_end["rate"]) / 2
+    trivial_rates = [trivial["rate"] for _path, trivial, _result in results.values()]
     print(
-        f"trivial view /bench/trivial: {baseline:.0f} req/s (start {trivial['rate']:.0f}, "
-        f"end {trivial_end['rate']:.0f}; p99 {trivial['p99']:.1f} ms)"
+        f"trivial view /bench/trivial: {min(trivial_rates):.0f}-{max(trivial_rates):.0f} req/s "
+        "over the run (measured before each page)"
     )
-    for name, (path, result) in results.items():
+    for name, (path, trivial, result) in results.items():
+        ready_bytes = "ready bytes" if ready.get(path, True) else "FULL STACK"
         print(
-            f"{name} {path} vs trivial view: {result['rate'] / baseline:.0%} "
-            f"({result['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
+            f"{name} {path} vs trivial view: {result['rate'] / trivial['rate']:.0%} "
+            f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
             f"errors {result['errors']}, socket errors {result['socket_errors']}; "
-            f"{'ready bytes' if ready[path] else 'FULL STACK'}); bar >= 100%, p99 < 50 ms"
+            f"{ready_bytes}); bar >= 100%, p99 < 50 ms"
         )
-    print(
-        f"list page /programme/ without Accept-Encoding vs trivial view: "
-        f"{identity['rate'] / baseline:.0%} ({identity['rate']:.0f} req/s; "
-        f"p99 {identity['p99']:.1f} ms)"
-    )
     print(f"filtered list page, first uncached request: {cold_ms:.0f} ms")
     if drawn_ms is not None:
         print(f"map in Chromium, {PROGRAMS} programs: clusters and list after {drawn_ms:.0f} ms "

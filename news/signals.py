@@ -17,10 +17,12 @@ def forget_latest(**kwargs):
     # request cached the old list in between.
     cache.delete(LATEST_KEY)
     transaction.on_commit(lambda: cache.delete(LATEST_KEY))
-    transaction.on_commit(news_cache.bump_generation)
+    _news_changed()
 
 
 def _news_changed(**kwargs):
+    # The same for the news generation: at once and after the commit.
+    news_cache.bump_generation()
     transaction.on_commit(news_cache.bump_generation)
 
 
