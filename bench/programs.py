@@ -16,6 +16,7 @@ PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
 """
 
 import gzip
+import json
 import os
 import re
 import secrets
@@ -220,6 +221,39 @@ def public_pages(base: str, program_path: str) -> list[tuple[str, str]]:
     return pages + [(f"{name} (en)", "/en" + path) for name, path in pages]
 
 
+# Runs inside Django with the bench database: the CPU time per request through the whole
+# middleware (test client, no network), for the trivial view and each page. CPU time, not wall
+# time: on a shared machine it hardly moves with the other processes' load.
+CPU_PER_REQUEST = r"""
+import json, sys, time
+import django
+django.setup()
+from django.test import Client
+
+paths, repeat = json.loads(sys.argv[1]), int(sys.argv[2])
+client = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+def cpu_us(path):
+    for _ in range(3):
+        assert client.get(path).status_code == 200, path
+    started = time.process_time()
+    for _ in range(repeat):
+        client.get(path)
+    return (time.process_time() - started) / repeat * 1e6
+
+trivial = cpu_us("/bench/trivial")
+print(json.dumps({"trivial": trivial, **{path: cpu_us(path) for path in paths}}))
+"""
+
+
+def cpu_per_request(env, paths: list[str], repeat: int = 300) -> dict[str, float]:
+    out = subprocess.run(
+        [PYTHON, "-c", CPU_PER_REQUEST, json.dumps(paths), str(repeat)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def served_ready(url: str) -> bool:
     """Whether the page comes from the ready bytes (mentoring/public_pages.py sets an ETag)."""
     with urllib.request.urlopen(url, timeout=60) as response:
@@ -275,6 +309,11 @@ def main() -> int:
             encoding = "" if "without" in name else BROWSER_ENCODING
             results[name] = (path, trivial, wrk(f"{base}{path}", encoding=encoding))
         drawn_ms = map_drawn_in_chromium(f"{base}/karte/")
+        try:
+            cpu = cpu_per_request(env, [path for _name, path in pages])
+        except subprocess.CalledProcessError as error:
+            print(error.stderr, file=sys.stderr)
+            cpu = None
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -303,6 +342,16 @@ def main() -> int:
             f"({result['rate']:.0f} vs {trivial['rate']:.0f} req/s; p99 {result['p99']:.1f} ms; "
             f"errors {result['errors']}, socket errors {result['socket_errors']}; "
             f"{ready_bytes}); bar >= 100%, p99 < 50 ms"
+        )
+    if cpu is None:
+        print("CPU per request in-process: failed (see above)")
+    else:
+        print(f"CPU per request in-process (test client, whole middleware): trivial view "
+              f"{cpu['trivial']:.0f} us")  # fmt: skip
+    for name, path in pages if cpu else ():
+        print(
+            f"CPU per request {name} {path}: {cpu[path]:.0f} us, "
+            f"{cpu['trivial'] / cpu[path]:.0%} of the trivial view's rate"
         )
     print(f"filtered list page, first uncached request: {cold_ms:.0f} ms")
     if drawn_ms is not None:
