@@ -126,18 +126,14 @@ def _forget() -> None:
     _local_size[0] = 0
 
 
-def generation() -> str:
+def generation() -> str | None:
     """Everything the pages show: each part is checked at most once a second per worker."""
-    return "|".join(
-        (
-            programs_cache.generation(),
-            events_cache.generation(),
-            news_cache.generation(),
-            # The pages show the data licence (a setting).
-            settings.DATA_LICENSE,
-            settings.DATA_ATTRIBUTION,
-        )
-    )
+    # None where Redis does not answer (a cache miss; core/cache.py): the pages then pass on.
+    parts = (programs_cache.generation(), events_cache.generation(), news_cache.generation())
+    if None in parts:
+        return None
+    # The pages show the data licence (a setting).
+    return "|".join((*parts, settings.DATA_LICENSE, settings.DATA_ATTRIBUTION))
 
 
 def _remember(local_key: tuple, version: str, entry: Entry) -> None:
@@ -256,6 +252,8 @@ class PublicPageMiddleware:
         day = timezone.localdate().isoformat()
         local_key = (language, path, query, day)
         version = generation()
+        if version is None:
+            return self.get_response(request)
         found = _local.get(local_key)
         if found is not None and found[0] == version and time.time() < found[1].expires:
             _local.move_to_end(local_key)
