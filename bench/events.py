@@ -106,7 +106,8 @@ for name, client, cold in clients:
     median, p95, queries = measure(client, path, cold=cold)
     bar = "; bar < 50 ms" if "full" in name else ""
     print(f"{name} {path}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries, "
-          f"{median / trivial:.0f}x the trivial view ({trivial:.2f} ms){bar}")
+          f"{median / trivial:.{1 if median < 10 * trivial else 0}f}x the trivial view "
+          f"({trivial:.2f} ms){bar}")
 """
 
 
