@@ -23,6 +23,7 @@ from django.core.cache import cache as django_cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 from core.http import accepts_coding, etag_matches
 from core.page_cache import digest, is_plain_anonymous, register_local_store
@@ -218,8 +219,9 @@ def _respond(request, entry: Entry) -> HttpResponse:
         response["Content-Length"] = str(len(body))
         if coding != "identity":
             response["Content-Encoding"] = coding
-    vary = response.get("Vary")
-    response["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+    # Cookie as the full render gives it (a signed-in visitor sees another page), even where the
+    # views' own cache answered the first request without touching the session.
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     response["ETag"] = etag
     return response
 
