@@ -6,17 +6,22 @@ from django.utils.http import parse_etags
 from django.utils.safestring import mark_safe
 
 
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header admits gzip (an explicit q=0 refuses it)."""
+def accepts_coding(header: str, coding: str) -> bool:
+    """Whether an Accept-Encoding header admits `coding` (an explicit q=0 refuses it)."""
     for part in header.split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in (coding, "*"):
             quality = params.strip().lower().removeprefix("q=").strip() if params else "1"
             try:
                 return float(quality) > 0
             except ValueError:
                 return True
     return False
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (an explicit q=0 refuses it)."""
+    return accepts_coding(header, "gzip")
 
 
 def etag_matches(header: str, etag: str) -> bool:

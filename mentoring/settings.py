@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map's GeoJSON: ready bytes, served before the session and CSRF machinery.
     "programs.middleware.GeoJSONMiddleware",
+    # The anonymous public pages (home, programs, map, calendar, events, news): ready bytes too.
+    "mentoring.public_pages.PublicPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import feedparser
 import pytest
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from core.page_cache import forget_local_state
 from news import services
 from news.demo import create_demo_news
 from news.models import NewsItem, NewsTag
@@ -60,6 +62,9 @@ def many_news(count: int, *, tag: NewsTag | None = None) -> None:
 
 def count_queries(client, path: str) -> int:
     Site.objects.clear_cache()  # the feed's first request reads the site, later ones not
+    # Each count is a full render: nothing of an earlier request kept.
+    cache.clear()
+    forget_local_state()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)

@@ -106,3 +106,19 @@ def test_login_sign_up_and_reset_work_while_redis_is_down(client, site_without_r
     assert login.status_code == 302
     assert reset.status_code == 302
     assert sign_up.status_code == 302
+
+
+@pytest.mark.django_db
+def test_public_pages_answer_while_redis_is_down(client, site_without_redis):
+    """Without the data generations the ready pages (mentoring/public_pages.py) pass on to the
+    whole stack: rendered each time, never a 500."""
+    from tests.factories import EventFactory
+
+    event = EventFactory()
+    paths = ["/", "/programme/", "/karte/", event.program.get_absolute_url()]
+    paths += ["/veranstaltungen/", f"/veranstaltungen/{event.slug}/", "/aktuelles/", "/en/"]
+    for path in paths:
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert not response.has_header("ETag"), path

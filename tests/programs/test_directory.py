@@ -440,6 +440,7 @@ def test_program_page_query_count_same_with_one_and_1000_programs(client):
         client.get(first.get_absolute_url())
     _many(999)
     cache.clear()
+    forget_local_state()
     with CaptureQueriesContext(connection) as many:
         response = client.get(first.get_absolute_url())
 
