@@ -60,16 +60,20 @@ def lighthouse_binary() -> Path:
     return binary
 
 
-def run_lighthouse(binary: Path, url: str, output: Path) -> dict:
-    """One Lighthouse run (mobile, simulated throttling) of `url`; its JSON report."""
-    subprocess.run(
-        [str(binary), url, "--output=json", f"--output-path={output}", "--quiet",
-         "--only-categories=performance,accessibility",
-         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
-         "--disable-background-networking --disable-component-update --disable-sync"],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )  # fmt: skip
+def run_lighthouse(binary: Path, url: str, output: Path, attempts: int = 3) -> dict:
+    """One Lighthouse run (mobile, simulated throttling) of `url`; its JSON report. A run that
+    fails to record its trace (NO_NAVSTART and the like, on a busy machine) is repeated."""
+    for attempt in range(1, attempts + 1):
+        done = subprocess.run(
+            [str(binary), url, "--output=json", f"--output-path={output}", "--quiet",
+             "--only-categories=performance,accessibility",
+             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
+             "--disable-background-networking --disable-component-update --disable-sync"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=attempt == attempts,
+        )  # fmt: skip
+        if done.returncode == 0:
+            break
     return json.loads(output.read_text())
 
 
