@@ -96,9 +96,7 @@ def summary(report: dict) -> str:
     # What costs points: performance audits scored below 0.9 that count towards the score, and
     # every failed accessibility audit.
     weighted = {
-        ref["id"]
-        for ref in report["categories"]["performance"]["auditRefs"]
-        if ref.get("weight")
+        ref["id"] for ref in report["categories"]["performance"]["auditRefs"] if ref.get("weight")
     }
     costly = [
         name
