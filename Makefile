@@ -89,11 +89,13 @@ messages: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py makemessages -l de --no-location --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=node_modules --ignore=tests
 
-# Each script in bench/ prints one line per figure (see bench/README.md). wrk and Chromium come
-# from Debian's packages; installing them needs root (as on the project machines and in CI).
+# Each script in bench/ prints one line per figure (see bench/README.md). wrk, Chromium and npm
+# (for bench/lighthouse.py's pinned lighthouse in var/bench-node/) come from Debian's packages;
+# installing them needs root (as on the project machines and in CI).
 bench: $(VENV)/.installed-dev compile
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk)
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium)
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm)
 	@set -e; found=0; for script in bench/*.py; do \
 		[ -e "$$script" ] || continue; found=1; $(PY) "$$script"; \
 	done; [ $$found = 1 ] || echo "No benchmark scripts yet: see bench/README.md."

@@ -150,7 +150,10 @@ def wrk(
 
 
 def map_drawn_in_chromium(url: str) -> float | None:
-    """Milliseconds from navigation start until clusters are drawn and the list is filled."""
+    """Milliseconds from navigation start until clusters are drawn and the list is filled, in a
+    desktop window where the map is in view from the start. map.js loads Leaflet and the GeoJSON
+    only when the map comes into view, and draws the clusters in slices: its `data-loads`
+    attribute counts a result once its last slice of clusters is on the map."""
     if not Path("/usr/bin/chromium").exists():
         return None
     from playwright.sync_api import sync_playwright
@@ -172,7 +175,8 @@ def map_drawn_in_chromium(url: str) -> float | None:
             page.goto(url)
             # A function, not an expression: the page's CSP forbids eval.
             page.wait_for_function(
-                "() => document.querySelectorAll('.marker-cluster').length > 0"
+                "() => Number(document.getElementById('map').dataset.loads || 0) >= 1"
+                " && document.querySelectorAll('#map .marker-cluster').length > 0"
                 " && document.querySelectorAll('#map-results li').length > 0",
                 polling=10,
             )
@@ -356,7 +360,7 @@ def main() -> int:
     print(f"filtered list page, first uncached request: {cold_ms:.0f} ms")
     if drawn_ms is not None:
         print(f"map in Chromium, {PROGRAMS} programs: clusters and list after {drawn_ms:.0f} ms "
-              "(median of 3); bar <= 1500 ms")  # fmt: skip
+              "(median of 3); bar <= 1000 ms")  # fmt: skip
     return 0
 
 

@@ -1,36 +1,27 @@
-/* Mentoring Map (/karte/ and /karte/einbetten/): clustered program markers on the outline of the
- * Länder, filters without a page reload, and the list beside the map kept in step with it.
+/* Mentoring Map (/karte/ and /karte/einbetten/): the filters without a page reload and the list
+ * beside the map kept in step with them, and the map itself (map-leaflet.js) loaded only when it
+ * comes into view or is used: Leaflet, MarkerCluster and their styles are inserted from here,
+ * after the page has been painted, so a phone shows and filters the list first.
  * An ES module, no build step. Data from the server is only ever set as textContent. */
-import {
-  GERMANY_BOUNDS,
-  L,
-  MAX_ZOOM,
-  addBaseLayers,
-  addZoomControl,
-  el,
-  haversineKm,
-  pinIcon,
-  readConfig
-} from "./map-common.js";
 
 const mapEl = document.getElementById("map");
-// Without Leaflet or fetch the server-rendered list stays the (complete) page.
-if (mapEl && L && typeof window.fetch === "function") {
+// Without fetch the server-rendered list stays the (complete) page; without JavaScript too.
+if (mapEl && typeof window.fetch === "function" && typeof window.Promise === "function") {
   main(mapEl);
 }
 
 function main(mapEl) {
   const data = mapEl.dataset;
 
-  const GERMANY = L.latLngBounds(GERMANY_BOUNDS);
   const AVAILABILITY = ["open", "waitlist", "paused"];
   const MAX_ITEMS = parseInt(data.maxItems, 10) || 50;
   const TEXT_DELAY_MS = 400;
 
-  const config = readConfig();
   const embedded = document.body.classList.contains("embed");
   const form = document.getElementById("program-filters");
   const resultsEl = document.getElementById(data.results || "map-results");
+  const wideEl = document.getElementById("map-wide");
+  const wideResultsEl = document.getElementById("map-wide-results");
   const countEl = document.getElementById(data.count || "map-count");
   const sectionEl = resultsEl ? resultsEl.closest("section") : null;
   const moreEl = document.getElementById("map-more");
@@ -42,6 +33,24 @@ function main(mapEl) {
   const kmFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
   // --- Small helpers --------------------------------------------------------------------------
+
+  /** A new element with an optional class and text (always as textContent, never as HTML).
+   *  As map-common.js's el(): that module needs Leaflet, which this one does not wait for. */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function haversineKm(lat1, lon1, lat2, lon2) {
+    const rad = Math.PI / 180;
+    const dLat = (lat2 - lat1) * rad;
+    const dLon = (lon2 - lon1) * rad;
+    const a = Math.sin(dLat / 2) ** 2 +
+      Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+    return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
 
   /** A translated text from a data-label-* attribute, "{name}" placeholders filled in. */
   function label(name, values) {
@@ -85,69 +94,13 @@ function main(mapEl) {
     return [lat, lon];
   }
 
-  // --- The map --------------------------------------------------------------------------------
+  // --- State ----------------------------------------------------------------------------------
 
-  const fallback = mapEl.querySelector(".map-fallback");
-  if (fallback) { fallback.parentNode.removeChild(fallback); }
-
-  const map = L.map(mapEl, { zoomControl: false, maxZoom: MAX_ZOOM, minZoom: 4, zoomSnap: 0.5 });
-  map.fitBounds(GERMANY, { animate: false });
-  addZoomControl(map, mapEl);
-  let outlineBounds = null;
-  addBaseLayers(map, mapEl, config).then((bounds) => { outlineBounds = bounds; });
-
-  function programIcon(availability) {
-    return pinIcon("program-marker-" + availability);
-  }
-
-  function clusterIcon(cluster) {
-    const count = cluster.getChildCount();
-    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const inner = el("div");
-    inner.appendChild(el("span", "", String(count))).setAttribute("aria-hidden", "true");
-    inner.appendChild(el("span", "visually-hidden", label("Cluster", { n: count }) || String(count)));
-    return L.divIcon({
-      html: inner,
-      className: "marker-cluster marker-cluster-" + size,
-      iconSize: L.point(40, 40)
-    });
-  }
-
-  const clusters = L.markerClusterGroup({
-    chunkedLoading: true,
-    chunkInterval: 150,
-    chunkDelay: 20,
-    maxClusterRadius: 60,
-    showCoverageOnHover: false,
-    iconCreateFunction: clusterIcon
-  });
-  map.addLayer(clusters);
-
-  // Markers are kept between filter changes: a program that stays in the results keeps its marker.
-  const markerCache = new Map();
-  function markerFor(feature, point) {
-    const properties = feature.properties;
-    const availability = availabilityOf(properties);
-    const key = [feature.id, point[0], point[1], availability, properties.name].join("|");
-    let marker = markerCache.get(key);
-    if (!marker) {
-      marker = L.marker(point, {
-        icon: programIcon(availability),
-        title: properties.name,
-        alt: properties.name,
-        keyboard: true,
-        riseOnHover: true
-      });
-      markerCache.set(key, marker);
-    }
-    marker.feature = feature;
-    return marker;
-  }
-
-  // --- Popups ---------------------------------------------------------------------------------
-
-  const popup = L.popup({ maxWidth: 300, minWidth: 180, offset: [0, -24], autoPanPadding: [24, 24] });
-  let popupSource = null;
+  let features = [];
+  let featuresQuery = null; // The filter query `features` belong to (null: nothing fetched yet).
+  let userPosition = null; // {lat, lng} after "Use my location".
+  let mapView = null; // The Leaflet map (map-leaflet.js), once loaded.
+  let mapLoading = null; // Its promise, from the first time the map was needed.
 
   function distanceOf(feature) {
     if (userPosition) {
@@ -158,108 +111,7 @@ function main(mapEl) {
     return typeof km === "number" && isFinite(km) ? km : null;
   }
 
-  function popupContent(feature) {
-    const properties = feature.properties;
-    const box = el("div", "map-popup");
-    const title = el("p", "map-popup-title");
-    title.appendChild(programLink(properties, "map-popup-link"));
-    box.appendChild(title);
-    const meta = [properties.organization, properties.place].filter(Boolean).join(" · ");
-    if (meta) { box.appendChild(el("p", "meta", meta)); }
-    const km = distanceOf(feature);
-    if (km !== null) { box.appendChild(el("p", "meta distance", label("Distance", { km: kmFormat.format(km) }))); }
-    const availability = availabilityOf(properties);
-    const tags = el("p", "tags");
-    tags.appendChild(el("span", "badge badge-" + availability, availabilityLabel(availability)));
-    box.appendChild(tags);
-    return box;
-  }
-
-  function openPopup(marker, byKeyboard) {
-    popupSource = marker;
-    popup.setLatLng(marker.getLatLng()).setContent(popupContent(marker.feature)).openOn(map);
-    if (byKeyboard) {
-      const link = popup.getElement() && popup.getElement().querySelector(".map-popup-link");
-      if (link) { link.focus({ preventScroll: true }); }
-    }
-  }
-
-  function focusPopupSource() {
-    const icon = popupSource && popupSource.getElement();
-    if (icon && document.body.contains(icon)) {
-      icon.focus({ preventScroll: true });
-    } else {
-      mapEl.focus({ preventScroll: true });
-    }
-  }
-
-  clusters.on("click", function (event) {
-    openPopup(event.layer, false);
-  });
-  clusters.on("keypress", function (event) {
-    const key = event.originalEvent && event.originalEvent.keyCode;
-    if (key === 13 || key === 32) {
-      L.DomEvent.preventDefault(event.originalEvent); // Space would scroll the page.
-      openPopup(event.layer, true);
-    }
-  });
-
-  map.on("popupopen", function (event) {
-    const close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
-    if (close && data.labelClose) { close.setAttribute("aria-label", data.labelClose); }
-  });
-  // Whether the keyboard focus was last inside the popup (its close button, its link).
-  let popupFocused = false;
-  mapEl.addEventListener("focusin", function (event) {
-    const container = popup.getElement();
-    popupFocused = Boolean(container && container.contains(event.target));
-  });
-  map.on("popupclose", function (event) {
-    const container = event.popup.getElement();
-    const active = document.activeElement;
-    // Focus was in the popup (keyboard use): give it back to the marker it came from.
-    if (event.popup === popup && popupFocused &&
-        (active === document.body || (container && container.contains(active)))) {
-      focusPopupSource();
-    }
-    popupFocused = false;
-  });
-  mapEl.addEventListener("keydown", function (event) {
-    if ((event.key === "Escape" || event.key === "Esc") && map.hasLayer(popup)) {
-      event.preventDefault();
-      const hadFocus = popup.getElement() && popup.getElement().contains(document.activeElement);
-      map.closePopup(popup);
-      if (hadFocus) { focusPopupSource(); }
-    }
-  });
-
-  // --- Results: markers, count, list ----------------------------------------------------------
-
-  let features = [];
-  let userPosition = null;
-  let userMarker = null;
-
-  function showMarkers(fit) {
-    const markers = [];
-    const bounds = L.latLngBounds([]);
-    for (let i = 0; i < features.length; i++) {
-      const point = pointOf(features[i]);
-      if (point) {
-        markers.push(markerFor(features[i], point));
-        bounds.extend(point);
-      }
-    }
-    map.closePopup(popup);
-    clusters.clearLayers();
-    if (fit) {
-      if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12, animate: false });
-      } else {
-        map.fitBounds(outlineBounds || GERMANY, { animate: false });
-      }
-    }
-    clusters.addLayers(markers);
-  }
+  // --- Results: count, notices, list ----------------------------------------------------------
 
   function placeQuery() {
     const field = form && form.elements.namedItem("ort");
@@ -278,11 +130,19 @@ function main(mapEl) {
     return located.length > 0 && located.every(function (f) { return f.properties.distance == null; });
   }
 
+  function isWide(feature) {
+    return feature.properties.reach === "national";
+  }
+
+  /** Near a (known) place online and nationwide programs are counted and listed apart. */
+  function nearPlace() {
+    return Boolean(placeQuery()) && !placeUnknown();
+  }
+
   function updateCount() {
     if (!countEl) { return; }
-    const near = placeQuery() && !placeUnknown();
-    // Near a place, online and nationwide programs are not counted as within the radius.
-    const wide = near ? features.filter(function (f) { return f.properties.reach === "national"; }).length : 0;
+    const near = nearPlace();
+    const wide = near ? features.filter(isWide).length : 0;
     const n = features.length - wide;
     let text = label(n === 1 ? "One" : "Many", { n: n });
     if (near) {
@@ -318,7 +178,7 @@ function main(mapEl) {
     if (km !== null) {
       meta.appendChild(document.createTextNode(" · "));
       meta.appendChild(el("span", "distance", label("Distance", { km: kmFormat.format(km) })));
-    } else if (properties.reach === "national" && data.labelNational) {
+    } else if (isWide(feature) && data.labelNational) {
       meta.appendChild(document.createTextNode(" · " + data.labelNational));
     }
     item.appendChild(meta);
@@ -342,15 +202,30 @@ function main(mapEl) {
       .map(function (entry) { return entry.feature; });
   }
 
+  /** The first MAX_ITEMS programs; near a place the online and nationwide ones in their own
+   *  section after the others ("Online und bundesweit", as the server renders it). */
   function renderList() {
     if (!resultsEl) { return; }
-    const ordered = orderedFeatures();
-    const fragment = document.createDocumentFragment();
-    for (let i = 0; i < ordered.length && i < MAX_ITEMS; i++) {
-      fragment.appendChild(listItem(ordered[i]));
+    const ordered = orderedFeatures().slice(0, MAX_ITEMS);
+    const apart = wideResultsEl && nearPlace();
+    const local = document.createDocumentFragment();
+    const wide = document.createDocumentFragment();
+    let wideCount = 0;
+    for (let i = 0; i < ordered.length; i++) {
+      if (apart && isWide(ordered[i])) {
+        wide.appendChild(listItem(ordered[i]));
+        wideCount += 1;
+      } else {
+        local.appendChild(listItem(ordered[i]));
+      }
     }
     resultsEl.textContent = "";
-    resultsEl.appendChild(fragment);
+    resultsEl.appendChild(local);
+    if (wideResultsEl) {
+      wideResultsEl.textContent = "";
+      wideResultsEl.appendChild(wide);
+      wideEl.hidden = wideCount === 0;
+    }
     if (moreEl) {
       moreEl.hidden = features.length <= MAX_ITEMS;
       const link = moreEl.querySelector("a");
@@ -386,6 +261,7 @@ function main(mapEl) {
 
   let controller = null;
   let currentQuery = null;
+  let loadSeq = 0; // The newest load; an older one's result is dropped.
   let loads = 0;
 
   function geojsonUrl(query) {
@@ -406,12 +282,27 @@ function main(mapEl) {
     sectionEl.insertBefore(notice, resultsEl);
   }
 
-  /** Fetches the programs; `initial` keeps the server-rendered list (it has the same programs). */
-  function load(url, initial) {
+  /** The current results are shown: on the map too if it is there (or on its way). */
+  function shown(seq) {
+    const ready = mapLoading || Promise.resolve();
+    return ready
+      .then(function () { return mapView ? mapView.draw(features, true) : null; })
+      .then(function () {
+        if (seq !== loadSeq) { return; }
+        setBusy(false);
+        loads += 1;
+        mapEl.setAttribute("data-loads", String(loads)); // For tests: a result has been drawn.
+      });
+  }
+
+  /** Fetches the programs of `query`; `keepList` keeps the server-rendered list (it has the same
+   *  programs) and only refreshes the facets' counts and the map. */
+  function load(query, keepList) {
     if (controller) { controller.abort(); }
     controller = typeof AbortController === "function" ? new AbortController() : null;
+    const seq = ++loadSeq;
     setBusy(true);
-    return fetch(url, {
+    return fetch(geojsonUrl(query), {
       credentials: "same-origin",
       headers: { Accept: "application/geo+json, application/json" },
       signal: controller ? controller.signal : undefined
@@ -421,7 +312,10 @@ function main(mapEl) {
         return response.json();
       })
       .then(function (collection) {
+        if (seq !== loadSeq) { return null; }
+        controller = null;
         features = Array.isArray(collection.features) ? collection.features : [];
+        featuresQuery = query;
         // Links are not repeated in every feature: the collection names the pattern once.
         const pattern = typeof collection.programUrl === "string" ? collection.programUrl : "";
         features.forEach(function (feature) {
@@ -429,28 +323,111 @@ function main(mapEl) {
             feature.properties.url = pattern.replace("{id}", encodeURIComponent(feature.id));
           }
         });
-        showMarkers(true);
         updateFacetCounts(collection.facets);
-        if (!initial || userPosition) {
+        if (!keepList || userPosition) {
           renderList();
           updateCount();
           updateNotices();
         }
-        setBusy(false);
-        loads += 1;
-        mapEl.setAttribute("data-loads", String(loads)); // For tests: a load has been drawn.
+        return shown(seq);
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") { return; }
+        if (seq === loadSeq) { controller = null; }
         setBusy(false);
         showError();
       });
+  }
+
+  // --- The map, loaded when needed ------------------------------------------------------------
+
+  // Until then the map's box says that it is on its way (its text without JavaScript differs).
+  const placeholder = mapEl.querySelector(".map-fallback");
+  if (placeholder && data.labelLoading) { placeholder.textContent = data.labelLoading; }
+
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = false; // Executed in the order inserted: Leaflet before MarkerCluster.
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function addStyle(href) {
+    return new Promise(function (resolve) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      link.onload = resolve;
+      link.onerror = resolve; // Unstyled controls still work.
+      // Before the page's map.css, which adjusts Leaflet's styles.
+      const anchor = document.getElementById("map-styles");
+      if (anchor) {
+        anchor.parentNode.insertBefore(link, anchor);
+      } else {
+        document.head.appendChild(link);
+      }
+    });
+  }
+
+  /** Loads Leaflet, MarkerCluster, their styles and map-leaflet.js, fetches the programs at the
+   *  same time, and draws them. Once; resolves when the map exists (or could not be made). */
+  function activateMap() {
+    if (mapLoading) { return mapLoading; }
+    const styles = (data.mapStyles || "").split(" ").filter(Boolean).map(addStyle);
+    const scripts = (data.mapScripts || "").split(" ").filter(Boolean).map(addScript);
+    mapLoading = Promise.all(styles.concat(scripts))
+      .then(function () { return import("./map-leaflet.js"); })
+      .then(function (module) {
+        mapView = module.createMap(mapEl, {
+          label: label,
+          availabilityOf: availabilityOf,
+          availabilityLabel: availabilityLabel,
+          programLink: programLink,
+          pointOf: pointOf,
+          distanceOf: distanceOf,
+          kmFormat: kmFormat
+        });
+        if (userPosition) { mapView.showUser(userPosition, locateButton ? locateButton.dataset.labelYou : ""); }
+      })
+      .catch(function () {
+        if (placeholder) { placeholder.textContent = label("Error"); }
+      });
+    if (controller === null && featuresQuery !== currentQuery) {
+      load(currentQuery, currentQuery === initialQuery);
+    } else if (controller === null) {
+      shown(loadSeq); // Fetched before (a filter changed): draw those results once the map is there.
+    }
+    return mapLoading;
+  }
+
+  /** The map is needed when it (nearly) comes into view, or is focused or touched. */
+  function activateWhenNeeded() {
+    const area = mapEl.closest(".map-area") || mapEl;
+    ["focusin", "pointerdown", "touchstart"].forEach(function (type) {
+      area.addEventListener(type, activateMap, { once: true, passive: true });
+    });
+    if (typeof window.IntersectionObserver !== "function") {
+      activateMap();
+      return;
+    }
+    const observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        activateMap();
+      }
+    }, { rootMargin: "200px 0px" });
+    observer.observe(mapEl);
   }
 
   // --- Filters ----------------------------------------------------------------------------
 
   function formQuery() {
     const params = new URLSearchParams();
+    if (!form) { return ""; }
     const place = placeQuery();
     const entries = new FormData(form);
     entries.forEach(function (value, name) {
@@ -491,7 +468,7 @@ function main(mapEl) {
     // The counts are hidden until the GeoJSON brings the ones for the new filters.
     form.classList.add("counts-stale");
     updateLinks(query);
-    load(geojsonUrl(query), false);
+    load(query, false);
   }
 
   let textTimer = null;
@@ -499,8 +476,10 @@ function main(mapEl) {
     return target && target.tagName === "INPUT" && /^(text|search)$/.test(target.type);
   }
 
+  // The page was rendered for the address's query (the form shows it).
+  const initialQuery = formQuery();
+  currentQuery = initialQuery;
   if (form) {
-    currentQuery = formQuery();
     lastPlace = placeQuery();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -529,7 +508,7 @@ function main(mapEl) {
   function clearUserPosition() {
     if (!userPosition) { return; }
     userPosition = null;
-    if (userMarker) { map.removeLayer(userMarker); userMarker = null; }
+    if (mapView) { mapView.clearUser(); }
     sayLocate("");
   }
 
@@ -539,20 +518,14 @@ function main(mapEl) {
     locateButton.addEventListener("click", function () {
       sayLocate(locateData.labelLocating);
       locateButton.setAttribute("aria-busy", "true");
+      activateMap();
       navigator.geolocation.getCurrentPosition(function (position) {
         locateButton.removeAttribute("aria-busy");
-        userPosition = L.latLng(position.coords.latitude, position.coords.longitude);
-        if (userMarker) { map.removeLayer(userMarker); }
-        userMarker = L.marker(userPosition, {
-          icon: L.divIcon({ className: "user-location", html: "", iconSize: [22, 22] }),
-          title: locateData.labelYou || "",
-          alt: locateData.labelYou || "",
-          keyboard: false,
-          interactive: false,
-          zIndexOffset: 1000
-        }).addTo(map);
-        map.setView(userPosition, Math.max(map.getZoom(), 10));
-        renderList();
+        userPosition = { lat: position.coords.latitude, lng: position.coords.longitude };
+        if (mapView) { mapView.showUser(userPosition, locateData.labelYou); }
+        // Before the first results have come the load on its way sorts the list (keepList is
+        // ignored with a position).
+        if (featuresQuery !== null) { renderList(); }
         sayLocate(locateData.labelLocated);
       }, function () {
         locateButton.removeAttribute("aria-busy");
@@ -561,5 +534,5 @@ function main(mapEl) {
     });
   }
 
-  load(data.geojsonUrl, true);
+  activateWhenNeeded();
 }

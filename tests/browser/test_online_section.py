@@ -29,10 +29,28 @@ def test_map_near_a_place_keeps_nationwide_programs_off_the_map(page, live_serve
     assert marker_names(page) == ["Seniorenbegleitung Berlin"]
     count = page.locator("#map-count").inner_text()
     assert count == "1 Programm im Umkreis von 25 km um Berlin, dazu 1 online und bundesweit"
-    online = page.locator("#map-results > li", has_text="Online-Mentoring bundesweit")
+    assert_online_section(page)
+    assert_clean(page)
+
+    # The list the script renders after a filter change has the same section.
+    page.select_option("#filter-umkreis", "50")
+    wait_for_loads(page, 2)
+    assert page.locator("#map-count").inner_text().startswith("1 Programm im Umkreis von 50 km")
+    assert_online_section(page)
+    assert_clean(page)
+
+
+def assert_online_section(page) -> None:
+    """The online program is listed under its own heading, without a distance, and not among
+    the programs near the place."""
+    assert page.locator("#map-wide-heading").inner_text() == "Online und bundesweit"
+    assert page.locator("#map-wide-heading").is_visible()
+    online = page.locator("#map-wide-results > li")
+    assert online.all_inner_texts()[0].startswith("Online-Mentoring bundesweit")
+    assert online.count() == 1
     assert "bundesweit oder online" in online.inner_text()
     assert "km entfernt" not in online.inner_text()
-    assert_clean(page)
+    assert page.locator("#map-results > li h3").all_inner_texts() == ["Seniorenbegleitung Berlin"]
 
 
 def test_list_section_accessible(page, live_server):
