@@ -10,6 +10,7 @@ import functools
 import hashlib
 import secrets
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,8 +68,22 @@ def forget_local_state() -> None:
         forget()
 
 
+@functools.cache
+def release() -> str:
+    """What this deployment serves: the hashes of its static files and its templates. Part of every
+    cached page's key, so pages kept in Redis by the previous release (pointing at static files
+    under old hashed names, or rendered by old templates) are not served after a deploy."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    parts = [getattr(staticfiles_storage, "manifest_hash", "") or ""]
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(directory).rglob("*.html")):
+            parts.append(hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest())
+    return hashlib.blake2b("".join(parts).encode(), digest_size=8).hexdigest()
+
+
 def digest(parts) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b("\x1f".join((release(), *parts)).encode(), digest_size=12).hexdigest()
 
 
 def is_plain_anonymous(request) -> bool:

@@ -240,3 +240,41 @@ def test_language_from_the_prefix(client, data):
     assert served_ready(client.get("/en/programme/"))
     assert client.get("/en/programme/").content == english.content != german.content
     assert settings.LANGUAGE_CODE == "de"
+
+
+def test_pages_kept_by_a_previous_release_are_not_served_after_a_deploy(client, monkeypatch):
+    """A deploy changes the static files' hashed names or the templates: pages kept in Redis by
+    the release before would point at files that are gone, so the release is part of the key."""
+    from core import page_cache
+
+    program = ProgramFactory(name="Lesepaten Leipzig")
+    monkeypatch.setattr(page_cache, "release", lambda: "release-1")
+    assert "Lesepaten Leipzig" in client.get("/programme/").content.decode()
+    # A change that bumps no generation (no signal): only the release can make it appear.
+    Program = type(program)
+    Program.objects.filter(pk=program.pk).update(name="Lesepaten Halle")
+    forget_local_state()
+    assert "Lesepaten Leipzig" in client.get("/programme/").content.decode()
+
+    monkeypatch.setattr(page_cache, "release", lambda: "release-2")
+    forget_local_state()
+    page = client.get("/programme/").content.decode()
+    assert "Lesepaten Halle" in page and "Lesepaten Leipzig" not in page
+
+
+def test_the_release_follows_the_static_manifest(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.contrib.staticfiles import storage
+
+    from core import page_cache
+
+    releases = []
+    for manifest_hash in ("abc", "def"):
+        monkeypatch.setattr(
+            storage, "staticfiles_storage", SimpleNamespace(manifest_hash=manifest_hash)
+        )
+        page_cache.release.cache_clear()
+        releases.append(page_cache.release())
+    page_cache.release.cache_clear()
+    assert releases[0] != releases[1]
