@@ -263,7 +263,10 @@ def picture(page, screen: Screen, url: str, width: int) -> bytes:
         raise SystemExit(f"{screen.name}: {url} ended at {page.url}")
     if screen.wait_for:
         try:
+            # The map loads when it comes into view (below the filters on a phone).
+            page.locator(screen.wait_for.split()[0]).first.scroll_into_view_if_needed()
             page.wait_for_selector(screen.wait_for, state="visible", timeout=15_000)
+            page.evaluate("window.scrollTo(0, 0)")
         except Exception as error:  # noqa: BLE001  # Playwright's TimeoutError: say which screen
             raise SystemExit(f"{screen.name}: {screen.wait_for} not shown at {url}") from error
     page.evaluate("document.fonts.ready")
