@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from accounts.selectors import user_by_verified_address
 
 
 class NoAddress(Exception):
@@ -63,13 +64,10 @@ def _language(code: str) -> str:
 
 
 def _account_language(email: str) -> str:
-    found = (
-        get_user_model()
-        .objects.filter(email__iexact=email.strip())
-        .values_list("language", flat=True)
-        .first()
-    )
-    return found or settings.LANGUAGE_CODE
+    """The language of the account that has confirmed this address, else the portal's: an
+    unconfirmed address proves nothing about whom a mail reaches."""
+    user = user_by_verified_address(email)
+    return _language(user.language) if user is not None else settings.LANGUAGE_CODE
 
 
 def of(notification) -> Recipient:
