@@ -380,7 +380,9 @@ function main(mapEl) {
     const styles = (data.mapStyles || "").split(" ").filter(Boolean).map(addStyle);
     const scripts = (data.mapScripts || "").split(" ").filter(Boolean).map(addScript);
     mapLoading = Promise.all(styles.concat(scripts))
-      .then(function () { return import("./map-leaflet.js"); })
+      // Its address from the template: the hashed name in production, so that a cached old
+      // map-leaflet.js is never combined with a new map.js.
+      .then(function () { return import(data.mapModule); })
       .then(function (module) {
         mapView = module.createMap(mapEl, {
           label: label,

@@ -23,8 +23,16 @@ def test_module_imports_name_the_hashed_shared_module(tmp_path):
 
     shared = storage.stored_name("js/map-common.js")
     assert re.fullmatch(r"js/map-common\.[0-9a-f]{12}\.js", shared)
-    for page_script in ("js/map.js", "js/program-map.js"):
+    for page_script in ("js/map-leaflet.js", "js/program-map.js"):
         with storage.open(storage.stored_name(page_script)) as handle:
             text = handle.read().decode()
         assert f'from "./{shared.removeprefix("js/")}"' in text
         assert 'from "./map-common.js"' not in text
+
+
+def test_the_map_loads_its_leaflet_module_by_the_address_the_page_gives():
+    """map.js imports map-leaflet.js when the map comes into view: by the hashed address from the
+    template, never by a relative name that the manifest cannot rewrite."""
+    text = (JS / "map.js").read_text(encoding="utf-8")
+    assert "import(data.mapModule)" in text
+    assert 'import("./' not in text
