@@ -16,9 +16,12 @@ import {
 // Markers are made in slices of at most SLICE_MS on the main thread, the clusters in chunks of
 // CLUSTER_CHUNK_MS (MarkerCluster's chunkedLoading), so that a phone (several times slower) still
 // answers a tap in between. Shorter chunks cost more in all: with 10,000 programs 10 ms chunks
-// took about twice as long as one run, 50 ms chunks about 1.5 times (bench/README.md).
+// took about twice as long as one run, 50 ms chunks about 1.5 times (bench/README.md). A phone (a
+// narrow screen or a finger) gets the short chunks: it answers a tap at once while the clusters
+// grow; a desktop gets the map sooner.
 const SLICE_MS = 10;
-const CLUSTER_CHUNK_MS = 50;
+const PHONE = window.matchMedia("(pointer: coarse), (max-width: 47.99rem)").matches;
+const CLUSTER_CHUNK_MS = PHONE ? 10 : 50;
 
 /** Calls step(0 … count-1) in slices of SLICE_MS; resolves when done. */
 function inSlices(count, step) {
