@@ -95,9 +95,18 @@ class FilteredProgramsMixin:
         # The downloads carry the query reduced to what changes the result (no page, no junk).
         download_query = canonical_query_string(query=self.request.GET, language=get_language())
         suffix = f"?{download_query}" if download_query else ""
+        facets = program_facets(filterset=filterset)
+        availability = (
+            filterset.form.cleaned_data.get("plaetze") or [] if filterset.is_bound else []
+        )
+        age = filterset.form.cleaned_data.get("alter") if filterset.is_bound else None
         return {
             "filterset": filterset,
-            "facets": program_facets(filterset=filterset),
+            "facets": facets,
+            # How many of the folded filters are chosen (the phone's "More filters" opens then).
+            "filters_chosen": sum(term["selected"] for facet in facets for term in facet["terms"])
+            + len(availability)
+            + (age is not None),
             "place": filterset.place,
             "radius_km": filterset.radius_km,
             "suggestions": filterset.suggestions,
@@ -110,9 +119,7 @@ class FilteredProgramsMixin:
             "data_license": data_license(),
             "radius_options": sorted({*RADIUS_OPTIONS, filterset.radius_km}),
             "availability_choices": Program.Availability.choices,
-            "selected_availability": filterset.form.cleaned_data.get("plaetze") or []
-            if filterset.is_bound
-            else [],
+            "selected_availability": availability,
         }
 
     def reach_sections(self, programs, total: int) -> dict:

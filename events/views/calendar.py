@@ -127,6 +127,7 @@ class FilteredEventsMixin:
         return {
             "filterset": filterset,
             "selected": selected,
+            "filters_chosen": sum(len(values) for values in selected.values()),
             "choices": filterset.choices,
             "format_choices": filterset.filters["format"].extra["choices"],
             "network_choices": filterset.filters["netzwerk"].extra["choices"],
