@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from core.figures import ACTION, INFO, Tile
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class Section:
     # "3 waiting for review").
     count: Callable[[], int] | None = None
     count_label: Promise | None = None
+    # The urgency of its figure tile on the home page (core/figures.py), None for no tile.
+    tile: str | None = None
 
 
 def _programs_waiting() -> int:
@@ -66,6 +71,7 @@ SECTIONS: list[Section] = [
         _("New listings and changes to published listings, to publish or send back."),
         _programs_waiting,
         WAITING,
+        ACTION,
     ),
     Section(
         _("Events to review"),
@@ -73,6 +79,7 @@ SECTIONS: list[Section] = [
         _("Events proposed by programs and organisations."),
         _events_in_review,
         WAITING,
+        ACTION,
     ),
     Section(
         _("Events"),
@@ -85,6 +92,7 @@ SECTIONS: list[Section] = [
         _("News items proposed by coordinators about their programs."),
         _news_in_review,
         WAITING,
+        ACTION,
     ),
     Section(
         _("Programs"),
@@ -104,6 +112,7 @@ SECTIONS: list[Section] = [
         _("Invitations by e-mail that have not been accepted yet."),
         _open_invitations,
         ngettext_lazy("%(count)d open", "%(count)d open", "count"),
+        INFO,
     ),
     Section(
         _("Program import"),
@@ -150,3 +159,18 @@ def sections_with_counts() -> list[dict]:
         label = section.count_label % {"count": count} if count is not None else ""
         found.append({"section": section, "count": count, "label": label})
     return found
+
+
+def section_tiles(sections: list[dict]) -> list[Tile]:
+    """The figure tiles of the counted sections (of sections_with_counts), each linking to its
+    page; no query of its own."""
+    return [
+        Tile(
+            item["count"],
+            item["section"].title,
+            reverse(item["section"].url_name),
+            item["section"].tile,
+        )  # fmt: skip
+        for item in sections
+        if item["section"].tile is not None and item["count"] is not None
+    ]

@@ -2,10 +2,12 @@
 
 `line_chart()` turns series of values on a 1-5 scale into coordinates for
 `templates/tandems/includes/line_chart.html`, which draws the SVG and, for screen readers and
-printing, the same figures as a table.
+printing, the same figures as a table. `Sparkline` is the dashboards' small weekly line
+(`templates/includes/sparklines.html`), with the same figures in a table beside it.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 WIDTH, HEIGHT = 640, 260
 # The right margin leaves room for half of the last x label, which is centred on its point.
@@ -80,3 +82,78 @@ def line_chart(
             }
         )
     return chart
+
+
+# --- Sparklines: a small line of weekly counts, read at a glance ------------------------------
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 168, 40, 4
+WEEKS = 12
+
+
+def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
+    """The Mondays of the last `weeks` weeks, the oldest first; the last is this week's."""
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=weeks - 1 - n) for n in range(weeks)]
+
+
+@dataclass
+class Sparkline:
+    """Counts per period as a line: `css` names the series' colour in the stylesheet, `labels`
+    the periods for the table that says the same in figures."""
+
+    title: str
+    labels: list[str]
+    values: list[int]
+    css: str = ""
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+    @property
+    def last(self) -> int:
+        return self.values[-1] if self.values else 0
+
+    @property
+    def points(self) -> list[dict]:
+        """Coordinates in the SVG: the highest count touches the top, zero the bottom line."""
+        top = max(self.values, default=0) or 1
+        steps = max(len(self.values) - 1, 1)
+        inner_w = self.width - 2 * SPARK_PAD
+        inner_h = self.height - 2 * SPARK_PAD
+        return [
+            {
+                "x": round(SPARK_PAD + inner_w * n / steps, 1),
+                "y": round(SPARK_PAD + inner_h * (1 - value / top), 1),
+                "value": value,
+            }
+            for n, value in enumerate(self.values)
+        ]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p['x']},{p['y']}" for p in self.points)
+
+    @property
+    def end(self) -> dict:
+        return self.points[-1]
+
+    @property
+    def baseline(self) -> float:
+        return self.height - SPARK_PAD
+
+
+@dataclass
+class SparkTable:
+    """Several sparklines over the same periods, as the rows of one table (a period per row)."""
+
+    caption: str
+    period_header: str
+    lines: list[Sparkline]
+
+    @property
+    def rows(self) -> list[tuple[str, list[int]]]:
+        labels = self.lines[0].labels if self.lines else []
+        return [(label, [line.values[n] for line in self.lines]) for n, label in enumerate(labels)]

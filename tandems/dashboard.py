@@ -9,20 +9,34 @@ program without a settings row uses the model's defaults.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import QueryDict
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
+from core.figures import ACTION, INFO, URGENT, Tile, TileRow, tile_row
 from programs.models import Program
 
 from . import filters
-from .models import Application, CheckIn, Mentee, ProgramTandemSettings, ScreeningRecord, Tandem
+from .charts import Sparkline, SparkTable, week_starts
+from .models import (
+    Application,
+    CheckIn,
+    Meeting,
+    Mentee,
+    ProgramTandemSettings,
+    ScreeningRecord,
+    SupportContact,
+    Tandem,
+)
 
 
 def _default(name: str) -> int:
@@ -325,6 +339,60 @@ def program_actions(scope: Scope) -> dict[int, ProgramActions]:
     return actions
 
 
+# --- Activity: meetings held and support contacts per week -------------------------------------
+
+
+@dataclass
+class Activity:
+    """Counts per week (the Mondays of `weeks`, the oldest first) of one program."""
+
+    weeks: list[date]
+    meetings: list[int]
+    support: list[int]
+
+
+def _weekly(queryset: QuerySet, *, by: str, field_name: str, bounds: list) -> dict[int, list]:
+    """One grouped query: per `by`, a conditional count for every week (FILTER on PostgreSQL)."""
+    weeks = {
+        f"w{n}": Count("pk", filter=Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end}))
+        for n, (start, end) in enumerate(itertools.pairwise(bounds))
+    }
+    rows = (
+        queryset.filter(**{f"{field_name}__gte": bounds[0], f"{field_name}__lt": bounds[-1]})
+        .order_by()
+        .values(by)
+        .annotate(**weeks)
+    )
+    return {row[by]: [row[f"w{n}"] for n in range(len(weeks))] for row in rows}
+
+
+def weekly_activity(program_ids, *, today: date | None = None) -> dict[int, Activity]:
+    """The meetings held and the support contacts of each program in the last 12 weeks (this
+    week so far the last): two queries for all programs. A week runs from Monday 0:00 local."""
+    program_ids = list(program_ids)
+    today = today or timezone.localdate()
+    weeks = week_starts(today)
+    days = [*weeks, weeks[-1] + timedelta(weeks=1)]
+    moments = [timezone.make_aware(datetime.combine(day, time.min)) for day in days]
+    meetings = _weekly(
+        Meeting.objects.held().filter(tandem__program_id__in=program_ids),
+        by="tandem__program_id",
+        field_name="starts_at",
+        bounds=moments,
+    )
+    support = _weekly(
+        SupportContact.objects.filter(tandem__program_id__in=program_ids),
+        by="tandem__program_id",
+        field_name="contacted_on",
+        bounds=days,
+    )
+    empty = [0] * len(weeks)
+    return {
+        pk: Activity(weeks=weeks, meetings=meetings.get(pk, empty), support=support.get(pk, empty))
+        for pk in program_ids
+    }
+
+
 def with_actions(programs, *, today: date | None = None) -> list[Program]:
     """The programs (of programs_coordinated_by), each with `.actions` (ProgramActions)."""
     programs = list(programs)
@@ -376,3 +444,222 @@ def action_list(
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return ActionList(scope=scope, filterset=filterset, queryset=queryset)
+
+
+# --- Figure tiles (templates/includes/figure_tiles.html) ----------------------------------------
+
+# The figures a coordinator acts on, summed over programs for the summary (ProgramActions' names).
+SUMMED = (
+    "no_contact",
+    "checkins_due",
+    "support_due",
+    "ending_soon",
+    "applications_waiting",
+    "reinspections_due",
+    "mentees_waiting",
+)
+
+
+def _action_url(program: Program | None, kind: str) -> str:
+    if program is None:
+        return ""
+    return reverse("tandems:coordination_action_list", kwargs={"slug": program.slug, "kind": kind})
+
+
+def action_tiles(
+    actions: ProgramActions,
+    *,
+    program: Program | None = None,
+    todos: int = 0,
+    todos_overdue: int = 0,
+) -> TileRow:
+    """The tiles of one program (each links to the list it counts), or without a program the
+    sums of several (no link: no list spans programs)."""
+    days = actions.no_contact_days if program is not None else None
+    no_contact_hint = (
+        gettext("active, for more than %(days)s days") % {"days": days}
+        if days is not None
+        else gettext("active, past the program's limit")
+    )
+    tiles = [
+        Tile(
+            actions.no_contact,
+            ngettext("tandem without a meeting", "tandems without a meeting", actions.no_contact),
+            _action_url(program, "ohne-treffen"),
+            URGENT,
+            no_contact_hint,
+        ),
+        Tile(
+            todos,
+            ngettext("to-do due", "to-dos due", todos),
+            (
+                f"{reverse('tandems:coordination_todos')}?program={program.pk}"
+                if program is not None
+                else reverse("tandems:coordination_todos")
+            ),
+            URGENT if todos_overdue else ACTION,
+            (
+                ngettext("%(count)s overdue", "%(count)s overdue", todos_overdue)
+                % {"count": todos_overdue}
+                if todos_overdue
+                else gettext("within a week")
+            ),
+        ),
+        Tile(
+            actions.checkins_due,
+            ngettext("check-in due", "check-ins due", actions.checkins_due),
+            _action_url(program, "checkins-faellig"),
+            ACTION,
+        ),
+        Tile(
+            actions.support_due,
+            ngettext("support contact due", "support contacts due", actions.support_due),
+            _action_url(program, "begleitung-faellig"),
+            ACTION,
+        ),
+        Tile(
+            actions.reinspections_due,
+            ngettext(
+                "§ 72a re-inspection due", "§ 72a re-inspections due", actions.reinspections_due
+            ),
+            _action_url(program, "nachpruefung-72a"),
+            ACTION,
+            gettext("within %(days)s days or overdue") % {"days": REINSPECTION_WITHIN_DAYS},
+        ),
+        Tile(
+            actions.applications_waiting,
+            ngettext("application waiting", "applications waiting", actions.applications_waiting),
+            _action_url(program, "bewerbungen-wartend"),
+            ACTION,
+            gettext("for more than %(days)s days") % {"days": APPLICATION_WAITING_DAYS},
+        ),
+        Tile(
+            actions.ending_soon,
+            ngettext("tandem ending soon", "tandems ending soon", actions.ending_soon),
+            _action_url(program, "endet-bald"),
+            ACTION,
+            gettext("within %(days)s days") % {"days": ENDING_WITHIN_DAYS},
+        ),
+        Tile(
+            actions.mentees_waiting,
+            ngettext("mentee waiting", "mentees waiting", actions.mentees_waiting),
+            (
+                reverse("tandems:coordination_mentees", kwargs={"slug": program.slug})
+                + "?status=waiting"
+                if program is not None
+                else ""
+            ),
+            INFO,
+            gettext("on the waiting list"),
+        ),
+    ]
+    return tile_row(tiles)
+
+
+def program_tiles(program: Program) -> TileRow:
+    """The tiles of a program of with_actions() that has its `due_todos` attached."""
+    todos = getattr(program, "due_todos", [])
+    return action_tiles(
+        program.actions,
+        program=program,
+        todos=len(todos),
+        todos_overdue=sum(1 for todo in todos if todo.overdue),
+    )
+
+
+def summary_tiles(programs: list[Program]) -> TileRow:
+    """The sums over several programs of with_actions() (with their `due_todos`)."""
+    total = ProgramActions()
+    for program in programs:
+        for name in SUMMED:
+            setattr(total, name, getattr(total, name) + getattr(program.actions, name))
+    todos = [todo for program in programs for todo in getattr(program, "due_todos", [])]
+    return action_tiles(
+        total, todos=len(todos), todos_overdue=sum(1 for todo in todos if todo.overdue)
+    )
+
+
+def activity_lines(activity: Activity) -> SparkTable:
+    """The two sparklines of a program's activity and their table."""
+    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in activity.weeks]
+    return SparkTable(
+        caption=gettext("Meetings held and support contacts per week, the last 12 weeks"),
+        period_header=gettext("Week from"),
+        lines=[
+            Sparkline(gettext("Meetings held"), labels, activity.meetings, "spark-meetings"),
+            Sparkline(gettext("Support contacts"), labels, activity.support, "spark-support"),
+        ],
+    )
+
+
+def network_tiles(counts: dict[str, int]) -> list[Tile]:
+    """The anonymous figures of the whole network (selectors.network_counts), as plain tiles:
+    how many, never who, and no links (staff see no program's people). A zero here is a fact,
+    not something done, so it stays a tile."""
+    tiles = [
+        Tile(
+            counts["open_applications"],
+            ngettext("open application", "open applications", counts["open_applications"]),
+        ),
+        Tile(
+            counts["ready_volunteers"],
+            ngettext(
+                "volunteer ready for a tandem",
+                "volunteers ready for a tandem",
+                counts["ready_volunteers"],
+            ),
+        ),
+        Tile(
+            counts["waiting_mentees"],
+            ngettext("mentee waiting", "mentees waiting", counts["waiting_mentees"]),
+        ),
+        Tile(
+            counts["proposed_tandems"],
+            ngettext("proposed tandem", "proposed tandems", counts["proposed_tandems"]),
+        ),
+        Tile(
+            counts["active_tandems"],
+            ngettext("active tandem", "active tandems", counts["active_tandems"]),
+        ),
+    ]
+    return [replace(tile, zero_is_done=False) for tile in tiles]
+
+
+def mentor_tiles(tandem: Tandem, *, today: date) -> TileRow:
+    """The mentor's figures of one current tandem (of MyAreaView: with `due` check-ins and the
+    `meetings_held` count): what is due, and how the tandem goes."""
+    due = list(getattr(tandem, "due", []))
+    tandem_url = reverse("tandems:mentor_tandem", kwargs={"pk": tandem.pk})
+    tiles = [
+        Tile(
+            len(due),
+            ngettext("check-in due", "check-ins due", len(due)),
+            (
+                reverse("tandems:mentor_checkin", kwargs={"pk": due[0].pk})
+                if len(due) == 1
+                else f"{tandem_url}#checkins-title"
+                if due
+                else ""
+            ),
+            ACTION,
+        ),
+        Tile(
+            tandem.meetings_held,
+            ngettext("meeting held", "meetings held", tandem.meetings_held),
+            tandem_url,
+            INFO,
+            gettext("since the start"),
+            zero_is_done=False,
+        ),
+    ]
+    if tandem.last_contact_on:
+        days = (today - tandem.last_contact_on).days
+        tiles.append(
+            Tile(
+                days,
+                ngettext("day since the last meeting", "days since the last meeting", days),
+                urgency=INFO,
+                zero_is_done=False,
+            )
+        )
+    return tile_row(tiles)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from core.actions import run_action
+from core.figures import tile_row
 from programs.models import Program, ProgramCoordinator
 from programs.selectors import moderation_notices_open, programs_coordinated_by
 from tandems import dashboard, selectors, services
@@ -29,19 +30,23 @@ from tandems.selectors import network_counts
 
 def _tandems_overview(*, user):
     """The mentor's tandems with what the overview shows, in a fixed number of queries."""
-    return selectors.tandems_of_mentor(user=user).prefetch_related(
-        Prefetch(
-            "meetings",
-            queryset=Meeting.objects.upcoming(timezone.now()),
-            to_attr="upcoming_meetings",
-        ),
-        Prefetch("checkins", queryset=CheckIn.objects.due(timezone.localdate()), to_attr="due"),
-        "goals",
-        Prefetch(
-            "program__memberships",
-            queryset=ProgramCoordinator.objects.select_related("user").order_by("user__name"),
-            to_attr="coordinator_memberships",
-        ),
+    return (
+        selectors.tandems_of_mentor(user=user)
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__status=Meeting.Status.HELD)))
+        .prefetch_related(
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.upcoming(timezone.now()),
+                to_attr="upcoming_meetings",
+            ),
+            Prefetch("checkins", queryset=CheckIn.objects.due(timezone.localdate()), to_attr="due"),
+            "goals",
+            Prefetch(
+                "program__memberships",
+                queryset=ProgramCoordinator.objects.select_related("user").order_by("user__name"),
+                to_attr="coordinator_memberships",
+            ),
+        )
     )
 
 
@@ -60,6 +65,9 @@ class MyAreaView(LoginRequiredMixin, TemplateView):
         )
         tandems = list(_tandems_overview(user=user))
         context["current_tandems"] = [tandem for tandem in tandems if tandem.is_current]
+        today = timezone.localdate()
+        for tandem in context["current_tandems"]:
+            tandem.tiles = dashboard.mentor_tiles(tandem, today=today)
         context["ended_tandems"] = [tandem for tandem in tandems if not tandem.is_current]
         context["mentoring_programs"] = {tandem.program_id for tandem in context["current_tandems"]}
         recent = timezone.localdate() - timedelta(days=selectors.CLOSING_CHECKIN_DAYS)
@@ -168,11 +176,18 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
             programs_coordinated_by(user=self.request.user)
         )
         # The to-dos due within a week, in their own include (coordination/dashboard_todos.html).
-        todos = selectors.due_todos(program_ids=[program.pk for program in context["programs"]])
+        program_ids = [program.pk for program in context["programs"]]
+        todos = selectors.due_todos(program_ids=program_ids)
+        activity = dashboard.weekly_activity(program_ids)
         for program in context["programs"]:
             program.due_todos = todos[program.pk]
+            program.tiles = dashboard.program_tiles(program)
+            program.activity = dashboard.activity_lines(activity[program.pk])
+        if len(context["programs"]) > 1:
+            context["summary"] = dashboard.summary_tiles(context["programs"])
         context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)
         context["moderation_notices"] = moderation_notices_open(user=self.request.user)
         if self.request.user.is_staff:
             context["network_counts"] = network_counts()
+            context["network_tiles"] = tile_row(dashboard.network_tiles(context["network_counts"]))
         return context
