@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import QueryDict
@@ -296,14 +297,42 @@ def _counts(queryset: QuerySet, by: str = "program_id") -> dict[int, int]:
     return dict(queryset.order_by().values(by).annotate(n=Count("pk")).values_list(by, "n"))
 
 
+def _tandem_counts(scope: Scope) -> dict[int, dict[str, int]]:
+    """The figures over running tandems in one pass: a conditional count (FILTER) each."""
+    rows = (
+        Tandem.objects.filter(program_id__in=scope.program_ids, status__in=RUNNING)
+        .alias(
+            contact_on=Coalesce("last_contact_on", "started_on"),
+            support_on=Coalesce("last_support_on", "started_on"),
+        )
+        .order_by()
+        .values("program_id")
+        .annotate(
+            no_contact=Count("pk", filter=scope.no_contact()),
+            support=Count("pk", filter=scope.support_due()),
+            ending=Count("pk", filter=scope.ending_soon()),
+        )
+    )
+    return {row["program_id"]: row for row in rows}
+
+
 def program_actions(scope: Scope) -> dict[int, ProgramActions]:
-    """The figures of every program of the scope, in one query per figure."""
+    """The figures of every program of the scope: one query per table (the tandems' figures in
+    one pass), not per program."""
     if not scope.program_ids:
         return {}
-    no_contact = _counts(no_contact_tandems(scope))
-    checkins = _counts(due_checkins(scope), by="tandem__program_id")
-    support = _counts(support_due_tandems(scope))
-    ending = _counts(ending_tandems(scope))
+    tandems = _tandem_counts(scope)
+    no_contact = {pk: row["no_contact"] for pk, row in tandems.items()}
+    support = {pk: row["support"] for pk, row in tandems.items()}
+    ending = {pk: row["ending"] for pk, row in tandems.items()}
+    # COUNT(*): the covering index of open check-ins answers without reading the table.
+    checkins = dict(
+        due_checkins(scope)
+        .order_by()
+        .values("tandem__program_id")
+        .annotate(n=Count("*"))
+        .values_list("tandem__program_id", "n")
+    )
     applications = _counts(waiting_applications(scope))
     reinspections = _counts(due_reinspections(scope))
     actions = {
@@ -351,46 +380,86 @@ class Activity:
     support: list[int]
 
 
-def _weekly(queryset: QuerySet, *, by: str, field_name: str, bounds: list) -> dict[int, list]:
-    """One grouped query: per `by`, a conditional count for every week (FILTER on PostgreSQL)."""
+# The finished weeks change only when a meeting is logged late: they are kept this long per
+# program and week (a late entry shows within the half hour); this week is always counted afresh.
+PAST_WEEKS_SECONDS = 30 * 60
+BY_PROGRAM = "tandem__program_id"
+
+
+def _weekly(
+    queryset: QuerySet, *, field_name: str, bounds: list, whole: list[int], recent: list[int]
+) -> dict[int, list]:
+    """One grouped query: per program a conditional count for every week (FILTER on PostgreSQL);
+    for the programs in `whole` over all weeks, for those in `recent` over the last week only
+    (their other weeks come from the cache and read 0 here)."""
     weeks = {
-        f"w{n}": Count("pk", filter=Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end}))
+        f"w{n}": Count(
+            field_name, filter=Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+        )
         for n, (start, end) in enumerate(itertools.pairwise(bounds))
     }
     rows = (
-        queryset.filter(**{f"{field_name}__gte": bounds[0], f"{field_name}__lt": bounds[-1]})
+        queryset.filter(
+            Q(**{f"{BY_PROGRAM}__in": whole, f"{field_name}__gte": bounds[0]})
+            | Q(**{f"{BY_PROGRAM}__in": recent, f"{field_name}__gte": bounds[-2]}),
+            **{f"{field_name}__lt": bounds[-1]},
+        )
         .order_by()
-        .values(by)
+        .values(BY_PROGRAM)
         .annotate(**weeks)
     )
-    return {row[by]: [row[f"w{n}"] for n in range(len(weeks))] for row in rows}
+    return {row[BY_PROGRAM]: [row[f"w{n}"] for n in range(len(weeks))] for row in rows}
+
+
+def _past_weeks_key(program_id: int, monday: date) -> str:
+    return f"tandems:activity:{program_id}:{monday.isoformat()}"
 
 
 def weekly_activity(program_ids, *, today: date | None = None) -> dict[int, Activity]:
     """The meetings held and the support contacts of each program in the last 12 weeks (this
-    week so far the last): two queries for all programs. A week runs from Monday 0:00 local."""
+    week so far the last): two queries for all programs, whatever the cache holds. A week runs
+    from Monday 0:00 local. The finished weeks of a program are cached (PAST_WEEKS_SECONDS), so
+    a repeated visit counts one week of meetings instead of twelve."""
     program_ids = list(program_ids)
     today = today or timezone.localdate()
     weeks = week_starts(today)
     days = [*weeks, weeks[-1] + timedelta(weeks=1)]
     moments = [timezone.make_aware(datetime.combine(day, time.min)) for day in days]
+    keys = {pk: _past_weeks_key(pk, weeks[-1]) for pk in program_ids}
+    found = cache.get_many(list(keys.values())) if program_ids else {}
+    past = {pk: found[key] for pk, key in keys.items() if key in found}
+    whole = [pk for pk in program_ids if pk not in past]
+    recent = list(past)
     meetings = _weekly(
-        Meeting.objects.held().filter(tandem__program_id__in=program_ids),
-        by="tandem__program_id",
-        field_name="starts_at",
-        bounds=moments,
+        Meeting.objects.held(), field_name="starts_at", bounds=moments, whole=whole, recent=recent
     )
     support = _weekly(
-        SupportContact.objects.filter(tandem__program_id__in=program_ids),
-        by="tandem__program_id",
+        SupportContact.objects.all(),
         field_name="contacted_on",
         bounds=days,
+        whole=whole,
+        recent=recent,
     )
     empty = [0] * len(weeks)
-    return {
-        pk: Activity(weeks=weeks, meetings=meetings.get(pk, empty), support=support.get(pk, empty))
-        for pk in program_ids
-    }
+    activity = {}
+    for pk in program_ids:
+        counted_meetings, counted_support = meetings.get(pk, empty), support.get(pk, empty)
+        if pk in past:
+            counted_meetings = [*past[pk]["meetings"], counted_meetings[-1]]
+            counted_support = [*past[pk]["support"], counted_support[-1]]
+        activity[pk] = Activity(weeks=weeks, meetings=counted_meetings, support=counted_support)
+    if whole:
+        cache.set_many(
+            {
+                keys[pk]: {
+                    "meetings": activity[pk].meetings[:-1],
+                    "support": activity[pk].support[:-1],
+                }
+                for pk in whole
+            },
+            PAST_WEEKS_SECONDS,
+        )
+    return activity
 
 
 def with_actions(programs, *, today: date | None = None) -> list[Program]:

@@ -110,7 +110,8 @@ class Tandem(models.Model):
         verbose_name_plural = _("tandems")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["program", "status"]),
+            # With the id: the dashboard joins a program's tandems from the index alone.
+            models.Index(fields=["program", "status", "id"], name="tandem_program_status_id"),
             models.Index(fields=["status", "last_contact_on"]),
             models.Index(fields=["status", "planned_end_on"]),
             models.Index(fields=["status", "ended_on"]),
@@ -398,8 +399,11 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["due_on", "respondent"]
         indexes = [
+            # Covering: the dashboard counts the due check-ins per program from the index alone.
             models.Index(
-                fields=["due_on"], condition=Q(completed_at__isnull=True), name="open_checkin_due"
+                fields=["due_on", "tandem", "occasion"],
+                condition=Q(completed_at__isnull=True),
+                name="open_checkin_due_covering",
             ),
         ]
         constraints = [

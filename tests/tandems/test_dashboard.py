@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,9 +18,11 @@ from tandems.dashboard import reinspection_cutoff
 from tandems.models import (
     Application,
     CheckIn,
+    Meeting,
     Mentee,
     ProgramTandemSettings,
     ScreeningRecord,
+    SupportContact,
     Tandem,
     VolunteerProfile,
 )
@@ -332,7 +335,9 @@ def test_dashboard_links_every_figure_to_its_list(client, case):
                  "nachpruefung-72a"):  # fmt: skip
         assert f'href="{action_url(case.program, kind, "/en")}"' in html
     assert f'href="/en/koordination/programme/{case.program.slug}/mentees/"' in html
-    assert "2</span> active tandems without a meeting for more than 21 days" in html
+    assert '<span class="tile-figure">2</span>' in html
+    assert '<span class="tile-label">tandems without a meeting</span>' in html
+    assert "active, for more than 21 days" in html
     assert "Fremdes Kind" not in html
 
 
@@ -673,6 +678,17 @@ def bulk_tandems(program, mentor, count: int) -> list[Tandem]:
                 due_on=today - timedelta(days=1))
         for tandem in tandems
     )  # fmt: skip
+    # For the sparklines: a meeting held and a support contact, both in an earlier week.
+    Meeting.objects.bulk_create(
+        Meeting(tandem=tandem, status=Meeting.Status.HELD,
+                starts_at=timezone.now() - timedelta(days=15))
+        for tandem in tandems
+    )  # fmt: skip
+    SupportContact.objects.bulk_create(
+        SupportContact(tandem=tandem, contacted_on=today - timedelta(days=15),
+                       with_whom="mentor", channel="phone", summary="Gut.")
+        for tandem in tandems
+    )  # fmt: skip
     return tandems
 
 
@@ -734,9 +750,12 @@ def test_dashboard_query_count_is_the_same_at_1_and_1000_tandems(
     assert actions_of(client, program).no_contact == 1
 
     _fill(program, 999, prefix="viele")
+    cache.clear()  # the finished weeks of the sparklines are cached: count them anew
     with django_assert_num_queries(one):
         response = client.get("/koordination/")
 
+    activity = response.context["programs"][0].activity
+    assert [sum(line.values) for line in activity.lines] == [1000, 1000]
     actions = response.context["programs"][0].actions
     figures = (
         actions.no_contact,
