@@ -8,6 +8,7 @@ printing, the same figures as a table. `Sparkline` is the dashboards' small week
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 WIDTH, HEIGHT = 640, 260
 # The right margin leaves room for half of the last x label, which is centred on its point.
@@ -116,7 +117,7 @@ class Sparkline:
     def last(self) -> int:
         return self.values[-1] if self.values else 0
 
-    @property
+    @cached_property
     def points(self) -> list[dict]:
         """Coordinates in the SVG: the highest count touches the top, zero the bottom line."""
         top = max(self.values, default=0) or 1

@@ -648,9 +648,14 @@ def summary_tiles(programs: list[Program]) -> TileRow:
     )
 
 
-def activity_lines(activity: Activity) -> SparkTable:
-    """The two sparklines of a program's activity and their table."""
-    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in activity.weeks]
+def week_labels(weeks: list[date]) -> list[str]:
+    return [formats.date_format(day, "SHORT_DATE_FORMAT") for day in weeks]
+
+
+def activity_lines(activity: Activity, labels: list[str] | None = None) -> SparkTable:
+    """The two sparklines of a program's activity and their table; `labels` of the weeks (the
+    same for every program of a page, so formatted once)."""
+    labels = labels or week_labels(activity.weeks)
     return SparkTable(
         caption=gettext("Meetings held and support contacts per week, the last 12 weeks"),
         period_header=gettext("Week from"),

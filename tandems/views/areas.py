@@ -179,10 +179,11 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         program_ids = [program.pk for program in context["programs"]]
         todos = selectors.due_todos(program_ids=program_ids)
         activity = dashboard.weekly_activity(program_ids)
+        labels = dashboard.week_labels(next(iter(activity.values())).weeks) if activity else []
         for program in context["programs"]:
             program.due_todos = todos[program.pk]
             program.tiles = dashboard.program_tiles(program)
-            program.activity = dashboard.activity_lines(activity[program.pk])
+            program.activity = dashboard.activity_lines(activity[program.pk], labels)
         if len(context["programs"]) > 1:
             context["summary"] = dashboard.summary_tiles(context["programs"])
         context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)
