@@ -241,17 +241,22 @@ def network_counts() -> dict[str, int]:
         open=Count("pk", filter=Q(status=Application.Status.OPEN)),
         ready=Count("pk", filter=Q(status=Application.Status.OPEN, stage__is_ready=True)),
     )
-    mentees = Mentee.objects.aggregate(waiting=Count("pk", filter=Q(status=Mentee.Status.WAITING)))
-    tandems = Tandem.objects.aggregate(
-        proposed=Count("pk", filter=Q(status=Tandem.Status.PROPOSED)),
-        active=Count("pk", filter=Q(status=Tandem.Status.ACTIVE)),
+    # Counted from indexes (the partial index of waiting mentees, the tandems' status indexes)
+    # instead of a pass over every mentee and tandem of the network.
+    waiting = Mentee.objects.filter(status=Mentee.Status.WAITING).count()
+    tandems = dict(
+        Tandem.objects.filter(status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE])
+        .order_by()
+        .values("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
     )
     return {
         "open_applications": applications["open"],
         "ready_volunteers": applications["ready"],
-        "waiting_mentees": mentees["waiting"],
-        "proposed_tandems": tandems["proposed"],
-        "active_tandems": tandems["active"],
+        "waiting_mentees": waiting,
+        "proposed_tandems": tandems.get(Tandem.Status.PROPOSED, 0),
+        "active_tandems": tandems.get(Tandem.Status.ACTIVE, 0),
     }
 
 
