@@ -16,11 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 STYLESHEETS = ("portal.css", "map.css", "print.css")
 
 # What each kind of pair must reach.
 MINIMUM = {"text": 4.5, "large": 3.0, "non-text": 3.0, "decorative": 1.3}
+KINDS = {
+    "text": _("text"),
+    "large": _("large text"),
+    "non-text": _("part of a control or chart"),
+    "decorative": _("decoration"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,65 +36,65 @@ class Pair:
     foreground: str  # a token's name without the leading "--"
     background: str
     kind: str  # a key of MINIMUM
-    where: str  # where the stylesheets put them together
+    where: str | Promise  # where the stylesheets put them together
 
 
 PAIRS = [
     # Text on the surfaces
-    Pair("ink", "paper", "text", "body text"),
-    Pair("ink", "tint", "text", "navigation bar, panels, notices"),
-    Pair("muted", "paper", "text", "secondary text: .meta, .help, .lead"),
-    Pair("muted", "tint", "text", "days of another month in the calendar, disabled map buttons"),
-    Pair("paper", "ink", "text", "footer"),
-    Pair("brand", "paper", "text", "links"),
-    Pair("brand", "tint", "text", "links on panels, the open menu button's hover"),
-    Pair("brand-dark", "paper", "text", "links while hovered"),
-    Pair("paper", "brand", "text", "primary button, current news topic"),
-    Pair("paper", "brand-dark", "text", "primary button while hovered"),
-    Pair("paper", "error", "text", "danger button"),
-    Pair("paper", "error-dark", "text", "danger button while hovered"),
-    Pair("error", "paper", "text", "form errors, required markers"),
-    Pair("brand", "status-info-bg", "text", "all-day entries in the calendar"),
+    Pair("ink", "paper", "text", _("body text")),
+    Pair("ink", "tint", "text", _("navigation bar, panels, notices")),
+    Pair("muted", "paper", "text", _("secondary text: .meta, .help, .lead")),
+    Pair("muted", "tint", "text", _("days of another month in the calendar, disabled map buttons")),
+    Pair("paper", "ink", "text", _("footer")),
+    Pair("brand", "paper", "text", _("links")),
+    Pair("brand", "tint", "text", _("links on panels, the open menu button's hover")),
+    Pair("brand-dark", "paper", "text", _("links while hovered")),
+    Pair("paper", "brand", "text", _("primary button, current news topic")),
+    Pair("paper", "brand-dark", "text", _("primary button while hovered")),
+    Pair("paper", "error", "text", _("danger button")),
+    Pair("paper", "error-dark", "text", _("danger button while hovered")),
+    Pair("error", "paper", "text", _("form errors, required markers")),
+    Pair("brand", "status-info-bg", "text", _("all-day entries in the calendar")),
     # Statuses (badges): the text names the status, the border is decoration
-    Pair("status-neutral-ink", "status-neutral-bg", "text", "badge: neutral"),
-    Pair("status-info-ink", "status-info-bg", "text", "badge: info"),
-    Pair("status-pending-ink", "status-pending-bg", "text", "badge: pending"),
-    Pair("status-ok-ink", "status-ok-bg", "text", "badge: ok"),
-    Pair("status-danger-ink", "status-danger-bg", "text", "badge: danger"),
-    Pair("status-neutral-line", "status-neutral-bg", "decorative", "badge border: neutral"),
-    Pair("status-info-line", "status-info-bg", "decorative", "badge border: info"),
-    Pair("status-pending-line", "status-pending-bg", "decorative", "badge border: pending"),
-    Pair("status-ok-line", "status-ok-bg", "decorative", "badge border: ok"),
-    Pair("status-danger-line", "status-danger-bg", "decorative", "badge border: danger"),
+    Pair("status-neutral-ink", "status-neutral-bg", "text", _("badge: neutral")),
+    Pair("status-info-ink", "status-info-bg", "text", _("badge: info")),
+    Pair("status-pending-ink", "status-pending-bg", "text", _("badge: pending")),
+    Pair("status-ok-ink", "status-ok-bg", "text", _("badge: ok")),
+    Pair("status-danger-ink", "status-danger-bg", "text", _("badge: danger")),
+    Pair("status-neutral-line", "status-neutral-bg", "decorative", _("badge border: neutral")),
+    Pair("status-info-line", "status-info-bg", "decorative", _("badge border: info")),
+    Pair("status-pending-line", "status-pending-bg", "decorative", _("badge border: pending")),
+    Pair("status-ok-line", "status-ok-bg", "decorative", _("badge border: ok")),
+    Pair("status-danger-line", "status-danger-bg", "decorative", _("badge border: danger")),
     # Controls and signals
-    Pair("muted", "paper", "non-text", "borders of inputs"),
-    Pair("brand", "paper", "non-text", "menu button and filter button borders, checkboxes"),
-    Pair("ink", "paper", "non-text", "focus outline"),
-    Pair("ink", "focus", "non-text", "focus outline inside its halo"),
-    Pair("ok", "paper", "non-text", "the bar of a success message"),
-    Pair("error", "paper", "non-text", "invalid inputs, the bar of an error message"),
-    Pair("line", "paper", "decorative", "borders of cards and tables, rules"),
+    Pair("muted", "paper", "non-text", _("borders of inputs")),
+    Pair("brand", "paper", "non-text", _("menu button and filter button borders, checkboxes")),
+    Pair("ink", "paper", "non-text", _("focus outline")),
+    Pair("ink", "focus", "non-text", _("focus outline inside its halo")),
+    Pair("ok", "paper", "non-text", _("the bar of a success message")),
+    Pair("error", "paper", "non-text", _("invalid inputs, the bar of an error message")),
+    Pair("line", "paper", "decorative", _("borders of cards and tables, rules")),
     # Charts (tandems/charts.py)
-    Pair("chart-1", "paper", "non-text", "chart series 1"),
-    Pair("chart-2", "paper", "non-text", "chart series 2"),
-    Pair("chart-3", "paper", "non-text", "chart series 3"),
-    Pair("chart-4", "paper", "non-text", "chart series 4"),
+    Pair("chart-1", "paper", "non-text", _("chart series 1")),
+    Pair("chart-2", "paper", "non-text", _("chart series 2")),
+    Pair("chart-3", "paper", "non-text", _("chart series 3")),
+    Pair("chart-4", "paper", "non-text", _("chart series 4")),
     # Maps (map.css)
-    Pair("brand", "map-bg", "non-text", "program markers"),
-    Pair("map-marker-waitlist", "map-bg", "non-text", "markers of programs with a waiting list"),
-    Pair("muted", "map-bg", "non-text", "paused programs' markers, cluster rims, town dots"),
-    Pair("accent", "map-bg", "non-text", "the visitor's location"),
-    Pair("accent", "paper", "non-text", "the visitor's location, its rim"),
-    Pair("map-label", "map-bg", "text", "town names on the base map"),
-    Pair("ink", "status-info-bg", "text", "the count of a small cluster"),
-    Pair("ink", "status-pending-bg", "text", "the count of a middle cluster"),
-    Pair("ink", "status-danger-bg", "text", "the count of a large cluster"),
-    Pair("status-info-line", "map-bg", "decorative", "halo of a small cluster"),
-    Pair("status-pending-line", "map-bg", "decorative", "halo of a middle cluster"),
-    Pair("status-danger-line", "map-bg", "decorative", "halo of a large cluster, the location"),
+    Pair("brand", "map-bg", "non-text", _("program markers")),
+    Pair("map-marker-waitlist", "map-bg", "non-text", _("markers of programs with a waiting list")),
+    Pair("muted", "map-bg", "non-text", _("paused programs' markers, cluster rims, town dots")),
+    Pair("accent", "map-bg", "non-text", _("the visitor's location")),
+    Pair("accent", "paper", "non-text", _("the visitor's location, its rim")),
+    Pair("map-label", "map-bg", "text", _("town names on the base map")),
+    Pair("ink", "status-info-bg", "text", _("the count of a small cluster")),
+    Pair("ink", "status-pending-bg", "text", _("the count of a middle cluster")),
+    Pair("ink", "status-danger-bg", "text", _("the count of a large cluster")),
+    Pair("status-info-line", "map-bg", "decorative", _("halo of a small cluster")),
+    Pair("status-pending-line", "map-bg", "decorative", _("halo of a middle cluster")),
+    Pair("status-danger-line", "map-bg", "decorative", _("halo of a large cluster, the location")),
     # Paper (print.css)
-    Pair("print-ink", "paper", "text", "printed text"),
-    Pair("print-line", "paper", "non-text", "printed table rules and card borders"),
+    Pair("print-ink", "paper", "text", _("printed text")),
+    Pair("print-line", "paper", "non-text", _("printed table rules and card borders")),
 ]
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
