@@ -43,6 +43,12 @@ STATUS_BADGES: dict[tuple[str, str], dict[str, str]] = {
         "expired": NEUTRAL,
     },
     ("tandems.Application", "status"): {"open": PENDING, "rejected": DANGER, "withdrawn": NEUTRAL},
+    # An application's history shows the status it moved to, in the same colours.
+    ("tandems.ApplicationEvent", "status"): {
+        "open": PENDING,
+        "rejected": DANGER,
+        "withdrawn": NEUTRAL,
+    },
     ("tandems.Mentee", "status"): {"waiting": PENDING, "matched": OK, "inactive": NEUTRAL},
     ("tandems.Tandem", "status"): {
         "proposed": INFO,
