@@ -86,6 +86,10 @@ def colour_table() -> list[dict]:
             "pairs": _once_each(
                 [p for p in pairs if name in (p["pair"].foreground, p["pair"].background)]
             ),
+            "closest": min(
+                (p for p in pairs if name in (p["pair"].foreground, p["pair"].background)),
+                key=lambda p: p["ratio"] / p["minimum"],
+            ),
         }
         for name, value in colours.items()
     ]
