@@ -1,6 +1,10 @@
 """The design tokens: every colour pair reaches WCAG AA, no raw colour outside the token block."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from core import design_tokens
 from core.design_tokens import PAIRS, checked_pairs, colour_tokens, contrast, raw_colours, tokens
@@ -61,9 +65,19 @@ def test_every_pair_names_colour_tokens_and_a_known_kind():
         assert pair.kind in design_tokens.MINIMUM, pair
 
 
-def test_decorative_pairs_are_only_borders_and_halos():
+def test_decorative_pairs_are_only_borders_halos_and_the_base_map():
     decorative = {pair.foreground for pair in PAIRS if pair.kind == "decorative"}
-    assert all(name == "line" or name.endswith("-line") for name in decorative)
+    assert all(
+        name == "line" or name.endswith("-line") or name.startswith("map-") for name in decorative
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["base-map.js", "map-common.js", "map.js", "map-leaflet.js", "program-map.js"]
+)
+def test_map_scripts_take_their_colours_from_the_tokens(name):
+    script = (Path(settings.BASE_DIR) / "static" / "js" / name).read_text(encoding="utf-8")
+    assert re.findall(r"#[0-9a-fA-F]{3,6}\b|rgba?\(", script) == []
 
 
 @pytest.mark.parametrize("name", design_tokens.STYLESHEETS)
