@@ -114,3 +114,8 @@ def test_a_token_may_refer_to_another():
 def test_chart_colours_are_the_chart_tokens():
     colours = colour_tokens()
     assert [colour for colour, _dash in STYLES] == [colours[f"chart-{n}"] for n in (1, 2, 3, 4)]
+
+
+def test_chart_template_takes_grid_and_labels_from_the_tokens():
+    template = Path(settings.BASE_DIR) / "templates" / "tandems" / "includes" / "line_chart.html"
+    assert re.findall(r"#[0-9a-fA-F]{3,6}\b", template.read_text(encoding="utf-8")) == []
