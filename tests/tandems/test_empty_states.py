@@ -64,9 +64,11 @@ def test_mentor_without_meetings_is_offered_planning_and_logging(client):
     assert '<span class="badge badge-ok">Active</span>' in html
 
 
-def test_empty_review_queue_leads_back_to_the_network_area(client):
+def test_empty_review_queue_leads_to_the_programs_review_queue(client):
     client.force_login(UserFactory(is_staff=True))
 
     html = client.get("/en/netzwerk/pruefung/meldungen/").content.decode()
 
-    assert _empty_states(html) == [("No news item is waiting for review.", "/en/netzwerk/")]
+    assert _empty_states(html) == [
+        ("No news item is waiting for review.", "/en/netzwerk/pruefung/")
+    ]
