@@ -89,6 +89,7 @@ def colour_table() -> list[dict]:
             "closest": min(
                 (p for p in pairs if name in (p["pair"].foreground, p["pair"].background)),
                 key=lambda p: p["ratio"] / p["minimum"],
+                default=None,  # a token in no pair yet: the contrast test fails, the page shows it
             ),
         }
         for name, value in colours.items()

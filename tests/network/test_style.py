@@ -88,3 +88,13 @@ def test_every_section_template_present_is_shown(client):
 
     for section in style.section_templates():
         assert f'id="style-{section["name"]}-heading"' in page
+
+
+def test_a_token_in_no_pair_is_shown_without_a_contrast(client, monkeypatch):
+    monkeypatch.setattr(style, "checked_pairs", lambda: [])
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get("/en/netzwerk/stil/")
+
+    assert response.status_code == 200
+    assert "in no checked pair yet" in response.content.decode()
