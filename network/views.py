@@ -6,6 +6,7 @@ from core.figures import tile_row
 from tandems.dashboard import network_tiles
 from tandems.selectors import network_counts
 
+from . import style
 from .sections import section_tiles, sections_with_counts
 
 
@@ -24,3 +25,13 @@ class NetworkHomeView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             "waiting": tile_row(section_tiles(sections)),
             "figures": tile_row(network_tiles(network_counts())),
         }
+
+
+class StyleGuideView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The living style page: every design token with its contrast, and every component."""
+
+    template_name = "network/style.html"
+    permission_required = "network.access"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **style.context()}
