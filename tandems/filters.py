@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.sorting import SortedFilterSetMixin, SortFilter, Sorting
 from core.text import SingleLineFilter
 from core.widgets import DATE_WIDGET
 
@@ -275,8 +276,23 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-class MenteeFilterSet(django_filters.FilterSet):
-    """The mentees of a program by status, time waiting and age group (at `today`)."""
+# The mentee list's columns; "waiting" is the waiting list's order, the longest waiting on top.
+MENTEE_SORTING = Sorting(
+    columns={
+        "name": ("first_name",),
+        "status": ("status",),
+        "waiting": ("waiting_since",),
+        "days": ("-waiting_since",),
+        "age": ("-year_of_birth",),
+        "place": ("postcode", "city"),
+    },
+    default="waiting",
+)
+
+
+class MenteeFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
+    """The mentees of a program by status, time waiting and age group (at `today`), sorted by the
+    table's column headers."""
 
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Mentee.Status.choices, empty_label=_("all")
@@ -293,6 +309,7 @@ class MenteeFilterSet(django_filters.FilterSet):
     age_group = django_filters.ChoiceFilter(
         label=_("Age group"), choices=AgeGroup.choices, empty_label=_("all"), method="filter_age"
     )
+    sort = SortFilter(sorting=MENTEE_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Mentee

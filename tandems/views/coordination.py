@@ -260,9 +260,10 @@ class MenteeListView(ProgramPeopleMixin, TemplateView):
         query.pop("page", None)
         context.update(
             form=filterset.form,
+            sort=filterset.sort_state,
             page_obj=page,
             query_string=query.urlencode(),
-            filtered=bool(query),
+            filtered=bool(set(query) - {"sort"}),
             mentees=[
                 {
                     "mentee": mentee,
