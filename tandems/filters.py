@@ -206,8 +206,20 @@ class ReinspectionFilterSet(ActionFilterSet):
         return queryset
 
 
-class TodoFilterSet(django_filters.FilterSet):
-    """The to-do list: mine or everybody's, one program or all of the user's."""
+TODO_SORTING = Sorting(
+    columns={
+        "task": ("title",),
+        "due": ("due_on",),
+        "program": ("program__name", "due_on"),
+        "assignee": ("assignee__name", "due_on"),
+    },
+    default="due",
+)
+
+
+class TodoFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
+    """The to-do list: mine or everybody's, one program or all of the user's, sorted by the
+    table's column headers."""
 
     who = django_filters.ChoiceFilter(
         label=_("Assigned to"),
@@ -224,6 +236,7 @@ class TodoFilterSet(django_filters.FilterSet):
         empty_label=None,
         method="filter_state",
     )
+    sort = SortFilter(sorting=TODO_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Todo
@@ -247,7 +260,9 @@ class TodoFilterSet(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("state") == "done":
-            return queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+            done = queryset.filter(done_at__isnull=False)
+            # The ones done last first, unless a column header chose another order.
+            return done if self.form.cleaned_data.get("sort") else done.order_by("-done_at", "-pk")
         return queryset.filter(done_at__isnull=True)
 
 
