@@ -24,6 +24,7 @@ from audit.mixins import AccessLogMixin
 from core.actions import run_action
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
+from tandems.filters import MENTEE_SORTING
 from tandems.forms.coordination import (
     ConductForm,
     MenteeForm,
@@ -260,7 +261,7 @@ class MenteeListView(ProgramPeopleMixin, TemplateView):
         query.pop("page", None)
         context.update(
             form=filterset.form,
-            sort=filterset.sort_state,
+            sort=MENTEE_SORTING.bind(self.request.GET),  # not the filter's default status
             page_obj=page,
             query_string=query.urlencode(),
             filtered=bool(set(query) - {"sort"}),
