@@ -114,10 +114,26 @@ NEEDS_CHOICES = [
 ]
 
 
-class TandemFilterSet(TandemSearchFilterSet):
+# The general tandem list's columns (tandems/views/dashboard.py); by default the newest first.
+TANDEM_SORTING = Sorting(
+    columns={
+        "tandem": ("mentor_sort_name", "mentee__first_name"),
+        "status": ("status",),
+        "started": ("started_on",),
+        "end": ("planned_end_on",),
+        "met": ("last_contact_on",),
+        "days": ("-contact_on",),
+        "new": ("-created_at",),
+    },
+    default="new",
+)
+
+
+class TandemFilterSet(SortedFilterSetMixin, TandemSearchFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Tandem.Status.choices, empty_label=_("all")
     )
+    sort = SortFilter(sorting=TANDEM_SORTING, label=_("Sort by"))
     needs = django_filters.ChoiceFilter(
         label=_("Needs action"), choices=NEEDS_CHOICES, empty_label=_("any"), method="filter_needs"
     )

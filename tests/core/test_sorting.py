@@ -144,3 +144,48 @@ def test_network_program_list_sorted_by_coordinators(client, staff_user):
     assert 'aria-sort="descending"' in header(response.content.decode(), "coordinators")
     assert bad.status_code == 200
     assert list(bad.context["programs"]) == [quiet, busy]
+
+
+# --- The general tandem list (an action list with a FilterSet) ---------------------------------
+
+
+@pytest.mark.clock
+def test_tandem_list_sorted_by_days_without_a_meeting(client):
+    from datetime import date
+
+    from tandems.models import Tandem
+    from tests.factories.tandems import make_tandem, mentor_row
+
+    membership = ProgramCoordinatorFactory()
+    program = membership.program
+    today = timezone.localdate()
+    recent = make_tandem(program, Tandem.Status.ACTIVE, started_on=today - timedelta(days=5))
+    old = make_tandem(program, Tandem.Status.ACTIVE, started_on=date(2024, 1, 8))
+    named = mentor_row()
+    named.name = "Aaron"
+    named.save()
+    middle = make_tandem(
+        program, Tandem.Status.ACTIVE, started_on=today - timedelta(days=60), mentor=named
+    )
+    client.force_login(membership.user)
+    path = f"/koordination/programme/{program.slug}/tandems/"
+
+    newest = client.get(path)
+    by_days = client.get(path + "?status=active&sort=-days")
+    by_name = client.get(path + "?sort=tandem")
+
+    def tandems(response):
+        return [row[0][0] for row in response.context["rows"]]
+
+    label = "{} & {}".format
+    assert tandems(newest) == [
+        label(t.mentor.name, t.mentee.first_name) for t in (middle, old, recent)
+    ]
+    assert tandems(by_days)[0] == label(old.mentor.name, old.mentee.first_name)
+    assert tandems(by_days)[-1] == label(recent.mentor.name, recent.mentee.first_name)
+    assert tandems(by_name)[0].startswith("Aaron & ")
+    html = by_days.content.decode()
+    assert 'aria-sort="descending"' in header(html, "days")
+    assert 'href="?status=active&amp;sort=days"' in html
+    assert html.count('<td class="num">') == 3
+    assert "aria-sort" not in newest.content.decode()  # "newest first" is no column of its own
