@@ -137,3 +137,31 @@ def test_steps_in_english(client, applying):
 
     assert "Step 1 of 4: About you" in html
     assert "Fields marked * are required." in html
+
+
+# --- The coordinator's paper application: the same steps ----------------------------------------
+
+
+def test_paper_application_in_steps_shows_the_initial_date_and_saves_once(client):
+    from django.utils import timezone
+
+    from tests.factories import ProgramCoordinatorFactory
+
+    membership = ProgramCoordinatorFactory()
+    client.force_login(membership.user)
+    url = f"/koordination/programme/{membership.program.slug}/bewerbungen/neu/"
+
+    first = client.get(url).content.decode()
+    post(client, url, 0, {**STEP_1, "email": "paula@example.org", "channel": "paper"})
+    post(client, url, 1, step_2())
+    last = post(client, url, 2, STEP_3).content.decode()
+    today = timezone.localdate().isoformat()
+    consent = {"consent_method": "paper", "consent_given_on": today, "privacy_consent": "on"}
+    done = post(client, url, 3, consent, nav="save")
+
+    assert "Schritt 1 von 4: Bewerber:in" in first
+    assert "Schritt 4 von 4: Einwilligung zum Datenschutzhinweis" in last
+    assert f'value="{today}"' in last  # the consent date's initial value, on its step
+    assert done.status_code == 302
+    application = Application.objects.get()
+    assert (application.channel, application.volunteer.email) == ("paper", "paula@example.org")
