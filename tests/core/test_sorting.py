@@ -189,3 +189,21 @@ def test_tandem_list_sorted_by_days_without_a_meeting(client):
     assert 'href="?status=active&amp;sort=days"' in html
     assert html.count('<td class="num">') == 3
     assert "aria-sort" not in newest.content.decode()  # "newest first" is no column of its own
+
+
+def test_sorted_tandem_list_query_count_same_with_1_and_60(client):
+    from tests.factories.tandems import bulk_tandems
+
+    membership = ProgramCoordinatorFactory()
+    path = f"/koordination/programme/{membership.program.slug}/tandems/?sort=-tandem"
+    bulk_tandems(membership.program, 1)
+    client.force_login(membership.user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as one:
+        client.get(path)
+    bulk_tandems(membership.program, 59, first=1)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+
+    assert len(response.context["rows"]) == 50
+    assert len(many) == len(one)
