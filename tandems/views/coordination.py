@@ -22,6 +22,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from audit import selectors as audit_selectors
 from audit.mixins import AccessLogMixin
 from core.actions import run_action
+from core.sorting import Sorting
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
 from tandems.filters import MENTEE_SORTING
@@ -67,6 +68,17 @@ class ApplicationMixin(CoordinatorPermissionMixin):
 
 # --- Applications ----------------------------------------------------------------------------
 
+# The applications' tables (one per stage) by their column headers; by default the longest in
+# their stage first.
+APPLICATION_SORTING = Sorting(
+    columns={
+        "name": ("volunteer__volunteer_profile__name",),
+        "days": ("-stage_changed_at",),
+        "applied": ("created_at",),
+    },
+    default="-days",
+)
+
 
 class ApplicationListView(ProgramPeopleMixin, TemplateView):
     template_name = "tandems/coordination/application_list.html"
@@ -74,7 +86,10 @@ class ApplicationListView(ProgramPeopleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         applications = list(
-            selectors.applications_of_coordinator(user=self.request.user, program=self.program)
+            APPLICATION_SORTING.apply(
+                selectors.applications_of_coordinator(user=self.request.user, program=self.program),
+                self.request.GET,
+            )
         )
         open_applications = [a for a in applications if a.status == Application.Status.OPEN]
         context["stages"] = [
@@ -82,6 +97,7 @@ class ApplicationListView(ProgramPeopleMixin, TemplateView):
             for stage in self.program.pipeline_stages.all()
         ]
         context["open_count"] = len(open_applications)
+        context["sort"] = APPLICATION_SORTING.bind(self.request.GET)
         context["closed"] = [a for a in applications if a.status != Application.Status.OPEN]
         return context
 

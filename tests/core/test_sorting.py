@@ -207,3 +207,24 @@ def test_sorted_tandem_list_query_count_same_with_1_and_60(client):
 
     assert len(response.context["rows"]) == 50
     assert len(many) == len(one)
+
+
+def test_application_list_sorted_by_name_within_each_stage(client):
+    from tests.factories.tandems import applicant
+
+    membership = ProgramCoordinatorFactory()
+    for name in ("Zora Zett", "Anna Alt", "Mia Mitte"):
+        applicant(membership.program, name=name)
+    client.force_login(membership.user)
+    path = f"/koordination/programme/{membership.program.slug}/bewerbungen/"
+
+    default = client.get(path)
+    by_name = client.get(path + "?sort=name")
+
+    def first_stage(response):
+        stage, applications = response.context["stages"][0]
+        return [a.volunteer.volunteer_profile.name for a in applications]
+
+    assert first_stage(default) == ["Zora Zett", "Anna Alt", "Mia Mitte"]  # the longest waiting
+    assert first_stage(by_name) == ["Anna Alt", "Mia Mitte", "Zora Zett"]
+    assert 'aria-sort="descending"' in header(default.content.decode(), "days")
