@@ -23,6 +23,7 @@ from audit import selectors as audit_selectors
 from audit.mixins import AccessLogMixin
 from core.actions import run_action
 from core.sorting import Sorting
+from core.steps import Step, SteppedFormMixin
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
 from tandems.filters import MENTEE_SORTING
@@ -293,9 +294,28 @@ class MenteeListView(ProgramPeopleMixin, TemplateView):
         return context
 
 
-class MenteeCreateView(ProgramPeopleMixin, FormView):
+class MenteeCreateView(ProgramPeopleMixin, SteppedFormMixin, FormView):
+    """A coordinator registers a mentee in four steps."""
+
     template_name = "tandems/coordination/mentee_form.html"
     form_class = MenteeForm
+    steps = [
+        Step(
+            gettext_lazy("Mentee"),
+            ("first_name", "year_of_birth", "postcode", "city", "languages"),
+        ),
+        Step(
+            gettext_lazy("Interests and time"),
+            ("interests", "target_groups", "availability", "goals_and_needs"),
+        ),
+        Step(
+            gettext_lazy("Guardian"),
+            ("guardian_name", "guardian_phone", "guardian_email", "guardian_consent"),
+        ),
+        Step(
+            gettext_lazy("Reminders"), ("reminder_email", "reminder_language", "reminder_consent")
+        ),
+    ]
 
     def get_form_kwargs(self):
         settings = services.program_tandem_settings(program=self.program)

@@ -165,3 +165,30 @@ def test_paper_application_in_steps_shows_the_initial_date_and_saves_once(client
     assert done.status_code == 302
     application = Application.objects.get()
     assert (application.channel, application.volunteer.email) == ("paper", "paula@example.org")
+
+
+def test_mentee_registration_in_steps(client):
+    from tandems.models import Mentee
+    from tests.factories import ProgramCoordinatorFactory
+
+    membership = ProgramCoordinatorFactory()
+    client.force_login(membership.user)
+    url = f"/koordination/programme/{membership.program.slug}/mentees/neu/"
+    mentee = {"first_name": "Mia", "year_of_birth": "2016", "postcode": "04109", "city": ""}
+
+    first = client.get(url).content.decode()
+    bad = post(client, url, 0, {**mentee, "languages": ""}).content.decode()
+    post(client, url, 0, {**mentee, "languages": "Deutsch"})
+    post(client, url, 1, {"availability": ["mo-nachmittag"], "goals_and_needs": "Lesen"})
+    post(client, url, 2, {"guardian_name": "Frau K."})
+    # The service refuses a minor without the guardian's consent: back to the step of the consent.
+    refused = post(client, url, 3, {}, nav="save").content.decode()
+    post(client, url, 2, {"guardian_name": "Frau K.", "guardian_consent": "on"})
+    done = post(client, url, 3, {}, nav="save")
+
+    assert "Schritt 1 von 4: Mentee" in first
+    assert "Schritt 1 von 4" in bad and 'id="id_languages-error-1"' in bad
+    assert "Schritt 3 von 4: Erziehungsberechtigte" in refused
+    assert "error-summary" in refused
+    assert done.status_code == 302
+    assert Mentee.objects.get().first_name == "Mia"
