@@ -9,10 +9,17 @@ query, local day and the data generations of everything these pages show (progra
 vocabularies and organisations, events, news); each generation is checked in Redis at most
 once a second per worker, so a change shows at once. Only queries the portal's own links and
 forms produce are kept (the views' canonical checks), and the store is bounded per worker.
+
+Pages that move on with the clock (the calendar) are renewed while their old bytes are still
+served: after its time an entry is given out once more and the page is rendered anew after that
+response has been sent (`response.close()`, which the WSGI server calls), by one worker at a time.
+No visitor waits for the render, and two workers never render the same page at once. A change of
+the data is never served stale: the generation is part of the key.
 """
 
 import gzip
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -44,6 +51,9 @@ MAX_URL = 1000
 # Compressed once per page and data generation: good ratios at a few milliseconds.
 GZIP_LEVEL = 6
 BROTLI_QUALITY = 5
+# After its time an entry is served at most this much longer while it is rendered anew; the
+# render's lock lasts as long, so that a render that failed is tried again.
+STALE_SECONDS = 30
 
 
 def _no_query(request) -> bool:
@@ -227,6 +237,7 @@ def _respond(request, entry: Entry) -> HttpResponse:
 
 
 PAGES = _pages()
+logger = logging.getLogger(__name__)
 
 
 class PublicPageMiddleware:
@@ -257,24 +268,75 @@ class PublicPageMiddleware:
         if version is None:
             return self.get_response(request)
         found = _local.get(local_key)
-        if found is not None and found[0] == version and time.time() < found[1].expires:
-            _local.move_to_end(local_key)
-            return _respond(request, found[1])
+        stale = None
+        if found is not None and found[0] == version:
+            if time.time() < found[1].expires:
+                _local.move_to_end(local_key)
+                return _respond(request, found[1])
+            stale = found[1]
 
         page = _page_of(path, language)
         if page is None:
             return self.get_response(request)
-        with translation.override(language):
-            canonical = page.query_is_canonical(request)
-        if not canonical:
-            return self.get_response(request)
-        shared_key = f"public-page:{digest([version, language, path, query, day])}"
+        if stale is None:  # (an entry kept here was checked when it was made)
+            with translation.override(language):
+                canonical = page.query_is_canonical(request)
+            if not canonical:
+                return self.get_response(request)
+        shared_key = _shared_key(version, local_key)
         entry = django_cache.get(shared_key)
+        if entry is not None and time.time() >= entry.expires:
+            stale, entry = _later(stale, entry), None
+        if stale is not None and time.time() >= stale.expires + STALE_SECONDS:
+            stale = None
+        if entry is None and stale is not None:
+            # Another worker renders it, or this one does once these bytes are sent.
+            response = _respond(request, stale)
+            if django_cache.add(f"{shared_key}:renewing", True, STALE_SECONDS):
+                _renew_after(
+                    response, lambda: self._render(request, page, shared_key, local_key, version)
+                )
+            return response
         if entry is None:
-            response = self.get_response(request)
-            if not _cacheable(request, response):
+            response, entry = self._render(request, page, shared_key, local_key, version)
+            if entry is None:
                 return response
-            entry = _entry(response, page.timeout)
-            django_cache.set(shared_key, entry, page.timeout)
-        _remember(local_key, version, entry)
+        else:
+            _remember(local_key, version, entry)
         return _respond(request, entry)
+
+    def _render(self, request, page: Page, shared_key: str, local_key: tuple, version: str):
+        """The page through the whole stack; kept (here and for the other workers) when it is
+        the same for every anonymous visitor."""
+        response = self.get_response(request)
+        if not _cacheable(request, response):
+            return response, None
+        entry = _entry(response, page.timeout)
+        # Kept beyond its time for as long as it may be served while it is rendered anew.
+        django_cache.set(shared_key, entry, page.timeout + STALE_SECONDS)
+        _remember(local_key, version, entry)
+        return response, entry
+
+
+def _shared_key(version: str, local_key: tuple) -> str:
+    return f"public-page:{digest([version, *local_key])}"
+
+
+def _later(first: Entry | None, second: Entry) -> Entry:
+    return second if first is None or second.expires > first.expires else first
+
+
+def _renew_after(response: HttpResponse, render: Callable) -> None:
+    """Render the page anew when the WSGI server closes `response`, after its bytes are sent."""
+    close = response.close
+
+    def close_then_render():
+        try:
+            render()
+        except Exception:
+            # The old bytes were served; the next request after the lock's time tries again.
+            logger.exception("A public page could not be rendered anew")
+        finally:
+            close()
+
+    response.close = close_then_render

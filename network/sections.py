@@ -140,6 +140,12 @@ SECTIONS: list[Section] = [
         "tandems:network_report",
         _("Anonymous figures of the whole network, for funders."),
     ),
+    # The living style page (network/style.py): the design system, for whoever builds pages.
+    Section(
+        _("Style guide"),
+        "network:style",
+        _("The portal's colours, type and components with their contrast, in German and English."),
+    ),
 ]
 
 

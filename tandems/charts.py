@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 WIDTH, HEIGHT = 640, 260
 # The right margin leaves room for half of the last x label, which is centred on its point.
 LEFT, RIGHT, TOP, BOTTOM = 44, 40, 16, 48
-# Line colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by dash too.
+# Line colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by dash too: the
+# tokens --chart-1 … --chart-4 of static/css/portal.css (tests/core/test_design_tokens.py).
 STYLES = [
     ("#0b5c8a", ""),
     ("#a3370f", "6 4"),

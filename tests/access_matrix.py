@@ -110,6 +110,7 @@ NETWORK_STAFF = STAFF_ONLY
 # expected to get what any volunteer gets.
 MATRIX = {
     "netzwerk/": ("/netzwerk/", NETWORK_STAFF),
+    "netzwerk/stil/": ("/netzwerk/stil/", NETWORK_STAFF),
     "netzwerk/traeger/": ("/netzwerk/traeger/", NETWORK_STAFF),
     "netzwerk/traeger/neu/": ("/netzwerk/traeger/neu/", NETWORK_STAFF),
     "netzwerk/traeger/<slug:slug>/": ("/netzwerk/traeger/{organization_a}/", NETWORK_STAFF),

@@ -8,8 +8,13 @@
 
 const L = window.L;
 const KREISE_FROM_ZOOM = 8;
-const WATER_STYLE = { color: "#6f9fc4", weight: 1.2, opacity: 1, fillColor: "#c4dbec", fillOpacity: 1 };
-const KREISE_STYLE = { color: "#aab4bf", weight: 0.8, opacity: 1, dashArray: "3 3", fill: false };
+/** A colour token of static/css/portal.css (docs/design.md): Leaflet writes its colours into SVG
+ * attributes, which cannot say var(--…), so the base map reads the tokens' values. */
+export function token(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
+}
+const waterStyle = () => ({ color: token("map-water-line"), weight: 1.2, opacity: 1, fillColor: token("map-water"), fillOpacity: 1 });
+const kreiseStyle = () => ({ color: token("map-boundary"), weight: 0.8, opacity: 1, dashArray: "3 3", fill: false });
 
 /** A pane of its own (its z-index comes from map.css's .leaflet-<name>-pane). */
 function pane(map, name) {
@@ -88,7 +93,7 @@ function addKreise(map, urls, outlineReady, paneName) {
           layers.set(land.code, null);
           getJSON(urls[land.code]).then((data) => {
             if (!data) { layers.delete(land.code); return; }
-            layers.set(land.code, L.geoJSON(data, { interactive: false, style: KREISE_STYLE, pane: paneName }));
+            layers.set(land.code, L.geoJSON(data, { interactive: false, style: kreiseStyle(), pane: paneName }));
             update();
           });
         } else if (layer && wanted !== map.hasLayer(layer)) {
@@ -112,7 +117,7 @@ export function addBaseMap(map, config, outlineReady) {
   const waterPane = pane(map, "basemap-water");
   const labelPane = pane(map, "basemap-labels");
   getJSON(urls.water).then((data) => {
-    if (data) { L.geoJSON(data, { interactive: false, style: WATER_STYLE, pane: waterPane }).addTo(map); }
+    if (data) { L.geoJSON(data, { interactive: false, style: waterStyle(), pane: waterPane }).addTo(map); }
   });
   getJSON(urls.towns).then((data) => {
     if (data) { addTowns(map, data, labelPane); }

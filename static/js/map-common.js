@@ -2,13 +2,13 @@
  * configuration, the base layers, the program pin, coordinates and safe text. An ES module, no
  * build step; Leaflet itself is the vendored classic script loaded before it (window.L). */
 
-import { addBaseMap } from "./base-map.js";
+import { addBaseMap, token } from "./base-map.js";
 
 export const L = window.L;
 export const GERMANY_CENTRE = [51.1634, 10.4477];
 export const GERMANY_BOUNDS = [[47.27, 5.87], [55.06, 15.04]];
 export const MAX_ZOOM = 18;
-const OUTLINE_STYLE = { color: "#8797a8", weight: 1, opacity: 1, fillColor: "#fbfcfd", fillOpacity: 1 };
+const outlineStyle = () => ({ color: token("map-outline"), weight: 1, opacity: 1, fillColor: token("map-land"), fillOpacity: 1 });
 
 /** The settings the server put into <script id="map-config" type="application/json">. */
 export function readConfig() {
@@ -95,7 +95,7 @@ export function addBaseLayers(map, element, config) {
       const credits = config.baseMapAttribution || outline.attribution;
       const layer = L.geoJSON(outline, {
         interactive: false,
-        style: OUTLINE_STYLE,
+        style: outlineStyle(),
         attribution: credits ? escapeHtml(credits) : ""
       }).addTo(map);
       layer.bringToBack();

@@ -2,12 +2,16 @@
 full stack, nothing of a session in the bytes, every write shown at once, bounded memory."""
 
 import gzip
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import brotli
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -278,3 +282,83 @@ def test_the_release_follows_the_static_manifest(monkeypatch):
         releases.append(page_cache.release())
     page_cache.release.cache_clear()
     assert releases[0] != releases[1]
+
+
+@pytest.fixture
+def ending_event():
+    """09:00 in Berlin on a fixed day; an event that ends 5 s later leaves the calendar then."""
+    now = datetime(2027, 3, 10, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    with time_machine.travel(now, tick=False) as traveller:
+        EventFactory(
+            title="Erzählcafé am Morgen",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(seconds=5),
+        )
+        forget_local_state()
+        yield traveller, now
+
+
+def listed(client) -> bool:
+    """In the list of upcoming events (the month above it shows all of today's)."""
+    page = client.get("/veranstaltungen/").content.decode()
+    return "Erzählcafé am Morgen" in page.split('id="liste"')[1]
+
+
+def test_a_page_past_its_time_is_served_once_more_and_rendered_anew_after_that(
+    client, ending_event
+):
+    """The calendar moves on with the clock: after its minute, the next visitor gets the bytes
+    at once and the page is rendered anew after they were sent (here, where the test client
+    closes the response); the visitor after that sees the new page."""
+    traveller, now = ending_event
+    assert listed(client)
+    traveller.move_to(now + timedelta(seconds=public_pages.PAGES["events:calendar"].timeout + 5))
+    with CaptureQueriesContext(connection) as rendered:
+        assert listed(client)  # the old bytes, then the render
+    assert len(rendered) > 0
+    with CaptureQueriesContext(connection) as served:
+        assert not listed(client)
+    assert len(served) == 0
+
+
+def test_while_another_worker_renders_the_page_the_old_bytes_are_served(client, ending_event):
+    traveller, now = ending_event
+    assert listed(client)
+    traveller.move_to(now + timedelta(seconds=public_pages.PAGES["events:calendar"].timeout + 5))
+    local_key = ("de", "/veranstaltungen/", "", "2027-03-10")
+    key = public_pages._shared_key(public_pages.generation(), local_key)
+    assert cache.add(f"{key}:renewing", True, public_pages.STALE_SECONDS)  # the other's lock
+    with CaptureQueriesContext(connection) as served:
+        assert listed(client)
+        assert listed(client)
+    assert len(served) == 0, [q["sql"] for q in served.captured_queries]
+
+
+def test_old_bytes_are_never_served_long_after_their_time_nor_after_a_change(
+    client, ending_event, django_capture_on_commit_callbacks
+):
+    traveller, now = ending_event
+    timeout = public_pages.PAGES["events:calendar"].timeout
+    event = EventFactory(title="Lesefest", starts_at=now + timedelta(days=2))
+    assert listed(client)
+    traveller.move_to(now + timedelta(seconds=timeout + public_pages.STALE_SECONDS + 1))
+    assert not listed(client)  # rendered for this visitor: too old to be given out again
+
+    # Past the new page's time, within the time it may be given out again: a change shows.
+    traveller.move_to(now + timedelta(seconds=2 * timeout + public_pages.STALE_SECONDS + 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Lesefest im Park"
+        event.save()
+    assert "Lesefest im Park" in client.get("/veranstaltungen/").content.decode()
+
+
+def test_a_failed_render_after_the_response_keeps_the_old_bytes(client, ending_event, caplog):
+    traveller, now = ending_event
+    assert listed(client)
+    traveller.move_to(now + timedelta(seconds=public_pages.PAGES["events:calendar"].timeout + 5))
+    middleware = public_pages.PublicPageMiddleware(lambda request: 1 / 0)
+    request = RequestFactory().get("/veranstaltungen/")
+    response = middleware(request)
+    assert "Erzählcafé am Morgen" in response.content.decode()
+    response.close()
+    assert "could not be rendered anew" in caplog.text
