@@ -71,3 +71,33 @@ def test_application_steps_on_a_desktop(page, live_server):
     assert page.locator("[aria-current=step]").inner_text() == "Interessen und Zeit"
     assert page.locator(".step-done").count() == 1
     assert page.axe_violations() == []
+
+
+def test_application_steps_without_javascript(_browser, live_server, settings):
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    program = ProgramFactory(name="Lesepat:innen Leipzig")
+    client = Client()
+    client.force_login(UserFactory(name="Mira Mentorin"))
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    context = _browser.new_context(
+        viewport={"width": 375, "height": 667}, locale="de-DE", java_script_enabled=False
+    )
+    try:
+        context.add_cookies(
+            [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/programme/{program.slug}/bewerben/")
+        page.fill("#id_year_of_birth", "1988")
+        page.fill("#id_postcode", "04109")
+        page.fill("#id_languages", "Deutsch")
+        page.click("button[value=next]")
+        assert "Schritt 2 von 4" in page.locator(".step-progress").inner_text()
+        page.click("button[value=back]")
+        assert page.locator("#id_postcode").input_value() == "04109"
+    finally:
+        context.close()
