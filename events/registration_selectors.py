@@ -1,6 +1,9 @@
 """Read paths of registrations: the participant list of an event and a waiting-list position."""
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import QueryDict
+
+from core.sorting import Sorting
 
 from .models import Event, Registration
 
@@ -12,11 +15,23 @@ STATUS_ORDER = Case(
 )
 
 
-def participants(*, event: Event) -> QuerySet[Registration]:
-    """Confirmed first, then the waiting list in its order, then the cancelled."""
-    return event.registrations.alias(status_order=STATUS_ORDER).order_by(
-        "status_order", "created_at", "pk"
-    )
+# The participant list's columns; by default confirmed first, then the waiting list in its order,
+# then the cancelled.
+PARTICIPANT_SORTING = Sorting(
+    columns={
+        "name": ("name",),
+        "email": ("email",),
+        "status": ("status_order", "created_at"),
+        "registered": ("created_at",),
+    },
+    default="status",
+)
+
+
+def participants(*, event: Event, data: QueryDict | None = None) -> QuerySet[Registration]:
+    """The event's registrations in the order the list's column headers chose (`data`)."""
+    queryset = event.registrations.alias(status_order=STATUS_ORDER)
+    return PARTICIPANT_SORTING.apply(queryset, data if data is not None else QueryDict())
 
 
 def registration_counts(*, event: Event) -> dict[str, int]:

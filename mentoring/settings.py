@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The widgets' templates for the form renderer below, which reads the project's templates.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -109,6 +111,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One form layout (templates/includes/form.html, form_field.html) for `{{ form }}` as well.
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 
 # --- Database ---------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)

@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.actions import run_action
+from core.sorting import Sorting
 
 from . import services
 from .forms import NewsItemForm
@@ -26,6 +27,11 @@ from .views import NearestPageMixin
 
 PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 100
+# The staff's news list by its column headers; by default the newest first.
+NEWS_SORTING = Sorting(
+    columns={"title": ("title",), "date": ("published_on",), "status": ("status", "-published_on")},
+    default="-date",
+)
 
 
 class StaffMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -45,7 +51,9 @@ class StaffNewsListView(StaffMixin, NearestPageMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        items = NewsItem.objects.select_related("organization").order_by("-published_on", "-pk")
+        items = NEWS_SORTING.apply(
+            NewsItem.objects.select_related("organization"), self.request.GET
+        )
         if self.status:
             items = items.filter(status=self.status)
         if self.query:
@@ -60,12 +68,14 @@ class StaffNewsListView(StaffMixin, NearestPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = {k: v for k, v in (("status", self.status), ("q", self.query)) if v}
+        sort = NEWS_SORTING.bind(self.request.GET)
         context.update(
+            sort=sort,
             statuses=NewsItem.Status.choices,
             status=self.status,
             query=self.query,
             filtered=bool(params),
-            query_string=urlencode(params),
+            query_string=urlencode({**params, "sort": sort.current}),
         )
         return context
 

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core import search
+from core.sorting import SortedFilterSetMixin, SortFilter, Sorting
 from core.text import SingleLineFilter
 
 from . import gazetteer
@@ -251,8 +252,23 @@ class ProgramFilterSet(django_filters.FilterSet):
 # --- The network staff's lists (/netzwerk/) ----------------------------------------------------
 
 
-class StaffOrganizationFilterSet(django_filters.FilterSet):
+STAFF_ORGANIZATION_SORTING = Sorting(
+    columns={"name": ("name",), "place": ("city", "name"), "programs": ("program_count",)},
+    default="name",
+)
+STAFF_PROGRAM_SORTING = Sorting(
+    columns={
+        "name": ("name",),
+        "status": ("status", "name"),
+        "coordinators": ("coordinator_count",),
+    },
+    default="name",
+)
+
+
+class StaffOrganizationFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
     q = SingleLineFilter(method="filter_text", label=_("Search"), max_length=MAX_QUERY_LENGTH)
+    sort = SortFilter(sorting=STAFF_ORGANIZATION_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Organization
@@ -265,7 +281,7 @@ class StaffOrganizationFilterSet(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(city__icontains=value))
 
 
-class StaffProgramFilterSet(django_filters.FilterSet):
+class StaffProgramFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
     """Every program whatever its status: by name, organisation or place, status and Land."""
 
     q = SingleLineFilter(method="filter_text", label=_("Search"), max_length=MAX_QUERY_LENGTH)
@@ -275,6 +291,7 @@ class StaffProgramFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=State.choices, label=_("federal state"), empty_label=_("all")
     )
+    sort = SortFilter(sorting=STAFF_PROGRAM_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Program

@@ -58,6 +58,7 @@ class FilteredListMixin:
         return {
             **super().get_context_data(**kwargs),
             "filterset": self.filterset,
+            "sort": getattr(self.filterset, "sort_state", None),
             "query_string": query.urlencode(),
         }
 

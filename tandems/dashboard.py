@@ -483,7 +483,9 @@ LISTS = {
     "bewerbungen-wartend": (waiting_applications, filters.WaitingApplicationFilterSet),
     "nachpruefung-72a": (due_reinspections, filters.ReinspectionFilterSet),
     "tandems": (
-        lambda scope: program_tandems(scope).order_by("-created_at", "-pk"),
+        lambda scope: program_tandems(scope).alias(
+            mentor_sort_name=Coalesce("mentor__volunteer_profile__name", "mentor__name")
+        ),
         filters.TandemFilterSet,
     ),
 }
@@ -495,6 +497,13 @@ class ActionList:
     scope: Scope
     filterset: filters.ActionFilterSet
     queryset: QuerySet
+    data: QueryDict
+
+    @property
+    def sort(self):
+        """The state of the header links where the list sorts by them (the general list)."""
+        sort = self.filterset.filters.get("sort")
+        return sort.sorting.bind(self.data) if sort is not None else None
 
     @property
     def thresholds(self) -> Thresholds:
@@ -512,7 +521,12 @@ def action_list(
         data if data is not None else QueryDict(), queryset=base(scope), scope=scope
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return ActionList(scope=scope, filterset=filterset, queryset=queryset)
+    return ActionList(
+        scope=scope,
+        filterset=filterset,
+        queryset=queryset,
+        data=data if data is not None else QueryDict(),
+    )
 
 
 # --- Figure tiles (templates/includes/figure_tiles.html) ----------------------------------------

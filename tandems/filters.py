@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.sorting import SortedFilterSetMixin, SortFilter, Sorting
 from core.text import SingleLineFilter
 from core.widgets import DATE_WIDGET
 
@@ -113,10 +114,26 @@ NEEDS_CHOICES = [
 ]
 
 
-class TandemFilterSet(TandemSearchFilterSet):
+# The general tandem list's columns (tandems/views/dashboard.py); by default the newest first.
+TANDEM_SORTING = Sorting(
+    columns={
+        "tandem": ("mentor_sort_name", "mentee__first_name"),
+        "status": ("status",),
+        "started": ("started_on",),
+        "end": ("planned_end_on",),
+        "met": ("last_contact_on",),
+        "days": ("-contact_on",),
+        "new": ("-created_at",),
+    },
+    default="new",
+)
+
+
+class TandemFilterSet(SortedFilterSetMixin, TandemSearchFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Tandem.Status.choices, empty_label=_("all")
     )
+    sort = SortFilter(sorting=TANDEM_SORTING, label=_("Sort by"))
     needs = django_filters.ChoiceFilter(
         label=_("Needs action"), choices=NEEDS_CHOICES, empty_label=_("any"), method="filter_needs"
     )
@@ -205,8 +222,20 @@ class ReinspectionFilterSet(ActionFilterSet):
         return queryset
 
 
-class TodoFilterSet(django_filters.FilterSet):
-    """The to-do list: mine or everybody's, one program or all of the user's."""
+TODO_SORTING = Sorting(
+    columns={
+        "task": ("title",),
+        "due": ("due_on",),
+        "program": ("program__name", "due_on"),
+        "assignee": ("assignee__name", "due_on"),
+    },
+    default="due",
+)
+
+
+class TodoFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
+    """The to-do list: mine or everybody's, one program or all of the user's, sorted by the
+    table's column headers."""
 
     who = django_filters.ChoiceFilter(
         label=_("Assigned to"),
@@ -223,6 +252,7 @@ class TodoFilterSet(django_filters.FilterSet):
         empty_label=None,
         method="filter_state",
     )
+    sort = SortFilter(sorting=TODO_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Todo
@@ -246,7 +276,9 @@ class TodoFilterSet(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("state") == "done":
-            return queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+            done = queryset.filter(done_at__isnull=False)
+            # The ones done last first, unless a column header chose another order.
+            return done if self.form.cleaned_data.get("sort") else done.order_by("-done_at", "-pk")
         return queryset.filter(done_at__isnull=True)
 
 
@@ -275,8 +307,23 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-class MenteeFilterSet(django_filters.FilterSet):
-    """The mentees of a program by status, time waiting and age group (at `today`)."""
+# The mentee list's columns; "waiting" is the waiting list's order, the longest waiting on top.
+MENTEE_SORTING = Sorting(
+    columns={
+        "name": ("first_name",),
+        "status": ("status",),
+        "waiting": ("waiting_since",),
+        "days": ("-waiting_since",),
+        "age": ("-year_of_birth",),
+        "place": ("postcode", "city"),
+    },
+    default="waiting",
+)
+
+
+class MenteeFilterSet(SortedFilterSetMixin, django_filters.FilterSet):
+    """The mentees of a program by status, time waiting and age group (at `today`), sorted by the
+    table's column headers."""
 
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Mentee.Status.choices, empty_label=_("all")
@@ -293,6 +340,7 @@ class MenteeFilterSet(django_filters.FilterSet):
     age_group = django_filters.ChoiceFilter(
         label=_("Age group"), choices=AgeGroup.choices, empty_label=_("all"), method="filter_age"
     )
+    sort = SortFilter(sorting=MENTEE_SORTING, label=_("Sort by"))
 
     class Meta:
         model = Mentee

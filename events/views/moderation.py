@@ -16,6 +16,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.actions import run_action
+from core.sorting import Sorting
 from events import selectors, services
 from events.forms.event import EventForm, RejectForm
 from events.models import Event
@@ -48,13 +49,20 @@ class CoordinationAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = "programs.access_coordination"
 
 
+# The coordinators' event list by its column headers; by default the latest first.
+EVENT_SORTING = Sorting(
+    columns={"event": ("title",), "date": ("starts_at",), "status": ("status", "-starts_at")},
+    default="-date",
+)
+
+
 class CoordinationEventListView(CoordinationAccessMixin, ListView):
     template_name = "events/coordination/event_list.html"
     context_object_name = "events"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return managed_events(user=self.request.user).order_by("-starts_at", "-pk")
+        return EVENT_SORTING.apply(managed_events(user=self.request.user), self.request.GET)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -63,6 +71,8 @@ class CoordinationEventListView(CoordinationAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        sort = EVENT_SORTING.bind(self.request.GET)
+        context.update(sort=sort, query_string=f"sort={sort.current}")
         if self.request.user.has_perm("events.moderate_events"):
             context["review_count"] = Event.objects.filter(status=Event.Status.REVIEW).count()
         return context

@@ -266,12 +266,16 @@ class ParticipantsView(AccessLogMixin, OrganiserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.event
-        page = Paginator(selectors.participants(event=event), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        page = Paginator(
+            selectors.participants(event=event, data=self.request.GET), PAGE_SIZE
+        ).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
             _event_facts(event),
             page_obj=page,
+            query_string=query.urlencode(),
+            sort=selectors.PARTICIPANT_SORTING.bind(self.request.GET),
             counts=selectors.registration_counts(event=event),
             confirm_hours=settings.REGISTRATION_CONFIRM_HOURS,
         )

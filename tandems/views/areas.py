@@ -8,11 +8,13 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from core.actions import run_action
 from core.figures import tile_row
+from core.steps import Step, SteppedFormMixin
 from programs.models import Program, ProgramCoordinator
 from programs.selectors import moderation_notices_open, programs_coordinated_by
 from tandems import dashboard, selectors, services
@@ -95,11 +97,24 @@ class MyAreaView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ApplyView(LoginRequiredMixin, FormView):
-    """Apply to a published program; the profile is filled once and reused."""
+class ApplyView(LoginRequiredMixin, SteppedFormMixin, FormView):
+    """Apply to a published program; the profile is filled once and reused. Four steps, so that a
+    phone shows one short part at a time."""
 
     template_name = "tandems/application_form.html"
     form_class = ApplicationForm
+    steps = [
+        Step(
+            gettext_lazy("About you"),
+            ("name", "form_of_address", "year_of_birth", "phone", "postcode", "city", "languages"),
+        ),
+        Step(
+            gettext_lazy("Interests and time"),
+            ("interests", "preferred_target_groups", "preferred_age_groups", "availability"),
+        ),
+        Step(gettext_lazy("Your motivation"), ("motivation", "heard_from")),
+        Step(gettext_lazy("Privacy"), ("privacy_consent", "contact_by_other_programs")),
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         self.program = get_object_or_404(Program.objects.published(), slug=kwargs["slug"])

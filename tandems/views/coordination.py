@@ -22,8 +22,11 @@ from django.views.generic import DetailView, FormView, TemplateView
 from audit import selectors as audit_selectors
 from audit.mixins import AccessLogMixin
 from core.actions import run_action
+from core.sorting import Sorting
+from core.steps import Step, SteppedFormMixin
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
+from tandems.filters import MENTEE_SORTING
 from tandems.forms.coordination import (
     ConductForm,
     MenteeForm,
@@ -66,6 +69,17 @@ class ApplicationMixin(CoordinatorPermissionMixin):
 
 # --- Applications ----------------------------------------------------------------------------
 
+# The applications' tables (one per stage) by their column headers; by default the longest in
+# their stage first.
+APPLICATION_SORTING = Sorting(
+    columns={
+        "name": ("volunteer__volunteer_profile__name",),
+        "days": ("-stage_changed_at",),
+        "applied": ("created_at",),
+    },
+    default="-days",
+)
+
 
 class ApplicationListView(ProgramPeopleMixin, TemplateView):
     template_name = "tandems/coordination/application_list.html"
@@ -73,7 +87,10 @@ class ApplicationListView(ProgramPeopleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         applications = list(
-            selectors.applications_of_coordinator(user=self.request.user, program=self.program)
+            APPLICATION_SORTING.apply(
+                selectors.applications_of_coordinator(user=self.request.user, program=self.program),
+                self.request.GET,
+            )
         )
         open_applications = [a for a in applications if a.status == Application.Status.OPEN]
         context["stages"] = [
@@ -81,6 +98,7 @@ class ApplicationListView(ProgramPeopleMixin, TemplateView):
             for stage in self.program.pipeline_stages.all()
         ]
         context["open_count"] = len(open_applications)
+        context["sort"] = APPLICATION_SORTING.bind(self.request.GET)
         context["closed"] = [a for a in applications if a.status != Application.Status.OPEN]
         return context
 
@@ -260,9 +278,10 @@ class MenteeListView(ProgramPeopleMixin, TemplateView):
         query.pop("page", None)
         context.update(
             form=filterset.form,
+            sort=MENTEE_SORTING.bind(self.request.GET),  # not the filter's default status
             page_obj=page,
             query_string=query.urlencode(),
-            filtered=bool(query),
+            filtered=bool(set(query) - {"sort"}),
             mentees=[
                 {
                     "mentee": mentee,
@@ -275,9 +294,28 @@ class MenteeListView(ProgramPeopleMixin, TemplateView):
         return context
 
 
-class MenteeCreateView(ProgramPeopleMixin, FormView):
+class MenteeCreateView(ProgramPeopleMixin, SteppedFormMixin, FormView):
+    """A coordinator registers a mentee in four steps."""
+
     template_name = "tandems/coordination/mentee_form.html"
     form_class = MenteeForm
+    steps = [
+        Step(
+            gettext_lazy("Mentee"),
+            ("first_name", "year_of_birth", "postcode", "city", "languages"),
+        ),
+        Step(
+            gettext_lazy("Interests and time"),
+            ("interests", "target_groups", "availability", "goals_and_needs"),
+        ),
+        Step(
+            gettext_lazy("Guardian"),
+            ("guardian_name", "guardian_phone", "guardian_email", "guardian_consent"),
+        ),
+        Step(
+            gettext_lazy("Reminders"), ("reminder_email", "reminder_language", "reminder_consent")
+        ),
+    ]
 
     def get_form_kwargs(self):
         settings = services.program_tandem_settings(program=self.program)

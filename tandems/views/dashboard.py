@@ -34,6 +34,8 @@ class Column:
     label: str
     value: Callable  # (row, scope) -> str | int | date | None
     link: Callable | None = None  # (row) -> URL
+    sort: str | None = None  # the key of the list's Sorting, where its header sorts
+    numeric: bool = False  # a count: right-aligned
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,14 @@ def days_since(day: date | None, scope) -> int | None:
     return (scope.today - day).days if day else None
 
 
-TANDEM = Column(_("Tandem"), lambda t, s: tandem_label(t), tandem_url)
-STATUS = Column(_("Status"), lambda t, s: t.get_status_display())
-STARTED = Column(_("Start date"), lambda t, s: t.started_on)
-PLANNED_END = Column(_("Planned end"), lambda t, s: t.planned_end_on)
-LAST_MEETING = Column(_("Last meeting held"), lambda t, s: t.last_contact_on)
-DAYS_WITHOUT = Column(_("Days without a meeting"), lambda t, s: days_since(t.contact_on, s))
+TANDEM = Column(_("Tandem"), lambda t, s: tandem_label(t), tandem_url, sort="tandem")
+STATUS = Column(_("Status"), lambda t, s: t.get_status_display(), sort="status")
+STARTED = Column(_("Start date"), lambda t, s: t.started_on, sort="started")
+PLANNED_END = Column(_("Planned end"), lambda t, s: t.planned_end_on, sort="end")
+LAST_MEETING = Column(_("Last meeting held"), lambda t, s: t.last_contact_on, sort="met")
+DAYS_WITHOUT = Column(
+    _("Days without a meeting"), lambda t, s: days_since(t.contact_on, s), sort="days", numeric=True
+)
 VOLUNTEER = Column(
     _("Name"),
     lambda r, s: mentor_name(r.volunteer),
@@ -117,7 +121,7 @@ KINDS = {
             ),
             Column(_("Occasion"), lambda c, s: c.get_occasion_display()),
             Column(_("Due on"), lambda c, s: c.due_on),
-            Column(_("Days overdue"), lambda c, s: days_since(c.due_on, s)),
+            Column(_("Days overdue"), lambda c, s: days_since(c.due_on, s), numeric=True),
             Column(_("Status of the tandem"), lambda c, s: c.tandem.get_status_display()),
         ),
         empty=_("No check-in is due."),
@@ -136,7 +140,11 @@ KINDS = {
                 lambda t: reverse("tandems:coordination_support", kwargs={"pk": t.pk}),
             ),
             Column(_("Last support contact"), lambda t, s: t.last_support_on),
-            Column(_("Days without a support contact"), lambda t, s: days_since(t.support_on, s)),
+            Column(
+                _("Days without a support contact"),
+                lambda t, s: days_since(t.support_on, s),
+                numeric=True,
+            ),
             STARTED,
         ),
         empty=_("Every active tandem has had a support contact recently."),
@@ -148,7 +156,7 @@ KINDS = {
             TANDEM,
             STATUS,
             PLANNED_END,
-            Column(_("Days left"), lambda t, s: (t.planned_end_on - s.today).days),
+            Column(_("Days left"), lambda t, s: (t.planned_end_on - s.today).days, numeric=True),
             STARTED,
         ),
         empty=_("No tandem ends within the next 30 days."),
@@ -159,7 +167,11 @@ KINDS = {
         columns=(
             VOLUNTEER,
             Column(_("Stage"), lambda a, s: a.stage.label),
-            Column(_("Days in this stage"), lambda a, s: (s.now - a.stage_changed_at).days),
+            Column(
+                _("Days in this stage"),
+                lambda a, s: (s.now - a.stage_changed_at).days,
+                numeric=True,
+            ),
             Column(_("Applied on"), lambda a, s: timezone.localdate(a.created_at)),
         ),
         empty=_("No application has been waiting that long."),
@@ -177,6 +189,7 @@ KINDS = {
             Column(
                 _("Days left (negative: overdue)"),
                 lambda r, s: (_reinspection_due_on(r, s) - s.today).days,
+                numeric=True,
             ),
         ),
         empty=_("No re-inspection is due."),
@@ -248,12 +261,14 @@ class ActionListView(ActionListMixin, TemplateView):
             filterset=found.filterset,
             form=found.filterset.form,
             page_obj=page,
-            headers=[column.label for column in columns],
+            columns=columns,
+            sort=found.sort,
             rows=[
                 [
                     (
                         display(column.value(row, found.scope)),
                         column.link(row) if column.link else None,
+                        column.numeric,
                     )
                     for column in columns
                 ]
@@ -261,7 +276,7 @@ class ActionListView(ActionListMixin, TemplateView):
             ],
             query_string=query.urlencode(),
             csv_url=self._csv_url(query.urlencode()),
-            filtered=any(query.values()),
+            filtered=any(value for key, value in query.items() if key != "sort"),
         )
         return context
 

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from audit.mixins import AccessLogMixin
+from core.steps import Step, SteppedFormMixin
 from programs.permissions import CoordinatorPermissionMixin, ProgramPeopleMixin
 from tandems import selectors, services
 from tandems.forms.coordination import add_service_errors
@@ -83,11 +85,36 @@ class MenteeEditView(AccessLogMixin, CoordinatorPermissionMixin, FormView):
         return redirect("tandems:coordination_mentee", pk=mentee.pk)
 
 
-class PaperApplicationCreateView(ProgramPeopleMixin, FormView):
-    """A coordinator enters an application made on paper, by phone or in person."""
+class PaperApplicationCreateView(ProgramPeopleMixin, SteppedFormMixin, FormView):
+    """A coordinator enters an application made on paper, by phone or in person, in four steps."""
 
     template_name = "tandems/coordination/paper_application_form.html"
     form_class = PaperApplicationForm
+    steps = [
+        Step(
+            gettext_lazy("The applicant"),
+            (
+                "email",
+                "channel",
+                "name",
+                "form_of_address",
+                "year_of_birth",
+                "phone",
+                "postcode",
+                "city",
+                "languages",
+            ),
+        ),
+        Step(
+            gettext_lazy("Interests and time"),
+            ("interests", "availability", "preferred_age_groups", "preferred_target_groups"),
+        ),
+        Step(gettext_lazy("Motivation"), ("motivation", "heard_from")),
+        Step(
+            gettext_lazy("Consent to the privacy notice"),
+            ("consent_method", "consent_given_on", "privacy_consent", "contact_by_other_programs"),
+        ),
+    ]
 
     def get_form_kwargs(self):
         settings = services.program_tandem_settings(program=self.program)

@@ -68,6 +68,7 @@ class TodoListView(TodoMixin, TemplateView):
         context.update(
             filterset=filterset,
             filter_form=filterset.form,
+            sort=filterset.sort_state,
             page_obj=page,
             query_string=query.urlencode(),
         )

@@ -60,11 +60,15 @@ def test_coordinator_records_a_paper_application(page, live_server):
     page.fill("#id_year_of_birth", "1956")
     page.fill("#id_postcode", "04229")
     page.fill("#id_languages", "Deutsch")
+    page.click("button[value=next]")  # four steps
+    page.click("button[value=next]")
     page.fill("#id_motivation", "Ich lese gern mit Kindern.")
+    page.click("button[value=next]")
+    assert "Schritt 4 von 4" in page.locator(".step-progress").inner_text()
     page.select_option("#id_consent_method", "phone")
     page.fill("#id_consent_given_on", (timezone.localdate() - timedelta(days=1)).isoformat())
     page.check("#id_privacy_consent")
-    page.click("form.form button[type=submit]")
+    page.click("button[value=save]")
     page.wait_for_url(re.compile(r"/koordination/bewerbungen/\d+/$"))
 
     application = Application.objects.get()
@@ -81,10 +85,15 @@ def test_coordinator_records_a_paper_application(page, live_server):
     page.fill("#id_year_of_birth", "1970")
     page.fill("#id_postcode", "04109")
     page.fill("#id_languages", "Deutsch")
+    page.click("button[value=next]")
+    page.click("button[value=next]")
     page.fill("#id_motivation", "Test")
+    page.click("button[value=next]")
     page.check("#id_privacy_consent")
-    page.click("form.form button[type=submit]")
+    page.click("button[value=save]")
     page.wait_for_load_state()
+    # Back at the first step, where the address is.
+    assert "Schritt 1 von 4" in page.locator(".step-progress").inner_text()
     assert "gehört bereits zu einem Konto" in page.locator("main").inner_text()
     assert Application.objects.count() == 1
     assert page.axe_violations() == []

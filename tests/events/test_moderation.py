@@ -702,6 +702,22 @@ def test_coordination_events_lists_program_and_organisation_events(client, coord
     assert "review_count" not in response.context
 
 
+def test_coordination_events_sorted_by_title_and_an_unknown_sort_ignored(
+    client, coordinator, program
+):
+    EventFactory(program=program, slug="zoo", title="Zoobesuch")
+    EventFactory(program=program, slug="adventsfeier", title="Adventsfeier")
+    client.force_login(coordinator)
+
+    by_title = client.get(EN + LIST + "?sort=event")
+    unknown = client.get(EN + LIST + "?sort=description")
+
+    assert [e.slug for e in by_title.context["events"]] == ["adventsfeier", "zoo"]
+    assert 'aria-sort="ascending"><a href="?sort=-event"' in by_title.content.decode()
+    assert unknown.status_code == 200
+    assert unknown.context["sort"].current == "-date"
+
+
 def test_coordination_events_staff_see_network_events_and_queue_count(client, staff_user, program):
     network = EventFactory(program=None, slug="netzwerk")
     in_review(program, slug="wartet")

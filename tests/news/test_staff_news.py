@@ -291,3 +291,23 @@ def test_events_are_offered_with_their_date(client, staff):
 
     day = date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT")
     assert f"Stammtisch ({day})" in page
+
+
+def test_list_sorts_by_title_keeps_the_search_and_ignores_an_unknown_sort(client, staff):
+    news("Zeitungsbericht")
+    news("Adventsfeier")
+    news("Mitgliederversammlung")
+
+    by_title = client.get("/netzwerk/meldungen/?q=e&sort=title")
+    unknown = client.get("/netzwerk/meldungen/?sort=body")
+
+    assert [item.title for item in by_title.context["items"]] == [
+        "Adventsfeier",
+        "Mitgliederversammlung",
+        "Zeitungsbericht",
+    ]
+    html = by_title.content.decode()
+    assert 'aria-sort="ascending"><a href="?q=e&amp;sort=-title"' in html
+    assert '<input type="hidden" name="sort" value="title">' in html
+    assert unknown.status_code == 200
+    assert [item.title for item in unknown.context["items"]][0] == "Mitgliederversammlung"

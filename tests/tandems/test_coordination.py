@@ -558,9 +558,11 @@ def test_register_form_labels_consent_version(client, coordinator, program):
     response = client.get(EN + f"/koordination/programme/{program.slug}/mentees/neu/")
 
     assert response.status_code == 200
+    # The consent is on the third of the form's steps.
+    assert response.context["steps"][2].fields[-1] == "guardian_consent"
     assert (
-        "The guardian has consented (version 2026-11); required for minors."
-        in response.content.decode()
+        response.context["form"]["guardian_consent"].label
+        == "The guardian has consented (version 2026-11); required for minors."
     )
 
 

@@ -184,8 +184,8 @@ def test_report_page_shows_figures_and_quarter_chart(client, coordinator, case):
         [4.0, None, 5.0, None],
     ]
     content = response.content.decode()
-    assert "<td>200.3</td>" in content
-    assert "<td>3.3</td>" in content
+    assert '<td class="num">200.3</td>' in content
+    assert '<td class="num">3.3</td>' in content
     assert f'href="/en/koordination/programme/{case.slug}/bericht.csv?jahr=2025"' in content
 
 
@@ -400,7 +400,7 @@ def test_network_report_for_staff_shows_totals_without_program_names(client, sta
     assert response.status_code == 200
     assert response.context["report"].tandems_started == 4
     content = response.content.decode()
-    assert "<td>8.3</td>" in content
+    assert '<td class="num">8.3</td>' in content
     assert case.name not in content
     assert "Kind" not in content
 
@@ -499,7 +499,7 @@ def test_report_chart_coordinates_have_no_decimal_comma_in_german(client, coordi
     coordinates = re.findall(r' (?:x|y|cx|cy|x1|x2|y1|y2)="([^"]*)"', svg)
     assert len(coordinates) > 20
     assert [value for value in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", value)] == []
-    assert "<td>200,3</td>" in content
+    assert '<td class="num">200,3</td>' in content
 
 
 def test_report_csv_defuses_a_program_name_that_looks_like_a_formula(client, coordinator, program):

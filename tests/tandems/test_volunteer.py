@@ -96,7 +96,8 @@ def test_missing_consent_and_bad_input_give_german_errors(client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ohne Ihre Einwilligung kann das Programm Ihre Bewerbung nicht bearbeiten." in html
+    # The whole form at once shows the first step with an error (the consent's is on the last).
+    assert "Schritt 1 von 4" in html
     assert "Eine deutsche Postleitzahl hat fünf Ziffern." in html
     assert 'value="3000"' in html
     assert Application.objects.count() == 0
