@@ -1,7 +1,11 @@
-"""Each page's first action on a phone's first screen: on 375 × 667, for every role and every
-HTML page of the access matrix, the page's primary action (marked `data-primary-action` in its
-template) lies below the header and above the fold without scrolling; a page without one is a
-page to read, named in READING_PAGES with its reason."""
+"""Each page's first action on a phone's first screen, for every role and every HTML page of the
+access matrix: at 375 × 667 the page's primary action lies below the header and above the fold.
+
+The primary action is what the template marks `data-primary-action` (the first marked element in
+the page's order, so a template may mark a fallback after the main one): a button or link, or a
+form or list of filters, whose first visible control then counts. A page without one is a page to
+read (READING_PAGES, or READING_FOR_ROLES for some roles only); an irreversible decision marks
+its action below what it does (READ_BEFORE_DECIDING). Each list names its reason."""
 
 import pytest
 from django.test import Client
@@ -37,7 +41,11 @@ READING_PAGES = {
         "a message sent: what went to whom, nothing left to do with it"
     ),
     "netzwerk/meldungen/<int:pk>/vorschau/": "a news item's preview: its text as it will be shown",
-    # Decisions that cannot be undone: what they do is read first, their form follows it.
+}
+
+# Decisions that cannot be undone: what they do is read first and their marked action follows,
+# below the fold on a phone.
+READ_BEFORE_DECIDING = {
     "mein-bereich/konto-loeschen/": (
         "deleting one's account: its consequences are read before the password that confirms it"
     ),
@@ -49,10 +57,16 @@ READING_PAGES = {
     ),
 }
 
-# Pages that have an action for most roles and none for some (route, role): why.
-READING_FOR_ROLE = {
-    ("koordination/meldungen/neu/", "staff"): "no program to propose news for: a notice says so",
-    ("koordination/meldungen/neu/", "operator"): "no program to propose news for: a notice says so",
+# Pages that have an action for most roles and none for some: route -> (those roles, why).
+READING_FOR_ROLES = {
+    "koordination/meldungen/neu/": (
+        {"staff", "operator"},
+        "no program to propose news for: a notice says so",
+    ),
+    "mein-bereich/konto-loeschen/": (
+        {"staff", "operator"},
+        "staff accounts are removed by other staff: a notice says so",
+    ),
 }
 
 # The primary action's control: the marked element itself, or (a form, a list of filters) its
@@ -98,6 +112,12 @@ def _html_pages(world: dict, role: str) -> list[tuple[str, str]]:
     return pages
 
 
+def _to_read(route: str, role: str) -> bool:
+    """Whether the page is one to read for this role (it need not mark an action)."""
+    roles, _why = READING_FOR_ROLES.get(route, (set(), ""))
+    return route in READING_PAGES or role in roles
+
+
 def _problem(measured: dict) -> str | None:
     """Why the measured primary action is not on the first screen, or None when it is."""
     if not measured["marked"]:
@@ -116,7 +136,7 @@ def _problem(measured: dict) -> str | None:
     return None
 
 
-def test_first_action_on_the_first_screen_of_every_page_for_every_role(_browser, live_server, settings):
+def test_first_action_on_the_first_screen_of_every_page_and_role(_browser, live_server, settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     world = build_world()
@@ -133,20 +153,22 @@ def test_first_action_on_the_first_screen_of_every_page_for_every_role(_browser,
         for route, path in pages:
             page.goto(f"{base}{path}")
             measured = page.evaluate(MEASURE)
-            if route in READING_PAGES or (route, role) in READING_FOR_ROLE:
+            if _to_read(route, role):
                 if measured["marked"]:
                     marked_reading[route] = role
                 continue
             problem = _problem(measured)
+            if route in READ_BEFORE_DECIDING and problem and problem.startswith("below the fold"):
+                continue
             if problem:
                 problems[f"{role} {path}"] = problem
         assert page.csp_violations() == []
         context.close()
 
-    assert problems == {}
+    assert problems == {}, "\n".join(f"{page}: {problem}" for page, problem in problems.items())
     # A reading page that gained an action leaves the list.
     assert marked_reading == {}
-    assert set(READING_PAGES) <= set(MATRIX)
+    assert set(READING_PAGES) | set(READ_BEFORE_DECIDING) | set(READING_FOR_ROLES) <= set(MATRIX)
     # Every role's pages were measured: public ones, a mentor's, a coordinator's, the network's.
     assert measured_per_role["anonymous"] >= 15
     assert measured_per_role["mentor"] >= 30
