@@ -37,6 +37,7 @@ READING_PAGES = {
     "<slug:slug>/": "an editorial page (flat page): its text is the page",
     "mentoring-wirkt/": "the network's figures and their sources: a report to read",
     "netzwerk/import/anleitung/": "the import's guide: columns and rules to read",
+    "netzwerk/stil/": "the living style page: the components to look at, nothing to do",
     "koordination/programme/<slug:slug>/nachrichten/<int:pk>/": (
         "a message sent: what went to whom, nothing left to do with it"
     ),

@@ -90,6 +90,9 @@ def _menu(page) -> dict:
     )
 
 
+MENU_NAMES = {"Menü", "Menu"}
+
+
 def _menu_button_as_announced(page) -> list[tuple]:
     """What a screen reader gets from Chromium's accessibility tree for the menu button: role, name
     and whether it is expanded."""
@@ -101,6 +104,8 @@ def _menu_button_as_announced(page) -> list[tuple]:
     found = []
     for node in nodes:
         if node.get("ignored") or node.get("role", {}).get("value") != "DisclosureTriangle":
+            continue
+        if node["name"]["value"] not in MENU_NAMES:  # a page's own disclosures (figures per week)
             continue
         states = {item["name"]: item["value"].get("value") for item in node.get("properties", [])}
         found.append((node["name"]["value"], states.get("expanded")))

@@ -25,9 +25,9 @@ def test_a_support_contact_clears_support_due_on_the_dashboard(page, live_server
     figure = f"a[href='/koordination/programme/{program.slug}/handlungsbedarf/begleitung-faellig/']"
 
     page.goto(f"{base}/koordination/")
-    assert page.locator(f"{figure} .figure").inner_text() == "1"
+    assert page.locator(f".tile {figure} .tile-figure").inner_text() == "1"
     assert page.axe_violations() == []
-    page.click(figure)
+    page.click(f".tile {figure}")
     assert "Jana" in page.locator("table").inner_text()
     assert page.axe_violations() == []
     page.click("table a:has-text('Jana')")
@@ -43,7 +43,9 @@ def test_a_support_contact_clears_support_due_on_the_dashboard(page, live_server
     assert page.axe_violations() == []
 
     page.goto(f"{base}/koordination/")
-    assert page.locator(f"{figure} .figure").inner_text() == "0"
+    # Nothing due: no tile, the figure folded into the line of what is done.
+    assert page.locator(f".tile {figure}").count() == 0
+    assert page.locator(f".tile-done {figure}").count() == 1
     assert SupportContact.objects.get().contacted_on == timezone.localdate()
     assert page.outside_requests() == []
     assert page.csp_violations() == []

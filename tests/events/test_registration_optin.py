@@ -455,7 +455,7 @@ def test_participants_mark_the_unconfirmed(client, coordinator, program):
         "unconfirmed": 1,
     }
     html = text_of(page)
-    assert "noch nicht bestätigt (Warteliste)" in html
+    assert "Noch nicht bestätigt (Warteliste)" in html  # a status badge, capitalised
     assert "1 Anmeldung ist noch nicht von der Inhaberin oder dem Inhaber" in html
 
 
