@@ -14,6 +14,10 @@ performance score is printed (Lighthouse's own advice against its variance), wit
 accessibility score, First/Largest Contentful Paint, Total Blocking Time and Cumulative Layout
 Shift, and the audits that cost points. The JSON reports stay in var/lighthouse/.
 Bars: performance >= 95, accessibility 100.
+
+The signed-in screens (the dashboards, the mentor's area, the style page of the components) are
+checked for accessibility (bar 100) as the demo's coordinator, mentor and network staff: each
+with a session made for them in the database, sent as a cookie (`--extra-headers`).
 Run: `make bench` (or `.venv/bin/python bench/lighthouse.py`). Needs node/npm, Chromium,
 PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
 """
@@ -43,6 +47,30 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "5000"))
 RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 PAGES = ["/", "/karte/", "/programme/", "/veranstaltungen/"]
 BARS = {"performance": 95, "accessibility": 100}
+# Signed-in screens: accessibility only (their speed is the server time of bench/tandems.py).
+SIGNED_IN = [
+    ("koordination@example.org", "/koordination/"),
+    ("koordination@example.org", "/en/koordination/"),
+    ("mentorin@example.org", "/mein-bereich/"),
+    ("netzwerk@example.org", "/netzwerk/"),
+    ("netzwerk@example.org", "/netzwerk/stil/"),
+    ("netzwerk@example.org", "/en/netzwerk/stil/"),
+]
+
+SESSION_CODE = """
+import django; django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import User
+user = User.objects.get(email=EMAIL)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+"""
 
 
 def lighthouse_binary() -> Path:
@@ -60,13 +88,30 @@ def lighthouse_binary() -> Path:
     return binary
 
 
-def run_lighthouse(binary: Path, url: str, output: Path, attempts: int = 3) -> dict:
+def session_cookie(env: dict, email: str) -> str:
+    """A signed-in session of the demo user `email`, as the Cookie header's value."""
+    code = f"EMAIL = {email!r}\n{SESSION_CODE}"
+    done = subprocess.run(
+        [common.PYTHON, "-c", code], cwd=common.ROOT, env=env, capture_output=True, check=True
+    )
+    return done.stdout.decode().strip().splitlines()[-1]
+
+
+def run_lighthouse(
+    binary: Path,
+    url: str,
+    output: Path,
+    attempts: int = 3,
+    categories: str = "performance,accessibility",
+    cookie: str | None = None,
+) -> dict:
     """One Lighthouse run (mobile, simulated throttling) of `url`; its JSON report. A run that
     fails to record its trace (NO_NAVSTART and the like, on a busy machine) is repeated."""
+    headers = [f"--extra-headers={json.dumps({'Cookie': cookie})}"] if cookie else []
     for attempt in range(1, attempts + 1):
         done = subprocess.run(
             [str(binary), url, "--output=json", f"--output-path={output}", "--quiet",
-             "--only-categories=performance,accessibility",
+             f"--only-categories={categories}", *headers,
              "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
              "--disable-background-networking --disable-component-update --disable-sync"],
             env={**os.environ, "CHROME_PATH": CHROMIUM},
@@ -138,6 +183,17 @@ def main() -> int:
             ]
             reports.sort(key=lambda report: score(report, "performance"))
             results[path] = (reports[len(reports) // 2], reports)
+        cookies = {email: session_cookie(env, email) for email, _path in SIGNED_IN}
+        signed_in = {}
+        for email, path in SIGNED_IN:
+            name = "signed-in-" + (path.strip("/").replace("/", "-"))
+            output = REPORT_DIR / f"{name}.json"
+            report = run_lighthouse(
+                binary, f"{base}{path}", output, categories="accessibility", cookie=cookies[email]
+            )
+            # A redirect to the login page would be measured instead: never take it for the page.
+            assert report["finalDisplayedUrl"].endswith(path), report["finalDisplayedUrl"]
+            signed_in[(email, path)] = report
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -155,6 +211,17 @@ def main() -> int:
             f"(runs {', '.join(map(str, scores))}; median {statistics.median(scores):.0f}), "
             f"accessibility {score(report, 'accessibility')}; {summary(report)}; "
             f"bar performance >= {BARS['performance']}, accessibility {BARS['accessibility']}"
+        )
+    for (email, path), report in signed_in.items():
+        failed = [
+            ref["id"]
+            for ref in report["categories"]["accessibility"]["auditRefs"]
+            if ref.get("weight") and report["audits"][ref["id"]]["score"] == 0
+        ]
+        print(
+            f"lighthouse {path} as {email}: accessibility {score(report, 'accessibility')}"
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+            + f"; bar {BARS['accessibility']}"
         )
     return 0
 
