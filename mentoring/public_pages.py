@@ -51,9 +51,12 @@ MAX_URL = 1000
 # Compressed once per page and data generation: good ratios at a few milliseconds.
 GZIP_LEVEL = 6
 BROTLI_QUALITY = 5
-# After its time an entry is served at most this much longer while it is rendered anew; the
-# render's lock lasts as long, so that a render that failed is tried again.
-STALE_SECONDS = 30
+# After its time an entry is served at most this much longer while it is rendered anew (a page
+# seldom asked for is rendered for its visitor after that). Ten minutes of a calendar: an event
+# that has just ended may be listed that much longer, never across a day or a change of the data.
+STALE_SECONDS = 600
+# One worker renders a page anew at a time; a render that failed is tried again after this.
+RENEW_LOCK_SECONDS = 30
 
 
 def _no_query(request) -> bool:
@@ -292,10 +295,14 @@ class PublicPageMiddleware:
         if entry is None and stale is not None:
             # Another worker renders it, or this one does once these bytes are sent.
             response = _respond(request, stale)
-            if django_cache.add(f"{shared_key}:renewing", True, STALE_SECONDS):
-                _renew_after(
-                    response, lambda: self._render(request, page, shared_key, local_key, version)
-                )
+            lock = f"{shared_key}:renewing"
+            if django_cache.add(lock, True, RENEW_LOCK_SECONDS):
+
+                def renew():
+                    self._render(request, page, shared_key, local_key, version)
+                    django_cache.delete(lock)
+
+                _renew_after(response, renew)
             return response
         if entry is None:
             response, entry = self._render(request, page, shared_key, local_key, version)
@@ -334,7 +341,7 @@ def _renew_after(response: HttpResponse, render: Callable) -> None:
         try:
             render()
         except Exception:
-            # The old bytes were served; the next request after the lock's time tries again.
+            # The old bytes were served; a request after the lock's time tries again.
             logger.exception("A public page could not be rendered anew")
         finally:
             close()
