@@ -199,11 +199,14 @@ def programs_geojson(request):
     etag = payload.etag if gzip_ok else payload.etag[:-1] + '-identity"'
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
-    elif gzip_ok:
-        response = HttpResponse(payload.gzipped, content_type="application/geo+json")
-        response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(payload.raw, content_type="application/geo+json")
+        body = payload.gzipped if gzip_ok else payload.raw
+        response = HttpResponse(body, content_type="application/geo+json")
+        # Served ahead of CommonMiddleware, which would set it: without it the WSGI server
+        # sends the bytes in chunks (and copies them once more to frame each chunk).
+        response["Content-Length"] = str(len(body))
+        if gzip_ok:
+            response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=60"

@@ -281,6 +281,8 @@ def test_geojson_gzip_etag_and_conditional_get(client):
 
     assert zipped["Content-Encoding"] == "gzip"
     assert zipped["Content-Type"] == "application/geo+json"
+    # Its length is said, so the server sends it in one piece, not in chunks.
+    assert zipped["Content-Length"] == str(len(zipped.content))
     assert json.loads(gzip.decompress(zipped.content))["type"] == "FeatureCollection"
     assert again.status_code == 304
 
@@ -507,6 +509,7 @@ def test_geojson_refused_gzip_gets_identity_with_its_own_etag(client):
     plain = client.get("/karte/programme.geojson", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
 
     assert "Content-Encoding" not in plain
+    assert plain["Content-Length"] == str(len(plain.content))
     assert json.loads(plain.content)["type"] == "FeatureCollection"
     assert plain["ETag"] != zipped["ETag"]
 
