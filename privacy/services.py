@@ -29,6 +29,7 @@ from events import services as event_services
 from events.models import Registration
 from notifications.models import Notification
 from programs.models import CoordinatorInvitation, Program, ProgramCoordinator
+from tandems.figures_cache import figures_changed
 from tandems.models import (
     Application,
     ApplicationNote,
@@ -326,6 +327,8 @@ def mentees_anonymise(*, ids, by=None) -> int:
     """Empty the mentees' rows and everything about them; the rows and tandems stay."""
     ids = list(ids)
     tandem_ids = list(Tandem.objects.filter(mentee__in=ids).values_list("pk", flat=True))
+    # Emptied in bulk, past the signals: no dashboard keeps showing the mentees' first names.
+    figures_changed(Mentee.objects.filter(pk__in=ids).values_list("program_id", flat=True))
     audit_forget(
         obj=[
             Mentee.objects.filter(pk__in=ids),

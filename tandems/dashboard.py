@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from core.figures import ACTION, INFO, URGENT, Tile, TileRow, tile_row
 from programs.models import Program
 
-from . import filters
+from . import figures_cache, filters
 from .charts import Sparkline, SparkTable, week_starts
 from .models import (
     Application,
@@ -278,6 +278,15 @@ def due_reinspections(scope: Scope) -> QuerySet[ScreeningRecord]:
 # --- The dashboard -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class WaitingMentee:
+    """What the dashboard shows of a waiting mentee: the link and the first name, nothing else
+    (the figures are kept in the shared cache, figures_cache.py)."""
+
+    pk: int
+    first_name: str
+
+
 @dataclass
 class ProgramActions:
     """What needs action in one program; each figure links to its list."""
@@ -290,7 +299,7 @@ class ProgramActions:
     applications_waiting: int = 0
     reinspections_due: int = 0
     mentees_waiting: int = 0
-    longest_waiting: list[tuple[Mentee, int]] = field(default_factory=list)
+    longest_waiting: list[tuple[WaitingMentee, int]] = field(default_factory=list)
 
 
 def _counts(queryset: QuerySet, by: str = "program_id") -> dict[int, int]:
@@ -360,11 +369,14 @@ def program_actions(scope: Scope) -> dict[int, ProgramActions]:
         )
         .filter(rank__lte=MENTEES_SHOWN)
         .order_by("program_id", "rank")
+        .only("pk", "program_id", "first_name", "waiting_since")
     )
     for mentee in longest:
         program_actions_ = actions[mentee.program_id]
         program_actions_.mentees_waiting = mentee.waiting_total
-        program_actions_.longest_waiting.append((mentee, (scope.today - mentee.waiting_since).days))
+        program_actions_.longest_waiting.append(
+            (WaitingMentee(mentee.pk, mentee.first_name), (scope.today - mentee.waiting_since).days)
+        )
     return actions
 
 
@@ -460,6 +472,30 @@ def weekly_activity(program_ids, *, today: date | None = None) -> dict[int, Acti
             PAST_WEEKS_SECONDS,
         )
     return activity
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    actions: ProgramActions
+    activity: Activity
+
+
+def program_figures(program_ids, *, today: date | None = None) -> dict[int, ProgramFigures]:
+    """The figures and the activity of each program, counted where the program's data changed
+    since they were last counted (or on another day), otherwise as kept (figures_cache.py): a
+    visit without a change reads them with one round trip to the cache."""
+    program_ids = list(program_ids)
+    today = today or timezone.localdate()
+    versions = figures_cache.versions(program_ids)
+    figures = figures_cache.kept(program_ids, versions=versions, today=today)
+    missing = [pk for pk in program_ids if pk not in figures]
+    if missing:
+        actions = program_actions(Scope.of(missing, today=today))
+        activity = weekly_activity(missing, today=today)
+        counted = {pk: ProgramFigures(actions[pk], activity[pk]) for pk in missing}
+        figures_cache.keep(counted, versions=versions, today=today)
+        figures.update(counted)
+    return figures
 
 
 def with_actions(programs, *, today: date | None = None) -> list[Program]:

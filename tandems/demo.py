@@ -13,6 +13,7 @@ from programs.models import Program, TargetGroup, Topic
 from tandems.services import intake, lifecycle, support
 
 from . import services
+from .figures_cache import figures_changed
 from .models import (
     CHECKIN_ITEMS,
     Application,
@@ -614,4 +615,5 @@ def _generate_batch(numbers, seed: int, programs: list, focus: list, focus_share
                 )
     Meeting.objects.bulk_create(meetings, batch_size=5000)
     CheckIn.objects.bulk_create(checkins, batch_size=5000)
+    figures_changed(program.pk for program in programs)
     return len(tandems)

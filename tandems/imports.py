@@ -40,6 +40,7 @@ from core.spreadsheet import FORMULA_STARTS
 from programs import gazetteer
 from programs.models import Program
 
+from .figures_cache import figures_changed
 from .import_columns import (  # noqa: F401 (the engine's vocabulary, for its callers)
     COLUMNS,
     EXAMPLES,
@@ -1046,5 +1047,7 @@ def people_import(
             _("The import could not be saved; nothing was written. Please try again.")
         )
         return report
+    # Rows were written in bulk, past the signals: the dashboard counts this program afresh.
+    figures_changed([program.pk])
     report.written = True
     return report

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandems.figures_cache import figures_changed
 from tandems.models import (
     CHECKIN_ITEMS,
     CalendarFeed,
@@ -445,6 +446,8 @@ def checkin_dates(*, started_on: date, planned_end_on: date, interval_months: in
 def checkins_schedule(*, tandem: Tandem) -> list[CheckIn]:
     """Create the tandem's check-ins for mentor and mentee; those that exist stay as they are."""
     settings = program_tandem_settings(program=tandem.program)
+    # Created in bulk, past the signals: the dashboard counts the program's check-ins afresh.
+    figures_changed([tandem.program_id])
     return CheckIn.objects.bulk_create(
         [
             CheckIn(tandem=tandem, respondent=respondent, occasion=occasion, due_on=due_on)

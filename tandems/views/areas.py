@@ -187,18 +187,19 @@ class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["programs"] = dashboard.with_actions(
-            programs_coordinated_by(user=self.request.user)
-        )
-        # The to-dos due within a week, in their own include (coordination/dashboard_todos.html).
+        context["programs"] = list(programs_coordinated_by(user=self.request.user))
         program_ids = [program.pk for program in context["programs"]]
+        # Counted afresh only for programs whose data changed since the last visit.
+        figures = dashboard.program_figures(program_ids)
+        # The to-dos due within a week, in their own include (coordination/dashboard_todos.html).
         todos = selectors.due_todos(program_ids=program_ids)
-        activity = dashboard.weekly_activity(program_ids)
-        labels = dashboard.week_labels(next(iter(activity.values())).weeks) if activity else []
+        weeks = next(iter(figures.values())).activity.weeks if figures else []
+        labels = dashboard.week_labels(weeks)
         for program in context["programs"]:
+            program.actions = figures[program.pk].actions
             program.due_todos = todos[program.pk]
             program.tiles = dashboard.program_tiles(program)
-            program.activity = dashboard.activity_lines(activity[program.pk], labels)
+            program.activity = dashboard.activity_lines(figures[program.pk].activity, labels)
         if len(context["programs"]) > 1:
             context["summary"] = dashboard.summary_tiles(context["programs"])
         context["open_concerns"] = selectors.open_concerns_of_coordinator(user=self.request.user)

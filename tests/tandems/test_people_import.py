@@ -347,3 +347,17 @@ def test_a_tandem_ended_in_the_file_is_ended_on_reimport(program, coordinator):
         ("", "active"),
         ("active", "ended_early"),
     ]
+
+
+def test_the_dashboard_counts_imported_mentees_on_the_next_visit(client, program, coordinator):
+    """The rows are written in bulk, past the signals: the import itself tells the dashboard."""
+    client.force_login(coordinator)
+    before = client.get("/koordination/")
+    assert before.status_code == 200
+    (shown,) = before.context["programs"]
+    assert shown.actions.mentees_waiting == 0
+
+    assert run(program, imports.MENTEES, MENTEES, coordinator).written
+
+    (shown,) = client.get("/koordination/").context["programs"]
+    assert shown.actions.mentees_waiting == 2
