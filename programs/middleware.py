@@ -39,13 +39,13 @@ class GeoJSONMiddleware:
         language = self.paths().get(request.path_info)
         if language is None or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        from .views import programs_geojson
+        from .views import geojson_response
 
         # What CommonMiddleware would check: only the portal's own host names.
         request.get_host()
         with translation.override(language):
             request.LANGUAGE_CODE = language
-            return programs_geojson(request)
+            return geojson_response(request)
 
 
 # The areas that show people's data or change the whole portal: the coordinators' pages and the
