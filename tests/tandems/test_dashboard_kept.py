@@ -250,3 +250,19 @@ def test_the_kept_figures_hold_no_more_of_a_mentee_than_the_page_shows(
 
     assert isinstance(mentee, dashboard.WaitingMentee)
     assert vars(mentee).keys() == {"pk", "first_name"}
+
+
+def test_without_a_shared_cache_every_visit_counts(client, program, coordinator, clock, settings):
+    """Redis down (the resilient cache answers every read with a miss): nothing is kept, and
+    every visit counts the figures of the moment."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    tandem = quiet(program, days=30)
+    client.force_login(coordinator)
+    first, counted = visit(client, program)
+    assert first.actions.no_contact == 1
+
+    Tandem.objects.filter(pk=tandem.pk).update(last_contact_on=timezone.localdate())
+    second, counted_again = visit(client, program)
+
+    assert second.actions.no_contact == 0
+    assert counted_again == counted
