@@ -8,17 +8,20 @@ meeting, support contact or of the program's settings gives the program a new ve
 drops its kept figures (signals.py; the services that write in bulk call `figures_changed`
 themselves), so the next visit counts again. Kept figures expire after FIGURES_SECONDS anyway:
 what moves with the clock within a day (an application waiting more than seven days) is seen
-within that time, and so is a change written past the ORM (a raw SQL repair).
+within that time, and so is a change written past the ORM (a raw SQL repair). Without a shared
+cache (the quickstart's per-process memory) other processes cannot learn of a new version, so
+figures are kept for ten seconds only, as the directory's pages are.
 """
 
 import secrets
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-FIGURES_SECONDS = 5 * 60
+FIGURES_SECONDS = 5 * 60 if settings.REDIS_URL else 10
 
 
 def _version_key(program_id: int) -> str:
