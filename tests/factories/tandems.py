@@ -175,3 +175,24 @@ def bulk_tandems(program, count: int, first: int = 0) -> None:
         for tandem in tandems
         for respondent in CheckIn.Respondent
     )  # fmt: skip
+
+
+def quiet_tandem(program, *, days: int, mentee_name="Kind") -> Tandem:
+    """A running tandem without a meeting for `days` days, supported today, without open
+    check-ins. Written past the signals (an update, a queryset's delete), so the dashboard is
+    told, as a bulk writer tells it."""
+    from tandems.figures_cache import figures_changed
+    from tests.factories import running_tandem
+
+    tandem = running_tandem(
+        program,
+        mentee_name=mentee_name,
+        started_on=timezone.localdate() - timedelta(days=days + 10),
+    )
+    Tandem.objects.filter(pk=tandem.pk).update(
+        last_contact_on=timezone.localdate() - timedelta(days=days),
+        last_support_on=timezone.localdate(),
+    )
+    CheckIn.objects.filter(tandem=tandem).delete()
+    figures_changed([program.pk])
+    return tandem

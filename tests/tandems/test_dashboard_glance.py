@@ -13,7 +13,7 @@ from core.figures import ACTION, INFO, URGENT, Tile, tile_row
 from tandems.charts import Sparkline, week_starts
 from tandems.models import CheckIn, Meeting, SupportContact, Tandem, Todo
 from tests.factories import ProgramCoordinatorFactory, ProgramFactory, running_tandem
-from tests.factories.tandems import new_mentee
+from tests.factories.tandems import new_mentee, quiet_tandem
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -36,20 +36,6 @@ def tiles_in(part: str) -> list[tuple[str, str, str]]:
         part,
         flags=re.S,
     )
-
-
-def quiet_tandem(program, *, days: int, mentee_name="Kind"):
-    tandem = running_tandem(
-        program,
-        mentee_name=mentee_name,
-        started_on=timezone.localdate() - timedelta(days=days + 10),
-    )
-    Tandem.objects.filter(pk=tandem.pk).update(
-        last_contact_on=timezone.localdate() - timedelta(days=days),
-        last_support_on=timezone.localdate(),
-    )
-    CheckIn.objects.filter(tandem=tandem).delete()
-    return tandem
 
 
 # --- core/figures.py and tandems/charts.py ------------------------------------------------------

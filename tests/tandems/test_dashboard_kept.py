@@ -17,7 +17,7 @@ from tandems import dashboard, figures_cache, services
 from tandems.models import CHECKIN_ITEMS, CheckIn, Meeting, Tandem
 from tandems.services import lifecycle, support
 from tests.factories import ProgramCoordinatorFactory, running_tandem
-from tests.factories.tandems import new_mentee
+from tests.factories.tandems import new_mentee, quiet_tandem
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -40,29 +40,8 @@ def visit(client, program):
     return shown, len(queries)
 
 
-def quiet(program, *, days: int, mentee_name: str = "Kind") -> Tandem:
-    """A running tandem without a meeting for `days` days and without open check-ins."""
-    tandem = running_tandem(
-        program,
-        mentee_name=mentee_name,
-        started_on=timezone.localdate() - timedelta(days=days + 10),
-    )
-    Tandem.objects.filter(pk=tandem.pk).update(
-        last_contact_on=timezone.localdate() - timedelta(days=days),
-        last_support_on=timezone.localdate(),
-    )
-    CheckIn.objects.filter(tandem=tandem).delete()
-    figures_changed_now(program)
-    return tandem
-
-
-def figures_changed_now(program) -> None:
-    # The set-up above writes past the signals (update, delete of a queryset).
-    figures_cache.figures_changed([program.pk])
-
-
 def test_a_second_visit_reads_the_figures_as_kept(client, program, coordinator, clock):
-    quiet(program, days=30)
+    quiet_tandem(program, days=30)
     client.force_login(coordinator)
 
     first, counted = visit(client, program)
@@ -129,7 +108,7 @@ def _shorter_limit(tandem, coordinator):
 def test_a_change_through_the_services_shows_on_the_next_visit(
     client, program, coordinator, clock, change, figure, after
 ):
-    tandem = quiet(program, days=30)
+    tandem = quiet_tandem(program, days=30)
     client.force_login(coordinator)
     before, _queries = visit(client, program)
     assert figure(before) != after
@@ -162,7 +141,7 @@ def test_a_check_in_answered_leaves_the_figure_on_the_next_visit(
 
 def test_only_the_changed_program_is_counted_again(client, program, coordinator, clock):
     other = ProgramCoordinatorFactory(user=coordinator).program
-    quiet(program, days=30)
+    quiet_tandem(program, days=30)
     client.force_login(coordinator)
     visit(client, program)
     _shown, kept = visit(client, program)
@@ -181,7 +160,7 @@ def test_the_next_day_counts_afresh(client, program, coordinator, clock):
     settings = services.program_tandem_settings(program=program)
     settings.no_contact_days = 30
     services.program_tandem_settings_update(settings=settings)
-    quiet(program, days=30)
+    quiet_tandem(program, days=30)
     client.force_login(coordinator)
     shown, _queries = visit(client, program)
     assert shown.actions.no_contact == 0
@@ -194,7 +173,7 @@ def test_the_next_day_counts_afresh(client, program, coordinator, clock):
 
 
 def test_kept_figures_expire_after_their_time(client, program, coordinator, clock):
-    tandem = quiet(program, days=30)
+    tandem = quiet_tandem(program, days=30)
     client.force_login(coordinator)
     visit(client, program)
     # Written past the ORM's signals and not told: seen once the kept figures expire.
@@ -256,7 +235,7 @@ def test_without_a_shared_cache_every_visit_counts(client, program, coordinator,
     """Redis down (the resilient cache answers every read with a miss): nothing is kept, and
     every visit counts the figures of the moment."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    tandem = quiet(program, days=30)
+    tandem = quiet_tandem(program, days=30)
     client.force_login(coordinator)
     first, counted = visit(client, program)
     assert first.actions.no_contact == 1
