@@ -6,12 +6,15 @@ therefore sends everything up to that dot and lets the caller mark the row "sent
 COMMIT's answer comes back, and only then waits for both answers. Killed before the COMMIT left,
 the connection drops mid-message, the server discards it and the row stays due; killed after,
 both the COMMIT and the dot are on their way (the kernel delivers what a dead process wrote). The
-only gap is between two writes, a few microseconds (once a CI run's SIGKILL landed in it, and
-test_worker.py missed one of 500 reminders); waiting for the COMMIT's answer before writing the
-dot left a gap of the commit's duration (the disk flush), in which a killed worker lost the
-reminder: 4 of 1,300 in a test with 40 SIGKILLs. So a killed worker all but never loses a
-reminder and never sends it twice. (A COMMIT that fails after the dot went out, or an SMTP server
-that takes the dot and then fails to answer, can still cause a second copy later.)
+only gap is between two writes, and the COMMIT is held in the kernel (TCP_CORK) until the dot
+is written, so that it wakes no PostgreSQL process in between: on a busy machine the worker was
+otherwise descheduled right there, and a kill then lost the message (test_worker.py missed one
+of 500 reminders in two CI runs). Waiting for the COMMIT's answer before writing the dot left a
+gap of the commit's duration (the disk flush), in which a killed worker lost the reminder: 4 of
+1,300 in a test with 40 SIGKILLs. So a killed worker all but never loses a reminder (a kill in
+the microseconds between the two writes still can) and never sends it twice. (A COMMIT that fails
+after the dot went out, or an SMTP server that takes the dot and then fails to answer, can still
+cause a second copy later.)
 
 Other backends (console, locmem in tests, file) and other databases have no such step: they
 send, then the row is committed as sent. The connection stays open between messages of one
@@ -186,21 +189,51 @@ def commit_then(action, *, using=None) -> bool:
     from psycopg import errors, generators, pq
 
     with connection.wrap_database_errors, raw.lock:
+        # The COMMIT is handed to the kernel but held there (TCP_CORK) until the dot is written:
+        # writing it would wake PostgreSQL, and on a busy machine the worker then waited for a
+        # core right between the two writes, where a kill loses the message. A kill after the
+        # COMMIT's write still delivers it: closing the socket sends what it holds.
+        held = _Held(pgconn.socket)
         pgconn.send_query(b"COMMIT")
-        # libpq has nearly always written the COMMIT by now: the dot follows with nothing but
-        # this check in between (a kill in that gap loses the message; waiting through psycopg's
-        # generator widened it several times). Otherwise psycopg waits until it is written.
+        # libpq has nearly always written the COMMIT by now; otherwise psycopg waits until it is.
         if pgconn.flush() != 0:
             raw.wait(generators.send(pgconn))
         try:
             action()
         finally:
+            held.release()
             results = raw.wait(generators.fetch_many(pgconn))
         if not results:
             raise errors.InternalError("no answer to COMMIT")
         if results[-1].status != pq.ExecStatus.COMMAND_OK:
             raise errors.error_from_result(results[-1], encoding=raw.info.encoding)
     return True
+
+
+class _Held:
+    """TCP_CORK on a socket given by its descriptor, until release(); nothing where the socket
+    cannot be corked (a Unix socket, another system)."""
+
+    def __init__(self, fd: int):
+        self.sock = None
+        try:
+            sock = socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM)  # a duplicate descriptor
+        except OSError:
+            return
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+        except (OSError, AttributeError):
+            sock.close()
+            return
+        self.sock = sock
+
+    def release(self) -> None:
+        if self.sock is None:
+            return
+        with contextlib.suppress(OSError):
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+        self.sock.close()
+        self.sock = None
 
 
 def _no_delay(connection: smtplib.SMTP) -> None:
